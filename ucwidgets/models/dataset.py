@@ -1,0 +1,254 @@
+"""``Dataset``: an uploaded table, linkable to many use cases.
+
+Examples
+--------
+>>> import ucwidgets as dr
+>>> ds = dr.Dataset.create_from_file(file_path="risk_data.csv", use_case=uc)  # doctest: +SKIP
+>>> ds  # doctest: +SKIP
+Dataset(name='risk_data.csv', id='646e8bb507b108ce7b474b27')
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from ucwidgets.enums import UseCaseEntityType
+from ucwidgets.models._base import (
+    APIObject,
+    UseCaseLike,
+    card_html,
+    class_or_instance_method,
+    link,
+    parse_time,
+    target_use_case_ids,
+    user_label,
+)
+from ucwidgets.models.listing import Listing
+from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ucwidgets.models.project import Project
+
+
+class Dataset(APIObject):
+    """A dataset in the catalog.
+
+    Attributes
+    ----------
+    id, dataset_id : str
+        The same id under both names (DataRobot's client has only ``id``; its docs use both).
+    version_id, name : str
+    categories : list of str
+    created_at : datetime
+        ``creationDate``, timezone-aware.
+    created_by : str or None
+    row_count, size : int or None
+        Rows, and bytes on disk.
+    processing_state : str
+
+    Notes
+    -----
+    ``Listing.to_frame()`` columns: ``id`` string, ``name`` string, ``row_count`` Int64,
+    ``size`` Int64, ``categories`` string (comma-separated), ``created_at``
+    datetime64[ns, UTC], ``created_by`` string, ``processing_state`` string. The two counts are
+    nullable because DataRobot may omit them.
+    """
+
+    _entity_type = UseCaseEntityType.DATASET
+    _frame_columns: ClassVar[dict[str, str]] = {
+        "id": "string",
+        "name": "string",
+        "row_count": "Int64",
+        "size": "Int64",
+        "categories": "string",
+        "created_at": "datetime64[ns, UTC]",
+        "created_by": "string",
+        "processing_state": "string",
+    }
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.id: str = data.get("datasetId") or data["id"]
+        self.version_id: str | None = data.get("versionId")
+        self.name: str = data.get("name", "")
+        self.categories: list[str] = list(data.get("categories") or [])
+        self.created_at = parse_time(data.get("creationDate"))
+        self.created_by: str | None = user_label(data.get("createdBy"))
+        self.data_persisted: bool | None = data.get("dataPersisted")
+        self.is_data_engine_eligible: bool | None = data.get("isDataEngineEligible")
+        self.is_latest_version: bool | None = data.get("isLatestVersion")
+        self.is_snapshot: bool | None = data.get("isSnapshot")
+        self.size: int | None = data.get("datasetSize")
+        self.row_count: int | None = data.get("rowCount")
+        self.processing_state: str | None = data.get("processingState")
+        self.sample_size: dict[str, Any] | None = data.get("sampleSize")
+
+    @property
+    def dataset_id(self) -> str:
+        """The dataset's id (an alias of ``id``, as DataRobot's documentation writes it)."""
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"Dataset(name={self.name!r}, id={self.id!r})"
+
+    def _repr_html_(self) -> str:
+        rows = [("id", self.id), ("rows", self.row_count), ("created by", self.created_by),
+                ("created", self.created_at)]
+        return card_html("Dataset", self.name, rows)
+
+    def _frame_row(self) -> dict[str, Any]:
+        row = super()._frame_row()
+        row["categories"] = ",".join(self.categories)
+        return row
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def create_from_file(
+        cls,
+        file_path: str | os.PathLike[str] | None = None,
+        filelike: IO[bytes] | None = None,
+        categories: list[str] | None = None,
+        read_timeout: float = 600,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        *,
+        use_case: UseCaseLike = None,
+        use_cases: UseCaseLike = None,
+    ) -> Dataset:
+        """Upload a file (streamed from disk) and return the dataset once processed.
+
+        Parameters
+        ----------
+        file_path : path, optional
+            The file to upload; its basename becomes the dataset's name.
+        filelike : binary file object, optional
+            Instead of ``file_path``; its ``.name`` (or ``data.csv``) becomes the name.
+        categories : list of str, optional
+            e.g. ``["TRAINING"]``.
+        read_timeout, max_wait : float
+            Seconds for the upload response, and for the server to finish processing.
+        use_case, use_cases : UseCase, str or list, optional
+            Use cases to link the dataset to; both spellings work. Default: the current use case.
+
+        Examples
+        --------
+        >>> ds = dr.Dataset.create_from_file(file_path="risk_data.csv")  # doctest: +SKIP
+        """
+        if (file_path is None) == (filelike is None):
+            raise ValueError("pass exactly one of file_path and filelike")
+        if file_path is not None:
+            source: Any = file_path
+            filename = os.path.basename(os.fspath(file_path))
+        else:
+            source = filelike
+            filename = getattr(filelike, "name", None) or "data.csv"
+            if not isinstance(filename, str):
+                filename = "data.csv"
+        return cls._upload(source, filename, categories, read_timeout, max_wait,
+                           target_use_case_ids(use_case, use_cases))
+
+    @classmethod
+    def create_from_in_memory_data(
+        cls,
+        data_frame: pd.DataFrame | None = None,
+        records: list[dict[str, Any]] | None = None,
+        categories: list[str] | None = None,
+        read_timeout: float = 600,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        fname: str | None = None,
+        *,
+        use_case: UseCaseLike = None,
+        use_cases: UseCaseLike = None,
+    ) -> Dataset:
+        """Upload a DataFrame (or a list of records) as CSV; the name is ``fname`` or ``data.csv``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = dr.Dataset.create_from_in_memory_data(pd.DataFrame({"a": [1, 2]}),
+        ...                                            fname="a.csv")  # doctest: +SKIP
+        """
+        import pandas as pd
+
+        if (data_frame is None) == (records is None):
+            raise ValueError("pass exactly one of data_frame and records")
+        frame = data_frame if data_frame is not None else pd.DataFrame.from_records(records)
+        payload = frame.to_csv(index=False).encode("utf-8")
+        return cls._upload(payload, fname or "data.csv", categories, read_timeout, max_wait,
+                           target_use_case_ids(use_case, use_cases))
+
+    @classmethod
+    def _upload(
+        cls, source: Any, filename: str, categories: list[str] | None, read_timeout: float,
+        max_wait: float, use_case_ids: list[str],
+    ) -> Dataset:
+        rest = cls._client()
+        started = rest.upload(
+            "datasets/fromFile/", {}, source, filename, timeout=(DEFAULT_TIMEOUT[0], read_timeout)
+        )
+        dataset = cls(rest.get(rest.wait_for_async(started, max_wait)))
+        if categories:
+            dataset._data.update(
+                rest.patch(f"datasets/{dataset.id}/", {"categories": categories}).json()
+            )
+            dataset.categories = list(categories)
+        link(cls._entity_type, dataset.id, use_case_ids)
+        return dataset
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @classmethod
+    def get(cls, dataset_id: str) -> Dataset:
+        """Fetch one dataset by id (``NotFound`` if it is missing or hidden)."""
+        return cls(cls._client().get(f"datasets/{dataset_id}/"))
+
+    @classmethod
+    def list(
+        cls,
+        category: str | None = None,
+        filter_failed: bool | None = None,
+        order_by: str | None = None,
+        use_cases: UseCaseLike = None,
+        *,
+        use_case: UseCaseLike = None,
+    ) -> Listing[Dataset]:
+        """The datasets the caller can see, filtered by the given or current use case(s).
+
+        Examples
+        --------
+        >>> dr.Dataset.list(use_case=uc).to_frame()  # doctest: +SKIP
+        """
+        params = {
+            "category": category,
+            "filterFailed": None if filter_failed is None else str(bool(filter_failed)).lower(),
+            "orderBy": order_by,
+            "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
+        }
+        return Listing((cls(item) for item in cls._client().paginate("datasets/", params)), cls)
+
+    def get_as_dataframe(self, **read_csv_kwargs: Any) -> pd.DataFrame:
+        """Download the uploaded file (``GET datasets/{id}/file/``) into a DataFrame."""
+        import pandas as pd
+
+        response = self._client()._request("GET", f"datasets/{self.id}/file/")
+        return pd.read_csv(io.BytesIO(response.content), **read_csv_kwargs)
+
+    def create_project(self, project_name: str | None = None, **kwargs: Any) -> Project:
+        """Start a project from this dataset (see :meth:`Project.create_from_dataset`)."""
+        from ucwidgets.models.project import Project
+
+        return Project.create_from_dataset(self.id, project_name=project_name, **kwargs)
+
+    # -- deleting ---------------------------------------------------------------------------
+
+    @class_or_instance_method
+    def delete(self_or_cls: Any, dataset_id: str | None = None) -> None:  # noqa: N805
+        """Delete a dataset: ``Dataset.delete(id)`` or ``dataset.delete()``."""
+        dataset_id = dataset_id or getattr(self_or_cls, "id", None)
+        if not isinstance(dataset_id, str):
+            raise TypeError("Dataset.delete() needs the dataset id")
+        self_or_cls._client().delete(f"datasets/{dataset_id}/")

@@ -1,0 +1,300 @@
+"""``Project``: an experiment built from a dataset; linkable to one use case.
+
+Examples
+--------
+>>> import ucwidgets as dr
+>>> project = dr.Project.create(sourcedata="risk_data.csv", project_name="Risk Assessment v1",
+...                             use_case=uc)  # doctest: +SKIP
+>>> project.analyze_and_model(target="credit_risk")  # doctest: +SKIP
+Project(Risk Assessment v1)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import IO, Any, ClassVar
+
+from ucwidgets.enums import AUTOPILOT_MODE, UseCaseEntityType
+from ucwidgets.models._base import (
+    APIObject,
+    UseCaseLike,
+    camel,
+    card_html,
+    class_or_instance_method,
+    link,
+    parse_time,
+    target_use_case_ids,
+)
+from ucwidgets.models.listing import Listing
+from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+
+_URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
+
+
+class Project(APIObject):
+    """A project (DataRobot's experiment).
+
+    Attributes
+    ----------
+    id, project_name : str
+    stage : str
+        ``aim`` while a target is missing, ``modeling`` once it is set.
+    target, target_type, metric : str or None
+    created : datetime or None
+    file_name : str or None
+    use_case_id : str or None
+        The use case it belongs to, if any.
+
+    Notes
+    -----
+    ``Listing.to_frame()`` columns: ``id`` string, ``project_name`` string, ``stage`` string,
+    ``target`` string, ``target_type`` string, ``metric`` string, ``file_name`` string,
+    ``created`` datetime64[ns, UTC], ``use_case_id`` string.
+    """
+
+    _entity_type = UseCaseEntityType.PROJECT
+    _frame_columns: ClassVar[dict[str, str]] = {
+        "id": "string",
+        "project_name": "string",
+        "stage": "string",
+        "target": "string",
+        "target_type": "string",
+        "metric": "string",
+        "file_name": "string",
+        "created": "datetime64[ns, UTC]",
+        "use_case_id": "string",
+    }
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._set(data)
+
+    def _set(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.id: str = data.get("id") or data["projectId"]
+        self.project_name: str | None = data.get("projectName")
+        self.project_description: str | None = data.get("projectDescription")
+        self.file_name: str | None = data.get("fileName")
+        self.stage: str | None = data.get("stage")
+        self.target: str | None = data.get("target")
+        self.target_type: str | None = data.get("targetType")
+        self.metric: str | None = data.get("metric")
+        self.mode: int | None = data.get("autopilotMode")
+        self.positive_class: Any = data.get("positiveClass")
+        self.holdout_unlocked: bool | None = data.get("holdoutUnlocked")
+        self.max_train_pct: float | None = data.get("maxTrainPct")
+        self.max_train_rows: int | None = data.get("maxTrainRows")
+        self.partition: dict[str, Any] = data.get("partition") or {}
+        self.advanced_options: dict[str, Any] = data.get("advancedOptions") or {}
+        self.created = parse_time(data.get("created"))
+        self.catalog_id: str | None = data.get("catalogId")
+        self.catalog_version_id: str | None = data.get("catalogVersionId")
+        use_case = data.get("useCase") or {}
+        self.use_case_id: str | None = use_case.get("id") if isinstance(use_case, dict) else None
+
+    def __repr__(self) -> str:
+        return f"Project({self.project_name or self.id})"
+
+    def _repr_html_(self) -> str:
+        rows = [("id", self.id), ("stage", self.stage), ("target", self.target),
+                ("target type", self.target_type), ("created", self.created)]
+        return card_html("Project", self.project_name or self.id, rows)
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        sourcedata: Any,
+        project_name: str = "Untitled Project",
+        max_wait: float = DEFAULT_MAX_WAIT,
+        read_timeout: float = 600,
+        dataset_filename: str | None = None,
+        *,
+        use_case: UseCaseLike = None,
+        use_cases: UseCaseLike = None,
+    ) -> Project:
+        """Create a project from a file path, a URL, a DataFrame, bytes or a binary file object.
+
+        Parameters
+        ----------
+        sourcedata : str, path, pandas.DataFrame, bytes or file object
+            A local path is streamed from disk; an ``http(s)://``, ``file:`` or ``s3:`` string is
+            sent as a URL for the server to fetch.
+        project_name : str
+        max_wait, read_timeout : float
+            Seconds for the server to finish, and for the upload's response.
+        dataset_filename : str, optional
+            The file name announced for in-memory data (default ``data.csv``).
+        use_case, use_cases : UseCase, str or list, optional
+            Use case(s) to link the project to; default: the current use case.
+
+        Examples
+        --------
+        >>> dr.Project.create(sourcedata="risk_data.csv", project_name="Risk Assessment v1",
+        ...                   use_case=uc)  # doctest: +SKIP
+        Project(Risk Assessment v1)
+        """
+        rest = cls._client()
+        timeout = (DEFAULT_TIMEOUT[0], read_timeout)
+        if isinstance(sourcedata, str) and _URL.match(sourcedata):
+            started = rest.post("projects/", {"projectName": project_name, "url": sourcedata},
+                                timeout=timeout)
+        else:
+            payload, filename = _as_upload(sourcedata, dataset_filename)
+            started = rest.upload("projects/", {"projectName": project_name}, payload, filename,
+                                  timeout=timeout)
+        return cls._finish(started, max_wait, target_use_case_ids(use_case, use_cases))
+
+    @classmethod
+    def create_from_dataset(
+        cls,
+        dataset_id: str,
+        dataset_version_id: str | None = None,
+        project_name: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        credential_id: str | None = None,
+        use_kerberos: bool | None = None,
+        credential_data: dict[str, Any] | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        *,
+        use_case: UseCaseLike = None,
+        use_cases: UseCaseLike = None,
+    ) -> Project:
+        """Create a project from a catalog dataset.
+
+        Examples
+        --------
+        >>> dr.Project.create_from_dataset(dataset_id=ds.dataset_id,
+        ...                                project_name="Risk Assessment v1")  # doctest: +SKIP
+        Project(Risk Assessment v1)
+        """
+        body = {
+            "datasetId": dataset_id,
+            "datasetVersionId": dataset_version_id,
+            "projectName": project_name,
+            "user": user,
+            "password": password,
+            "credentialId": credential_id,
+            "useKerberos": use_kerberos,
+            "credentialData": credential_data,
+        }
+        started = cls._client().post("projects/", body)
+        return cls._finish(started, max_wait, target_use_case_ids(use_case, use_cases))
+
+    @classmethod
+    def _finish(cls, started: Any, max_wait: float, use_case_ids: list[str]) -> Project:
+        rest = cls._client()
+        project = cls(rest.get(rest.wait_for_async(started, max_wait)))
+        if use_case_ids:
+            link(cls._entity_type, project.id, use_case_ids)
+            # A project sits in at most one use case, so a successful link names it.
+            project.use_case_id = use_case_ids[-1]
+        return project
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @classmethod
+    def get(cls, project_id: str) -> Project:
+        """Fetch one project by id."""
+        return cls(cls._client().get(f"projects/{project_id}/"))
+
+    @classmethod
+    def list(
+        cls,
+        search_params: dict[str, Any] | None = None,
+        use_cases: UseCaseLike = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        *,
+        use_case: UseCaseLike = None,
+    ) -> Listing[Project]:
+        """The projects the caller can see, filtered by the given or current use case(s).
+
+        Parameters
+        ----------
+        search_params : dict, optional
+            e.g. ``{"project_name": "Risk"}``.
+        use_cases, use_case : UseCase, str or list, optional
+        offset, limit : int, optional
+        """
+        params = {
+            **camel(search_params),
+            "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
+            "offset": offset,
+            "limit": limit,
+        }
+        return Listing((cls(item) for item in cls._client().paginate("projects/", params)), cls)
+
+    def refresh(self) -> Project:
+        """Reload this object's fields from the server, in place."""
+        self._set(self._client().get(f"projects/{self.id}/"))
+        return self
+
+    # -- changing ---------------------------------------------------------------------------
+
+    def analyze_and_model(
+        self,
+        target: str | None = None,
+        mode: AUTOPILOT_MODE | str = AUTOPILOT_MODE.QUICK,
+        metric: str | None = None,
+        worker_count: int | None = None,
+        positive_class: Any = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        **aim_options: Any,
+    ) -> Project:
+        """Set the target and start modeling; the project is refreshed in place and returned.
+
+        Examples
+        --------
+        >>> project.analyze_and_model(target="credit_risk")  # doctest: +SKIP
+        Project(Risk Assessment v1)
+        """
+        rest = self._client()
+        if worker_count is not None:
+            rest.patch(f"projects/{self.id}/", {"workerCount": worker_count})
+        body = {
+            "target": target,
+            "mode": str(mode),
+            "metric": metric,
+            "positiveClass": positive_class,
+            **camel(aim_options),
+        }
+        started = rest.patch(f"projects/{self.id}/aim/", body)
+        self._set(rest.get(rest.wait_for_async(started, max_wait)))
+        return self
+
+    set_target = analyze_and_model
+
+    def rename(self, project_name: str) -> None:
+        """Rename the project."""
+        self._client().patch(f"projects/{self.id}/", {"projectName": project_name})
+        self.project_name = project_name
+
+    @class_or_instance_method
+    def delete(self_or_cls: Any, project_id: str | None = None) -> None:  # noqa: N805
+        """Delete a project: ``Project.delete(id)`` or ``project.delete()``."""
+        project_id = project_id or getattr(self_or_cls, "id", None)
+        if not isinstance(project_id, str):
+            raise TypeError("Project.delete() needs the project id")
+        self_or_cls._client().delete(f"projects/{project_id}/")
+
+
+def _as_upload(sourcedata: Any, dataset_filename: str | None) -> tuple[Any, str]:
+    """What to stream for the ``file`` part, and the filename to announce."""
+    if isinstance(sourcedata, str | os.PathLike):
+        path = os.fspath(sourcedata)
+        if not os.path.isfile(path):
+            raise ValueError(f"sourcedata {path!r} is neither a file nor a URL")
+        return path, os.path.basename(path)
+    if isinstance(sourcedata, bytes | bytearray):
+        return bytes(sourcedata), dataset_filename or "data.csv"
+    if hasattr(sourcedata, "to_csv"):  # a DataFrame, without importing pandas to check
+        return sourcedata.to_csv(index=False).encode("utf-8"), dataset_filename or "data.csv"
+    if hasattr(sourcedata, "read"):
+        stream: IO[bytes] = sourcedata
+        name = getattr(stream, "name", None)
+        fallback = os.path.basename(name) if isinstance(name, str) else "data.csv"
+        return stream, dataset_filename or fallback
+    raise TypeError(f"unsupported sourcedata of type {type(sourcedata).__name__}")

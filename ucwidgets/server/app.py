@@ -1,0 +1,184 @@
+"""The tornado application and the thread that runs it inside another program.
+
+``make_app`` builds the routes under an API root (``/api/v2/`` standalone and embedded,
+``{base_url}ucwidgets/api/v2/`` inside Jupyter Server). ``ServerThread`` runs the service on its
+own thread with its own event loop, so a blocking ``requests`` client in the same process (a
+kernel, a test) can call it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from ..paths import data_dir as default_data_dir
+from .handlers import datasets, feed, meta, projects, registry, use_cases
+from .handlers.base import NotFoundHandler, ServiceContext
+from .store import Store
+
+log = logging.getLogger("ucwidgets.server")
+
+ID = r"([^/]+)"
+ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
+    ("version", meta.VersionHandler),
+    ("health", meta.HealthHandler),
+    (f"status/{ID}", meta.StatusHandler),
+    ("users/me", meta.MeHandler),
+    ("users", meta.UsersHandler),
+    ("useCases", use_cases.UseCasesHandler),
+    (f"useCases/{ID}", use_cases.UseCaseHandler),
+    (f"useCases/{ID}/sharedRoles", use_cases.SharedRolesHandler),
+    (f"useCases/{ID}/events", use_cases.EventsHandler),
+    (f"useCases/{ID}/([a-zA-Z]+)/{ID}", use_cases.UseCaseLinkHandler),
+    ("datasets", datasets.DatasetsHandler),
+    ("datasets/fromFile", datasets.DatasetFromFileHandler),
+    (f"datasets/{ID}", datasets.DatasetHandler),
+    (f"datasets/{ID}/file", datasets.DatasetFileHandler),
+    ("projects", projects.ProjectsHandler),
+    (f"projects/{ID}", projects.ProjectHandler),
+    (f"projects/{ID}/options", projects.ProjectOptionsHandler),
+    (f"projects/{ID}/aim", projects.AimHandler),
+    (f"projects/{ID}/models", projects.ModelsHandler),
+    ("applications", registry.ApplicationsHandler),
+    (f"applications/{ID}", registry.ApplicationHandler),
+    ("notebooks", registry.NotebooksHandler),
+    (f"notebooks/{ID}", registry.NotebookHandler),
+    ("notifications", feed.NotificationsHandler),
+    ("notifications/read", feed.NotificationsReadHandler),
+    ("search", feed.SearchHandler),
+]
+
+
+def handlers(ctx: ServiceContext) -> list[tuple[str, type, dict]]:
+    """The URL rules of the API under ``ctx.api_root`` (every route also without its slash)."""
+    root = ctx.api_root
+    rules: list[tuple[str, type, dict]] = [
+        (f"{root}{pattern}/?", handler, {"ctx": ctx}) for pattern, handler in ROUTES
+    ]
+    rules.append((f"{root}(.*)", NotFoundHandler, {"ctx": ctx}))
+    return rules
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    # The path only: a query string could carry a secret someone pasted there.
+    request = handler.request
+    log.info("%d %s %s %.1fms", handler.get_status(), request.method, request.path,
+             1000.0 * request.request_time())
+
+
+def make_app(ctx: ServiceContext) -> tornado.web.Application:
+    """The standalone application: the API under ``ctx.api_root``, JSON 404s elsewhere."""
+    return tornado.web.Application(
+        [*handlers(ctx), (r"/(.*)", NotFoundHandler, {"ctx": ctx})],
+        log_function=_log_request,
+        compress_response=False,
+    )
+
+
+def ensure_local_user(store: Store, data_dir: Path) -> str:
+    """The local user's token from ``DATA_DIR/token``, creating user and file on first start."""
+    token_file = data_dir / "token"
+    if token_file.exists():
+        token = token_file.read_text().strip()
+        try:
+            store.authenticate(token)
+            return token
+        except Exception:
+            log.warning("the token in %s is no longer valid; issuing a new one", token_file)
+    username = getpass.getuser()
+    existing = {u["username"] for u in store.list_users()}
+    _, token = (store.create_token(username) if username in existing
+                else store.create_user(username, full_name=username))
+    fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(token + "\n")
+    os.chmod(token_file, 0o600)
+    return token
+
+
+class Service:
+    """A store plus the context the handlers share; the unit every mode starts."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None,
+                 database_url: str | None = None, notebook_root: str | None = None,
+                 api_root: str = "/api/v2/", **limits: Any) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.store = Store.open(self.data_dir, database_url)
+        self.token = ensure_local_user(self.store, self.data_dir)
+        self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ucwidgets-db")
+        self.ctx = ServiceContext(
+            store=self.store, executor=self.executor, api_root=api_root,
+            notebook_root=Path(notebook_root or os.getcwd()), **limits)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.store.close()
+
+
+class ServerThread:
+    """The service on a thread of its own, listening on ``host:port`` (0 picks a free port).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> srv = ServerThread(data_dir=tempfile.mkdtemp()).start()
+    >>> srv.url.startswith("http://127.0.0.1:")
+    True
+    >>> srv.stop()
+    """
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None,
+                 database_url: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 notebook_root: str | None = None, **limits: Any) -> None:
+        self.service = Service(data_dir, database_url, notebook_root, **limits)
+        self.store = self.service.store
+        self.token = self.service.token
+        self.host = host
+        self._sockets = bind_sockets(port, host)
+        self.port = self._sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{self.port}/api/v2"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: HTTPServer | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ucwidgets-server", daemon=True)
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        self._ready.wait()
+        return self
+
+    def _run(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        self._server = HTTPServer(make_app(self.service.ctx), xheaders=False,
+                                  max_body_size=self.service.ctx.max_upload_bytes + 1)
+        self._server.add_sockets(self._sockets)
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    def stop(self) -> None:
+        """Stop listening, finish, and close the store."""
+        if self._loop is None:
+            return
+
+        async def _shutdown() -> None:
+            assert self._server is not None
+            self._server.stop()
+            await self._server.close_all_connections()
+            asyncio.get_running_loop().stop()
+
+        asyncio.run_coroutine_threadsafe(_shutdown(), self._loop)
+        self._thread.join(timeout=10)
+        self._loop = None
+        self.service.close()

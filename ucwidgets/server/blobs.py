@@ -1,0 +1,129 @@
+"""Dataset files, stored once each under the SHA-256 of their bytes.
+
+An upload is streamed into a temporary file in the blob directory while it is hashed; when it is
+complete the file is fsynced and renamed to its content address (and the directory fsynced), all
+before the database row that points at it commits. A crash can therefore leave an unreferenced
+blob, never a row without its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import ValidationError
+
+
+class BlobWriter:
+    """One upload in progress: ``write`` chunks, then ``commit`` or ``abort``."""
+
+    def __init__(self, store: BlobStore) -> None:
+        self._store = store
+        fd, name = tempfile.mkstemp(dir=store.tmp_dir, prefix="upload-")
+        self._file = os.fdopen(fd, "wb")
+        self.temp_path = Path(name)
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+
+    def flush(self) -> None:
+        """Push written bytes to the file, so that it can be read before it is committed."""
+        self._file.flush()
+
+    def commit(self) -> str:
+        """Make the file durable under its content address and return that address."""
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        digest = self._hash.hexdigest()
+        final = self._store.path(digest)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.temp_path, final)
+        _fsync_dir(final.parent)
+        return digest
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self.temp_path.unlink(missing_ok=True)
+
+
+class BlobStore:
+    """Content-addressed files under ``root``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> blobs = BlobStore(tempfile.mkdtemp())
+    >>> w = blobs.writer(); w.write(b"a,b\\n1,2\\n"); digest = w.commit()
+    >>> blobs.path(digest).read_bytes()
+    b'a,b\\n1,2\\n'
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.tmp_dir = self.root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    def writer(self) -> BlobWriter:
+        return BlobWriter(self)
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:]
+
+    def put_bytes(self, data: bytes) -> str:
+        w = self.writer()
+        try:
+            w.write(data)
+            return w.commit()
+        except BaseException:
+            w.abort()
+            raise
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def describe_csv(path: Path) -> dict[str, Any]:
+    """Read a CSV once with pandas: its row count and each column's name and dtype.
+
+    Raises ``ValidationError`` (422) with pandas' explanation, including the line number, when
+    the file is empty, has no data rows, is ragged or is not UTF-8 text.
+    """
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, encoding="utf-8", encoding_errors="strict")
+    except pd.errors.EmptyDataError as e:
+        raise ValidationError("The file is empty: no header and no rows.") from e
+    except pd.errors.ParserError as e:
+        raise ValidationError(f"The file is not a well-formed CSV: {e}".strip()) from e
+    except UnicodeDecodeError as e:
+        raise ValidationError(
+            f"The file is not UTF-8 text: undecodable byte at offset {e.start}."
+        ) from e
+    if len(frame) == 0:
+        raise ValidationError("The file has a header but no data rows.")
+    return {
+        "row_count": len(frame),
+        "columns": [{"name": str(c), "dtype": str(frame[c].dtype)} for c in frame.columns],
+    }
+
+
+def read_column(path: Path, column: str) -> Any:
+    """One column of a stored CSV as a pandas Series (for target inference)."""
+    import pandas as pd
+
+    return pd.read_csv(path, usecols=[column], encoding="utf-8")[column]

@@ -1,0 +1,250 @@
+"""The base of every route: authentication, the error shape, JSON, paging and URLs.
+
+Each HTTP method of a handler carries an explicit policy, ``@authenticated`` or ``@public``; a
+method without one is refused (default deny), and a test walks every route to check that none
+lacks a policy. Errors of every kind leave through ``write_error`` as
+``{"message": ..., "errors": ...}`` with exactly ``Content-Type: application/json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import tornado.web
+from tornado.ioloop import IOLoop
+
+from ...errors import (
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    UseCaseError,
+    error_for_status,
+)
+
+log = logging.getLogger("ucwidgets.server")
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+JSON_TYPE = "application/json"
+
+
+def authenticated(method: F) -> F:
+    """Policy: the caller must present a valid token; the store checks roles."""
+    method.policy = "token"  # type: ignore[attr-defined]
+    return method
+
+
+def public(method: F) -> F:
+    """Policy: anyone may call this route (health, version)."""
+    method.policy = "public"  # type: ignore[attr-defined]
+    return method
+
+
+@dataclass
+class ServiceContext:
+    """What every handler needs: the store, where to find notebooks, and limits."""
+
+    store: Any
+    executor: Any
+    api_root: str  # path of the API, e.g. "/api/v2/" or "/user/x/ucwidgets/api/v2/"
+    notebook_root: Path
+    max_upload_bytes: int = 512 * 1024**2
+    max_json_bytes: int = 2 * 1024**2
+    version_string: str = "2.49.0"
+
+
+class ApiHandler(tornado.web.RequestHandler):
+    """JSON API handler; subclasses define verbs decorated with a policy."""
+
+    ctx: ServiceContext
+    user: dict
+
+    def initialize(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", JSON_TYPE)
+        self.set_header("Cache-Control", "no-store")
+
+    def check_xsrf_cookie(self) -> None:
+        """Token auth in a header is not open to CSRF; the API uses no cookies."""
+
+    async def prepare(self) -> None:
+        verb = self.request.method.lower()
+        if getattr(type(self), verb, None) is getattr(tornado.web.RequestHandler, verb, None):
+            raise MethodNotAllowed(f"{self.request.method} is not allowed here.")
+        policy = getattr(getattr(self, verb, None), "policy", None)
+        if policy is None:
+            log.error("route %s %s has no authorization policy", self.request.method,
+                      type(self).__name__)
+            raise Forbidden("This route makes no authorization decision, so it is refused.")
+        if policy == "token":
+            token = self._token()
+            self.user = await self.call(self.ctx.store.authenticate, token)
+
+    def _token(self) -> str:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("token", "bearer") or not token.strip():
+            raise Unauthorized("Authentication required: send 'Authorization: Token <token>'.")
+        return token.strip()
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a blocking store call on the executor, so slow queries never stall the loop."""
+        return await IOLoop.current().run_in_executor(
+            self.ctx.executor, functools.partial(fn, *args, **kwargs))
+
+    # -- requests --------------------------------------------------------------------------
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object; 400 when it is not one."""
+        raw = self.request.body
+        if not raw:
+            return {}
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise BadRequest("The request body is not valid UTF-8.") from e
+        except json.JSONDecodeError as e:
+            raise BadRequest(f"The request body is not valid JSON: {e.msg} at {e.pos}.") from e
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return body
+
+    def query(self, name: str, default: str | None = None) -> str | None:
+        try:
+            value = self.get_query_argument(name, None)
+        except tornado.web.HTTPError as e:  # undecodable query bytes
+            raise BadRequest(f"The query parameter {name} is not valid UTF-8.") from e
+        if value is not None and "\x00" in value:
+            raise BadRequest(f"The query parameter {name} contains a NUL character.")
+        return default if value is None else value
+
+    def query_list(self, name: str) -> list[str] | None:
+        values = self.get_query_arguments(name)
+        return values or None
+
+    def query_int(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+        raw = self.query(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError as e:
+            raise BadRequest(f"The query parameter {name} must be an integer.") from e
+        if value < low or (high is not None and value > high):
+            from ...errors import ValidationError
+
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ValidationError(f"{name} must be {bound}.", errors={name: "out of range"})
+        return value
+
+    def query_bool(self, name: str, default: bool = False) -> bool:
+        raw = self.query(name)
+        if raw is None or raw == "":
+            return default
+        if raw.lower() in ("true", "1"):
+            return True
+        if raw.lower() in ("false", "0"):
+            return False
+        raise BadRequest(f"The query parameter {name} must be true or false.")
+
+    def paging(self) -> tuple[int, int]:
+        return (self.query_int("offset", 0),
+                self.query_int("limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT))
+
+    # -- responses -------------------------------------------------------------------------
+    def api_url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """An absolute URL of the API, as the DataRobot client needs for Location and next."""
+        url = f"{self.request.protocol}://{self.request.host}{self.ctx.api_root}{path}"
+        return f"{url}?{urlencode(params, doseq=True)}" if params else url
+
+    def send(self, body: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+    def send_page(self, items: list[Any], total: int, offset: int, limit: int,
+                  **extra: Any) -> None:
+        """The DataRobot pagination envelope with absolute ``next`` and ``previous`` links."""
+        params = {k: self.get_query_arguments(k) for k in self.request.query_arguments}
+        nxt = prev = None
+        if offset + len(items) < total:
+            nxt = self.api_url(self._path_in_api(), {**params, "offset": offset + len(items),
+                                                     "limit": limit})
+        if offset > 0:
+            prev = self.api_url(self._path_in_api(), {**params, "offset": max(0, offset - limit),
+                                                      "limit": limit})
+        self.send({"count": len(items), "totalCount": total, "next": nxt, "previous": prev,
+                   "data": items, **extra})
+
+    def _path_in_api(self) -> str:
+        return self.request.path[len(self.ctx.api_root):]
+
+    def accepted(self, job_id: str, body: dict | None = None) -> None:
+        """202 + Location of the status resource (WIRE.md §1.8)."""
+        self.set_header("Location", self.api_url(f"status/{job_id}/"))
+        self.send(body or {"statusId": job_id}, status=202)
+
+    def no_content(self) -> None:
+        self.set_status(204)
+        self.clear_header("Content-Type")
+        self.finish()
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        # Refusals are part of the API, not failures of the service: no traceback for them.
+        if isinstance(value, UseCaseError) and value.status_code < 500:
+            log.info("%d %s %s: %s", value.status_code, self.request.method, self.request.path,
+                     value.message)
+            return
+        if isinstance(value, ServiceUnavailable):
+            log.warning("503 %s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """The one place any failure becomes an HTTP response."""
+        error = _as_error(status_code, kwargs.get("exc_info"))
+        self.clear()
+        self.set_status(error.status_code)
+        self.set_header("Content-Type", JSON_TYPE)
+        if isinstance(error, Unauthorized):
+            self.set_header("WWW-Authenticate", 'Token realm="ucwidgets"')
+        if isinstance(error, ServiceUnavailable):
+            self.set_header("Retry-After", str(error.retry_after or 1))
+        self.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
+
+
+def _as_error(status_code: int, exc_info: Any) -> UseCaseError:
+    exc = exc_info[1] if exc_info else None
+    if isinstance(exc, UseCaseError):
+        return exc
+    if isinstance(exc, tornado.web.HTTPError):
+        messages = {404: "Not found.", 405: "Method not allowed.", 400: "Bad request.",
+                    413: "The request body is too large."}
+        message = exc.log_message if exc.log_message and exc.status_code < 500 else None
+        cls = MethodNotAllowed if exc.status_code == 405 else error_for_status(exc.status_code)
+        return cls(message or messages.get(exc.status_code, "Request failed."),
+                   status_code=exc.status_code)
+    if status_code < 500:
+        return error_for_status(status_code)("Request failed.", status_code=status_code)
+    return UseCaseError("Internal error: the request was not applied.")
+
+
+class NotFoundHandler(ApiHandler):
+    """Unknown paths under the API: the same JSON 404 as everything else."""
+
+    @public
+    def get(self, *_: Any) -> None:
+        raise NotFound("Not found.")
+
+    post = patch = put = delete = get

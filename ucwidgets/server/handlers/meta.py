@@ -1,0 +1,53 @@
+"""Version, health, async job status, and users."""
+
+from __future__ import annotations
+
+from ... import __version__
+from .. import wire
+from .base import ApiHandler, authenticated, public
+
+
+class VersionHandler(ApiHandler):
+    @public
+    def get(self) -> None:
+        major, minor, *_ = self.ctx.version_string.split(".")
+        self.send({"major": int(major), "minor": int(minor),
+                   "versionString": self.ctx.version_string, "releasedVersion": __version__,
+                   "service": "ucwidgets"})
+
+
+class HealthHandler(ApiHandler):
+    @public
+    def get(self) -> None:
+        self.send({"status": "ok", "version": __version__})
+
+
+class StatusHandler(ApiHandler):
+    """An async job: 303 to the finished resource, or 200 with its state while it runs."""
+
+    @authenticated
+    async def get(self, job_id: str) -> None:
+        job = await self.call(self.ctx.store.get_job, self.user, job_id)
+        if job["status"] == "COMPLETED" and job["location"]:
+            self.set_header("Location", self.api_url(job["location"]))
+            self.set_status(303)
+            self.finish()
+            return
+        self.send(wire.job(job))
+
+
+class MeHandler(ApiHandler):
+    @authenticated
+    def get(self) -> None:
+        self.send(wire.user(self.user))
+
+
+class UsersHandler(ApiHandler):
+    """Users for the sharing editor's completion: any authenticated caller may search."""
+
+    @authenticated
+    async def get(self) -> None:
+        offset, limit = self.paging()
+        found, total = await self.call(self.ctx.store.search_users, self.query("search", ""),
+                                       offset, limit)
+        self.send_page([wire.user(u) for u in found], total, offset, limit)

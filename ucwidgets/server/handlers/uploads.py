@@ -1,0 +1,178 @@
+"""Streaming uploads: multipart bodies go to disk chunk by chunk, never into memory.
+
+The size limit is checked against ``Content-Length`` in ``prepare`` (413 before a byte is read)
+and again as bytes arrive, for chunked bodies. The file part streams into a temporary blob file;
+the other form fields (small by nature) are kept in memory up to a bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tornado.web
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from ...errors import (
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UseCaseError,
+    ValidationError,
+)
+from ..blobs import BlobWriter, describe_csv
+from .base import ApiHandler
+
+FIELD_MAX = 64 * 1024
+
+
+class _Form:
+    """Collects one multipart body: small fields in memory, the ``file`` part into a blob."""
+
+    def __init__(self, boundary: bytes, open_blob: Any) -> None:
+        self.fields: dict[str, str] = {}
+        self.file_name: str | None = None
+        self.blob: BlobWriter | None = None
+        self._open_blob = open_blob
+        self._headers: dict[bytes, bytes] = {}
+        self._field = self._value = b""
+        self._part: tuple[str, bool] | None = None
+        self._buf = bytearray()
+        self.parser = MultipartParser(boundary, {
+            "on_part_begin": self._part_begin,
+            "on_header_field": lambda d, s, e: self._grow("_field", d[s:e]),
+            "on_header_value": lambda d, s, e: self._grow("_value", d[s:e]),
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._part_data,
+            "on_part_end": self._part_end,
+        })
+
+    def _grow(self, attr: str, data: bytes) -> None:
+        setattr(self, attr, getattr(self, attr) + data)
+
+    def _part_begin(self) -> None:
+        self._headers, self._buf = {}, bytearray()
+
+    def _header_end(self) -> None:
+        self._headers[self._field.lower()] = self._value
+        self._field = self._value = b""
+
+    def _headers_finished(self) -> None:
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        name = params.get(b"name", b"").decode("utf-8", "replace")
+        is_file = name == "file" and self.blob is None
+        if is_file:
+            self.file_name = params.get(b"filename", b"").decode("utf-8", "replace")
+            self.blob = self._open_blob()
+        self._part = (name, is_file)
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        assert self._part is not None
+        if self._part[1] and self.blob is not None:
+            self.blob.write(data[start:end])
+            return
+        self._buf += data[start:end]
+        if len(self._buf) > FIELD_MAX:
+            raise ValidationError(f"The form field {self._part[0]!r} is too long.")
+
+    def _part_end(self) -> None:
+        assert self._part is not None
+        name, is_file = self._part
+        if not is_file:
+            try:
+                self.fields[name] = bytes(self._buf).decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise BadRequest(f"The form field {name!r} is not valid UTF-8.") from e
+
+
+@tornado.web.stream_request_body
+class UploadHandler(ApiHandler):
+    """Base for routes that take a multipart file (and, where allowed, a small JSON body)."""
+
+    accepts_json = False
+    form: _Form | None
+    json_chunks: list[bytes] | None
+
+    async def prepare(self) -> None:
+        self.form, self.json_chunks, self.received = None, None, 0
+        self.upload_error: Exception | None = None
+        await super().prepare()
+        limit = self.ctx.max_upload_bytes
+        length = self.request.headers.get("Content-Length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise PayloadTooLarge(f"The upload is larger than the limit of {limit} bytes.")
+        self.request.connection.set_max_body_size(limit + 1)
+        ctype, params = parse_options_header(self.request.headers.get("Content-Type", ""))
+        if ctype == b"multipart/form-data" and params.get(b"boundary"):
+            self.form = _Form(params[b"boundary"], self.ctx.store.blobs.writer)
+        elif self.accepts_json and ctype == b"application/json":
+            self.json_chunks = []
+        else:
+            expected = "multipart/form-data or application/json" if self.accepts_json else \
+                "multipart/form-data with a 'file' part"
+            raise UnsupportedMediaType(f"Send the file as {expected}.")
+
+    def data_received(self, chunk: bytes) -> None:
+        # An exception here would drop the connection without a response, so the first error
+        # is kept, the rest of the body is read and discarded, and the verb raises it.
+        if self.upload_error is not None:
+            return
+        self.received += len(chunk)
+        try:
+            if self.json_chunks is not None:
+                if self.received > self.ctx.max_json_bytes:
+                    raise PayloadTooLarge("The JSON body is too large.")
+                self.json_chunks.append(chunk)
+            elif self.form is not None:
+                if self.received > self.ctx.max_upload_bytes:
+                    raise PayloadTooLarge("The upload is larger than the limit of "
+                                          f"{self.ctx.max_upload_bytes} bytes.")
+                self.form.parser.write(chunk)
+        except Exception as e:
+            self.upload_error = e
+            self._discard()
+
+    def check_upload(self) -> None:
+        """Raise the error met while the body streamed in, if any."""
+        if self.upload_error is not None:
+            error = self.upload_error
+            if isinstance(error, UseCaseError):
+                raise error
+            raise BadRequest(f"The multipart body could not be read: {error}") from error
+
+    def on_finish(self) -> None:
+        self._discard()
+
+    def on_connection_close(self) -> None:
+        # The client went away mid-upload: drop the partial file, write nothing.
+        self._discard()
+        super().on_connection_close()
+
+    def _discard(self) -> None:
+        if self.form is not None and self.form.blob is not None:
+            self.form.blob.abort()
+
+    def uploaded_json(self) -> dict[str, Any]:
+        self.check_upload()
+        self.request.body = b"".join(self.json_chunks or [])
+        return self.json_body()
+
+    async def uploaded_file(self) -> tuple[str | None, str, int, dict]:
+        """Finish the upload: parse it with pandas, make it durable, return its facts.
+
+        Returns ``(file_name, blob_digest, size, description)``; raises 422 when there is no
+        file part or the file is not a readable CSV (nothing is stored then).
+        """
+        self.check_upload()
+        assert self.form is not None
+        try:
+            self.form.parser.finalize()
+        except Exception as e:
+            raise BadRequest(f"The multipart body is incomplete: {e}") from e
+        blob = self.form.blob
+        if blob is None:
+            raise ValidationError("The upload has no 'file' part.", errors={"file": "missing"})
+        blob.flush()
+        described = await self.call(describe_csv, blob.temp_path)
+        digest = await self.call(blob.commit)
+        return self.form.file_name, digest, blob.size, described

@@ -1,0 +1,113 @@
+"""Use cases, their links to assets, their members, and their change feed."""
+
+from __future__ import annotations
+
+from ...errors import NotFound, ValidationError
+from .. import wire
+from ..store.validate import is_object_id
+from .base import ApiHandler, authenticated
+
+#: URL segment -> entity type, for ``useCases/{id}/{segment}/{entityId}/``.
+SEGMENTS = {"datasets": "dataset", "projects": "project", "applications": "application",
+            "notebooks": "notebook"}
+
+
+class UseCasesHandler(ApiHandler):
+    @authenticated
+    async def get(self) -> None:
+        offset, limit = self.paging()
+        entity = None
+        for param, etype in (("projectId", "project"), ("applicationId", "application")):
+            if self.query(param):
+                entity = (etype, self.query(param))
+        items, total = await self.call(
+            self.ctx.store.list_use_cases, self.user, search=self.query("search", "") or "",
+            order_by=self.query("orderBy", "-updatedAt") or "-updatedAt", offset=offset,
+            limit=limit, entity=entity)
+        self.send_page([wire.use_case(uc) for uc in items], total, offset, limit)
+
+    @authenticated
+    async def post(self) -> None:
+        uc = await self.call(self.ctx.store.create_use_case, self.user, self.json_body())
+        self.set_header("Location", self.api_url(f"useCases/{uc['id']}/"))
+        self.send(wire.use_case(uc), status=201)
+
+
+class UseCaseHandler(ApiHandler):
+    @authenticated
+    async def get(self, uc_id: str) -> None:
+        self.send(wire.use_case(await self.call(self.ctx.store.get_use_case, self.user, uc_id)))
+
+    @authenticated
+    async def patch(self, uc_id: str) -> None:
+        uc = await self.call(self.ctx.store.update_use_case, self.user, uc_id, self.json_body())
+        self.send(wire.use_case(uc))
+
+    @authenticated
+    async def delete(self, uc_id: str) -> None:
+        await self.call(self.ctx.store.delete_use_case, self.user, uc_id)
+        self.no_content()
+
+
+class UseCaseLinkHandler(ApiHandler):
+    """``POST``/``DELETE useCases/{id}/{datasets|projects|applications|notebooks}/{eid}/``."""
+
+    def _etype(self, segment: str) -> str:
+        if segment not in SEGMENTS:
+            raise NotFound("Not found.")
+        return SEGMENTS[segment]
+
+    @authenticated
+    async def post(self, uc_id: str, segment: str, entity_id: str) -> None:
+        link, created = await self.call(self.ctx.store.add_link, self.user, uc_id,
+                                        self._etype(segment), entity_id)
+        self.send(wire.link(link, self.user), status=201 if created else 200)
+
+    @authenticated
+    async def delete(self, uc_id: str, segment: str, entity_id: str) -> None:
+        await self.call(self.ctx.store.remove_link, self.user, uc_id, self._etype(segment),
+                        entity_id)
+        self.no_content()
+
+
+class SharedRolesHandler(ApiHandler):
+    @authenticated
+    async def get(self, uc_id: str) -> None:
+        offset, limit = self.paging()
+        user_id = self.query("id")
+        items, total = await self.call(self.ctx.store.shared_roles, self.user, uc_id, offset,
+                                       limit, user_id)
+        self.send_page([wire.shared_role(m) for m in items], total, offset, limit)
+
+    @authenticated
+    async def patch(self, uc_id: str) -> None:
+        await self.call(self.ctx.store.share, self.user, uc_id, self.json_body())
+        self.no_content()
+
+
+class EventsHandler(ApiHandler):
+    """The change feed of one use case, oldest first after the ``after`` cursor."""
+
+    @authenticated
+    async def get(self, uc_id: str) -> None:
+        after = self.query_int("after", 0)
+        limit = self.query_int("limit", 100, low=1, high=1000)
+        items = await self.call(self.ctx.store.use_case_events, self.user, uc_id, after, limit)
+        nxt = None
+        if len(items) == limit:
+            nxt = self.api_url(f"useCases/{uc_id}/events/", {"after": items[-1]["id"],
+                                                             "limit": limit})
+        self.send({"count": len(items), "next": nxt, "previous": None,
+                   "data": [wire.event(e) for e in items]})
+
+
+def use_case_ids(handler: ApiHandler) -> list[str] | None:
+    """The ``useCaseIds`` filter of a listing; ids of the wrong shape are a 422."""
+    ids = handler.query_list("useCaseIds")
+    if ids is None:
+        return None
+    bad = [i for i in ids if not is_object_id(i)]
+    if bad:
+        raise ValidationError("useCaseIds must be 24-character hexadecimal ids.",
+                              errors={"useCaseIds": "malformed id"})
+    return ids

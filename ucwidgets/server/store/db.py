@@ -1,0 +1,120 @@
+"""Engine set-up, transactions and migrations for the store.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on; write transactions start
+with ``BEGIN IMMEDIATE`` so that two writers queue at the start instead of failing on upgrade,
+and reads use a plain deferred ``BEGIN`` so they never wait for a writer. Database failures that
+mean "try again" (busy past the timeout, unreachable) become ``ServiceUnavailable``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from ...errors import ServiceUnavailable
+
+BUSY_TIMEOUT_S = 10
+
+
+def new_id() -> str:
+    """A fresh 24-hex-character id, like DataRobot's object ids."""
+    return secrets.token_hex(12)
+
+
+def now() -> str:
+    """The current UTC time as the wire's ISO-8601 string."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for ``url`` with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Take transaction control from pysqlite so that BEGIN IMMEDIATE is ours to emit.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("ucw_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Transactions over one engine.
+
+    Examples
+    --------
+    >>> db = Database("sqlite://")
+    >>> with db.read() as conn:
+    ...     conn.exec_driver_sql("select 1").scalar()
+    1
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._writer = self.engine.execution_options(ucw_write=True)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction; it commits when the block ends without an exception."""
+        with _unavailable_on_db_failure(), self._writer.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot for several queries."""
+        with _unavailable_on_db_failure(), self.engine.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextlib.contextmanager
+def _unavailable_on_db_failure() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as e:
+        raise ServiceUnavailable(
+            "The database is busy or unreachable; nothing was applied. Try again.", retry_after=1
+        ) from e
+    except DBAPIError as e:
+        if e.connection_invalidated:
+            raise ServiceUnavailable(
+                "The database connection was lost; nothing was applied. Try again.", retry_after=1
+            ) from e
+        raise
+
+
+def migrate(db: Database) -> None:
+    """Bring the database to the newest schema with Alembic."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "ucwidgets.server.store:migrations")
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,209 @@
+"""The service's tables, in SQLAlchemy Core.
+
+Ids are 24 hex characters, like DataRobot's. Times are ISO-8601 UTC strings with microseconds
+(``2024-01-02T03:04:05.000000Z``): they sort as text, read the same in SQLite and PostgreSQL, and
+go on the wire unchanged. Alembic's first migration creates exactly these tables; a test checks
+that the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(24)
+TIME = String(27)
+
+
+def _id(name: str = "id") -> Column:
+    return Column(name, ID, primary_key=True)
+
+
+def _user_fk(name: str, nullable: bool = False) -> Column:
+    return Column(name, ID, ForeignKey("users.id"), nullable=nullable)
+
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("username", String(254), nullable=False, unique=True),
+    Column("full_name", Text, nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("created_at", TIME, nullable=False),
+    # Events up to this id count as read in the caller's notifications.
+    Column("read_upto", BigInteger, nullable=False, server_default=text("0")),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    _id(),
+    _user_fk("user_id"),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TIME, nullable=False),
+)
+
+use_cases = Table(
+    "use_cases",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    _user_fk("updated_by"),
+    Column("updated_at", TIME, nullable=False),
+    Index("ix_use_cases_name", "name"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(8), nullable=False),
+    Column("can_share", Boolean, nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Index("ix_memberships_user", "user_id", "use_case_id"),
+)
+
+datasets = Table(
+    "datasets",
+    metadata,
+    _id(),
+    Column("version_id", ID, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("categories", JSON, nullable=False),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    Column("blob", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("row_count", BigInteger, nullable=False),
+    Column("columns", JSON, nullable=False),
+    Index("ix_datasets_created_by", "created_by"),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("dataset_id", ID, ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True),
+    Column("file_name", Text, nullable=False),
+    # The project keeps its own copy of the data's address, so it outlives its dataset.
+    Column("blob", String(64), nullable=False),
+    Column("row_count", BigInteger, nullable=False),
+    Column("columns", JSON, nullable=False),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("target", Text, nullable=True),
+    Column("target_type", String(16), nullable=True),
+    Column("metric", String(32), nullable=True),
+    Column("positive_class", Text, nullable=True),
+    Column("autopilot_mode", Integer, nullable=True),
+    Column("worker_count", Integer, nullable=True),
+    Column("status", String(16), nullable=False, server_default="ok"),
+    Column("failure", Text, nullable=True),
+    Index("ix_projects_created_by", "created_by"),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("url", Text, nullable=False, server_default=""),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    Column("updated_at", TIME, nullable=False),
+    Index("ix_applications_created_by", "created_by"),
+)
+
+notebooks = Table(
+    "notebooks",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    Column("updated_at", TIME, nullable=False),
+    Index("ix_notebooks_created_by", "created_by"),
+)
+
+links = Table(
+    "links",
+    metadata,
+    _id(),
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_type", String(16), nullable=False),
+    Column("entity_id", ID, nullable=False),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    UniqueConstraint("use_case_id", "entity_type", "entity_id", name="uq_links_entity"),
+    Index("ix_links_entity", "entity_type", "entity_id"),
+    # A project or an application lives in at most one use case; the store checks it first to
+    # give a clear 409, this index makes a race impossible.
+    Index(
+        "uq_links_single_home",
+        "entity_type",
+        "entity_id",
+        unique=True,
+        sqlite_where=text("entity_type IN ('project', 'application')"),
+        postgresql_where=text("entity_type IN ('project', 'application')"),
+    ),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=False),
+    _user_fk("actor_id"),
+    Column("verb", String(16), nullable=False),
+    Column("entity_type", String(16), nullable=False),
+    Column("entity_id", ID, nullable=False),
+    Column("entity_name", Text, nullable=False),
+    Column("at", TIME, nullable=False),
+    Index("ix_events_use_case", "use_case_id", "id"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    _id(),
+    _user_fk("user_id"),
+    Column("status", String(16), nullable=False),
+    Column("message", Text, nullable=False, server_default=""),
+    # The finished resource, relative to the API root (``datasets/{id}/``).
+    Column("location", Text, nullable=True),
+    Column("created_at", TIME, nullable=False),
+)

@@ -1,0 +1,169 @@
+"""Use cases: create, read, list, update, delete, and the shape they are returned in."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql import Select
+
+from ...errors import ValidationError
+from .. import access
+from . import validate
+from .db import new_id, now
+from .schema import events, links, memberships, use_cases, users
+from .users import _escape_like, public_user
+
+#: ``orderBy`` values of ``GET useCases/``; a leading ``-`` sorts descending.
+USE_CASE_ORDER = {"name": use_cases.c.name, "createdAt": use_cases.c.created_at,
+                  "updatedAt": use_cases.c.updated_at}
+COUNTED_TYPES = ("dataset", "project", "application", "notebook")
+
+
+def record(conn: Any, use_case_id: str, actor_id: str, verb: str, entity_type: str,
+           entity_id: str, entity_name: str) -> None:
+    """Write one change-feed event, in the caller's transaction."""
+    conn.execute(events.insert().values(
+        use_case_id=use_case_id, actor_id=actor_id, verb=verb, entity_type=entity_type,
+        entity_id=entity_id, entity_name=entity_name, at=now()))
+
+
+def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) -> Any:
+    """The caller's membership row in a use case, or ``None``.
+
+    With ``lock`` the use case row is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL;
+    SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so that role checks and the
+    writes they allow see the same memberships.
+    """
+    if not validate.is_object_id(use_case_id):
+        return None
+    if lock:
+        q = select(use_cases.c.id).where(use_cases.c.id == use_case_id).with_for_update()
+        if conn.execute(q).first() is None:
+            return None
+    row = conn.execute(select(memberships).where(
+        memberships.c.use_case_id == use_case_id, memberships.c.user_id == user_id)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def touch(conn: Any, use_case_id: str, actor_id: str) -> None:
+    conn.execute(use_cases.update().where(use_cases.c.id == use_case_id)
+                 .values(updated_at=now(), updated_by=actor_id))
+
+
+def describe(conn: Any, rows: list[Any]) -> list[dict]:
+    """Full use case dicts (creator, counts, members) for ``rows``, in three batched queries."""
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for uc_id, etype, n in conn.execute(
+        select(links.c.use_case_id, links.c.entity_type, func.count())
+        .where(links.c.use_case_id.in_(ids)).group_by(links.c.use_case_id, links.c.entity_type)
+    ):
+        counts[uc_id][etype] = n
+    members: dict[str, list[dict]] = defaultdict(list)
+    for m in conn.execute(
+        select(memberships.c.use_case_id, memberships.c.role, memberships.c.can_share,
+               users.c.id, users.c.username, users.c.full_name)
+        .join(users, users.c.id == memberships.c.user_id)
+        .where(memberships.c.use_case_id.in_(ids)).order_by(users.c.username)
+    ):
+        members[m.use_case_id].append({**public_user(m), "role": m.role,
+                                       "can_share": bool(m.can_share)})
+    people_ids = {r.created_by for r in rows} | {r.updated_by for r in rows}
+    people = {u.id: public_user(u) for u in conn.execute(
+        select(users).where(users.c.id.in_(people_ids)))}
+    return [{
+        "id": r.id, "name": r.name, "description": r.description,
+        "created_at": r.created_at, "updated_at": r.updated_at,
+        "created": people[r.created_by], "updated": people[r.updated_by],
+        "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
+        "members": members[r.id],
+    } for r in rows]
+
+
+class UseCaseStore:
+    """Use case CRUD and listing; every method takes the acting user first."""
+
+    db: Any
+
+    def create_use_case(self, actor: dict, body: dict) -> dict:
+        validate.only_keys(body, {"name", "description"})
+        name = validate.name(body.get("name", "Untitled use case"))
+        description = validate.text(body.get("description"))
+        uc_id, at = new_id(), now()
+        with self.db.write() as conn:
+            conn.execute(use_cases.insert().values(
+                id=uc_id, name=name, description=description, created_by=actor["id"],
+                created_at=at, updated_by=actor["id"], updated_at=at))
+            conn.execute(memberships.insert().values(
+                use_case_id=uc_id, user_id=actor["id"], role="OWNER", can_share=True,
+                created_at=at))
+            record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
+            return self._describe_one(conn, uc_id)
+
+    def get_use_case(self, actor: dict, use_case_id: str) -> dict:
+        with self.db.read() as conn:
+            access.require(membership(conn, use_case_id, actor["id"]), "view")
+            return self._describe_one(conn, use_case_id)
+
+    def update_use_case(self, actor: dict, use_case_id: str, body: dict) -> dict:
+        validate.only_keys(body, {"name", "description"})
+        values = {}
+        if "name" in body:
+            values["name"] = validate.name(body["name"])
+        if "description" in body:
+            values["description"] = validate.text(body["description"])
+        with self.db.write() as conn:
+            access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
+            if values:
+                conn.execute(use_cases.update().where(use_cases.c.id == use_case_id)
+                             .values(**values, updated_at=now(), updated_by=actor["id"]))
+                current = conn.execute(select(use_cases.c.name)
+                                       .where(use_cases.c.id == use_case_id)).scalar_one()
+                record(conn, use_case_id, actor["id"], "updated", "useCase", use_case_id, current)
+            return self._describe_one(conn, use_case_id)
+
+    def delete_use_case(self, actor: dict, use_case_id: str) -> None:
+        """Delete a use case: its links, memberships and events go; its assets stay."""
+        with self.db.write() as conn:
+            access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
+            conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
+
+    def list_use_cases(self, actor: dict, *, search: str = "", order_by: str = "-updatedAt",
+                       offset: int = 0, limit: int = 100, entity: tuple[str, str] | None = None
+                       ) -> tuple[list[dict], int]:
+        """The caller's use cases, filtered and sorted, one page; and the total count."""
+        query = self._listing_query(actor, search, entity)
+        column = USE_CASE_ORDER.get(order_by.lstrip("-"))
+        if column is None:
+            raise ValidationError(
+                f"orderBy must be one of {', '.join(sorted(USE_CASE_ORDER))}, optionally "
+                "prefixed with '-'.", errors={"orderBy": "unknown sort key"})
+        descending = order_by.startswith("-")
+        order = [column.desc() if descending else column.asc(),
+                 use_cases.c.id.desc() if descending else use_cases.c.id.asc()]
+        with self.db.read() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = conn.execute(query.order_by(*order).offset(offset).limit(limit)).all()
+            return describe(conn, rows), total
+
+    def _listing_query(self, actor: dict, search: str, entity: tuple[str, str] | None) -> Select:
+        query = select(use_cases).join(memberships, and_(
+            memberships.c.use_case_id == use_cases.c.id, memberships.c.user_id == actor["id"]))
+        if search:
+            pattern = f"%{_escape_like(search.lower())}%"
+            query = query.where(or_(func.lower(use_cases.c.name).like(pattern, escape="\\"),
+                                    func.lower(use_cases.c.description).like(pattern,
+                                                                             escape="\\")))
+        if entity is not None:
+            query = query.where(use_cases.c.id.in_(select(links.c.use_case_id).where(
+                links.c.entity_type == entity[0], links.c.entity_id == entity[1])))
+        return query
+
+    def _describe_one(self, conn: Any, use_case_id: str) -> dict:
+        row = conn.execute(select(use_cases).where(use_cases.c.id == use_case_id)).one()
+        return describe(conn, [row])[0]

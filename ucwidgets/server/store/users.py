@@ -1,0 +1,122 @@
+"""Users and their tokens.
+
+Tokens are random and high-entropy, so a SHA-256 digest is enough to store them: the database
+never holds a usable token, and a lookup is one indexed equality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from ...errors import Conflict, NotFound, Unauthorized
+from . import validate
+from .db import new_id, now
+from .schema import tokens, users
+
+TOKEN_PREFIX = "ucw_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def public_user(row: Any) -> dict[str, Any]:
+    """The fields of a user that other users may see."""
+    return {"id": row.id, "username": row.username, "full_name": row.full_name}
+
+
+class UserStore:
+    """Creating users, issuing tokens, and turning a token into its user."""
+
+    db: Any
+
+    def create_user(self, username: str, full_name: str | None = None) -> tuple[dict, str]:
+        """Create an active user and a first token; return ``(user, token)``."""
+        username = validate.name(username, "username", max_len=254)
+        full_name = validate.text(full_name, "fullName", max_len=validate.NAME_MAX)
+        with self.db.write() as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                raise Conflict(f"A user named {username!r} already exists.")
+            uid = new_id()
+            conn.execute(
+                users.insert().values(
+                    id=uid, username=username, full_name=full_name, active=True, created_at=now()
+                )
+            )
+            token = self._issue_token(conn, uid)
+        return {"id": uid, "username": username, "full_name": full_name}, token
+
+    def create_token(self, username: str) -> tuple[dict, str]:
+        """Issue a new token for an existing active user."""
+        with self.db.write() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).first()
+            if row is None or not row.active:
+                raise NotFound(f"No active user named {username!r}.")
+            return public_user(row), self._issue_token(conn, row.id)
+
+    def _issue_token(self, conn: Any, user_id: str) -> str:
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        conn.execute(
+            tokens.insert().values(
+                id=new_id(), user_id=user_id, token_hash=hash_token(token), created_at=now()
+            )
+        )
+        return token
+
+    def deactivate_user(self, username: str) -> dict:
+        """Deactivate a user: their tokens stop working at once; memberships stay."""
+        with self.db.write() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).first()
+            if row is None:
+                raise NotFound(f"No user named {username!r}.")
+            conn.execute(users.update().where(users.c.id == row.id).values(active=False))
+        return public_user(row)
+
+    def list_users(self) -> list[dict]:
+        """Every user, active or not, by username."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(users).order_by(users.c.username)).all()
+        return [{**public_user(r), "active": bool(r.active)} for r in rows]
+
+    def authenticate(self, token: str) -> dict:
+        """The active user a token belongs to, or ``Unauthorized``."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(users)
+                .join(tokens, tokens.c.user_id == users.c.id)
+                .where(tokens.c.token_hash == hash_token(token))
+            ).first()
+        if row is None or not row.active:
+            raise Unauthorized("Invalid or missing token.")
+        return public_user(row)
+
+    def search_users(self, search: str, offset: int, limit: int) -> tuple[list[dict], int]:
+        """Active users whose username or full name contains ``search`` (case-insensitive)."""
+        cond = users.c.active.is_(True)
+        if search:
+            pattern = f"%{_escape_like(search.lower())}%"
+            cond = cond & or_(
+                func.lower(users.c.username).like(pattern, escape="\\"),
+                func.lower(users.c.full_name).like(pattern, escape="\\"),
+            )
+        with self.db.read() as conn:
+            total = conn.execute(select(func.count()).select_from(users).where(cond)).scalar_one()
+            rows = conn.execute(
+                select(users).where(cond).order_by(users.c.username).offset(offset).limit(limit)
+            ).all()
+        return [public_user(r) for r in rows], total
+
+    def get_user(self, user_id: str) -> dict:
+        with self.db.read() as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+        if row is None:
+            raise NotFound("User not found.")
+        return public_user(row)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

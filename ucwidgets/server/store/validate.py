@@ -1,0 +1,97 @@
+"""Checks for user-supplied values, shared by every store operation.
+
+Each function returns the cleaned value or raises ``ValidationError`` (422) naming the field, so
+that a bad field is refused before any write begins.
+
+Examples
+--------
+>>> name("  Risk  ", "name")
+'Risk'
+>>> name("a\\x00b", "name")
+Traceback (most recent call last):
+...
+ucwidgets.errors.ValidationError: name must not contain control characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ...errors import ValidationError
+
+NAME_MAX = 500
+DESCRIPTION_MAX = 10_000
+ID_RE = re.compile(r"^[0-9a-f]{24}$")
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError(f"{field} {message}", errors={field: message})
+
+
+def _has_controls(value: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+
+
+def name(value: Any, field: str = "name", max_len: int = NAME_MAX) -> str:
+    """A display name: a non-blank string of at most ``max_len`` code points, no controls."""
+    if not isinstance(value, str):
+        raise _invalid(field, "must be a string.")
+    if _has_controls(value):
+        raise _invalid(field, "must not contain control characters.")
+    value = value.strip()
+    if not value:
+        raise _invalid(field, "must not be empty.")
+    if len(value) > max_len:
+        raise _invalid(field, f"must be at most {max_len} characters long.")
+    return value
+
+
+def text(value: Any, field: str = "description", max_len: int = DESCRIPTION_MAX) -> str:
+    """Free text: a string (may be empty) of at most ``max_len`` code points; tabs and newlines
+    are allowed, other control characters are not."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _invalid(field, "must be a string.")
+    if _has_controls(value, allowed="\t\n\r"):
+        raise _invalid(field, "must not contain control characters.")
+    if len(value) > max_len:
+        raise _invalid(field, f"must be at most {max_len} characters long.")
+    return value
+
+
+def boolean(value: Any, field: str) -> bool:
+    """A JSON boolean; strings such as ``"true"`` are refused."""
+    if not isinstance(value, bool):
+        raise _invalid(field, "must be true or false.")
+    return value
+
+
+def object_id(value: Any, field: str = "id") -> str:
+    """A 24-hex-character id."""
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise _invalid(field, "must be a 24-character hexadecimal id.")
+    return value
+
+
+def is_object_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an id (anything else cannot exist)."""
+    return bool(ID_RE.match(value))
+
+
+def choice(value: Any, field: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """One of ``allowed``, exactly (case matters)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise _invalid(field, f"must be one of {', '.join(allowed)}.")
+    return value
+
+
+def only_keys(body: dict[str, Any], allowed: set[str] | frozenset[str]) -> None:
+    """Refuse unknown keys, so a misspelt field is an error rather than silently ignored."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ValidationError(
+            f"Unknown field(s): {', '.join(unknown)}.", errors={k: "unknown field" for k in unknown}
+        )

@@ -1,0 +1,137 @@
+"""The store's dicts rendered in DataRobot's API v2 wire format (WIRE.md).
+
+Each function takes what the store returns and produces the camelCase JSON object that the real
+``datarobot`` client validates; no field the client requires is ever ``null``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+APP_PERMISSIONS = ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE"]
+NOTEBOOK_SETTINGS = {k: False for k in ("showLineNumbers", "hideCellTitles", "hideCellOutputs",
+                                         "showScrollers", "hideCellFooters",
+                                         "highlightWhitespace")}
+
+
+def user(u: dict) -> dict:
+    """A ``UseCaseUser``."""
+    return {"id": u["id"], "fullName": u["full_name"] or u["username"], "email": u["username"],
+            "userhash": None, "username": u["username"]}
+
+
+def use_case(uc: dict) -> dict:
+    counts = uc["counts"]
+    owners = [m for m in uc["members"] if m["role"] == "OWNER"]
+    return {
+        "id": uc["id"], "name": uc["name"], "description": uc["description"],
+        "createdAt": uc["created_at"], "updatedAt": uc["updated_at"],
+        "created": user(uc["created"]), "updated": user(uc["updated"]),
+        "createdBy": uc["created"]["id"], "updatedBy": uc["updated"]["id"],
+        "modelsCount": counts.get("model", 0), "projectsCount": counts["project"],
+        "datasetsCount": counts["dataset"], "filesCount": 0,
+        "notebooksCount": counts["notebook"], "applicationsCount": counts["application"],
+        "playgroundsCount": 0, "vectorDatabasesCount": 0,
+        "owners": [user(m) for m in owners],
+        "members": [{**user(m), "role": m["role"], "canShare": m["can_share"]}
+                    for m in uc["members"]],
+    }
+
+
+def link(lk: dict, creator: dict) -> dict:
+    """A ``UseCaseReferenceEntity`` (``entityType`` lowercase singular)."""
+    return {"id": lk["id"], "entityType": lk["entity_type"], "entityId": lk["entity_id"],
+            "experimentContainerId": lk["use_case_id"], "useCaseId": lk["use_case_id"],
+            "createdAt": lk["created_at"], "created": user(creator), "isDeleted": False}
+
+
+def _homes(asset: dict) -> dict:
+    homes = asset["use_cases"]
+    return {"useCaseIds": [h["id"] for h in homes], "useCases": homes}
+
+
+def dataset(d: dict) -> dict:
+    return {
+        "datasetId": d["id"], "id": d["id"], "versionId": d["version_id"], "name": d["name"],
+        "categories": d["categories"], "creationDate": d["created_at"],
+        "createdBy": d["creator"]["username"], "creator": user(d["creator"]), "dataPersisted": True, "isDataEngineEligible": False,
+        "isLatestVersion": True, "isSnapshot": True, "datasetSize": d["size"],
+        "rowCount": d["row_count"], "sampleSize": {"type": "rows", "value": d["row_count"]},
+        "processingState": "COMPLETED", "columnCount": len(d["columns"]),
+        "columns": d["columns"], **_homes(d),
+    }
+
+
+def project(p: dict) -> dict:
+    homes = p["use_cases"]
+    body = {
+        "id": p["id"], "projectName": p["name"], "projectDescription": p["description"],
+        "fileName": p["file_name"], "stage": p["stage"], "target": p["target"],
+        "targetType": p["target_type"], "metric": p["metric"],
+        "positiveClass": p["positive_class"], "autopilotMode": p["autopilot_mode"],
+        "holdoutUnlocked": False, "created": p["created_at"],
+        "createdBy": p["creator"]["username"], "creator": user(p["creator"]),
+        "maxTrainPct": 64.0, "maxTrainRows": p["row_count"],
+        "partition": {"cvMethod": "random", "validationType": "CV", "holdoutPct": 20, "reps": 5,
+                      "useTimeSeries": False},
+        "advancedOptions": {"smartDownsampled": False, "responseCap": False},
+        "unsupervisedMode": False, "useFeatureDiscovery": False, "useGpu": False,
+        "catalogId": p["dataset_id"], "datasetId": p["dataset_id"],
+        "rowCount": p["row_count"], "useCase": homes[0] if homes else None,
+        "status": p["status"], "failure": p["failure"], **_homes(p),
+    }
+    # The client drops nulls itself, but an absent key is the clearer wire for "unset".
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def application(a: dict) -> dict:
+    return {
+        "id": a["id"], "applicationTypeId": "ucwidgets.registered", "userId": a["created_by"],
+        "modelDeploymentId": "", "name": a["name"], "description": a["description"],
+        "url": a["url"], "createdBy": a["creator"]["username"], "creator": user(a["creator"]), "createdAt": a["created_at"],
+        "updatedAt": a["updated_at"], "datasets": [], "cloudProvider": "local",
+        "deploymentIds": [], "permissions": APP_PERMISSIONS, "hasCustomLogo": False,
+        "orgId": "", "poolUsed": False, **_homes(a),
+    }
+
+
+def notebook(n: dict) -> dict:
+    homes, creator = n["use_cases"], n["creator"]
+    stamp = {"at": n["created_at"], "by": {"id": creator["id"], "activated": True,
+                                           "username": creator["username"],
+                                           "firstName": creator["full_name"], "lastName": ""}}
+    body = {
+        "id": n["id"], "name": n["name"], "path": n["path"], "description": n["description"],
+        "type": "plain", "permissions": ["CAN_READ", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE",
+                                         "CAN_COPY", "CAN_EXECUTE"],
+        "tags": [], "created": stamp, "lastViewed": stamp,
+        "updated": {**stamp, "at": n["updated_at"]}, "settings": NOTEBOOK_SETTINGS,
+        "hasSchedule": False, "hasEnabledSchedule": False, "creator": user(creator),
+        **_homes(n),
+    }
+    if homes:
+        body["useCaseId"], body["useCaseName"] = homes[0]["id"], homes[0]["name"]
+    return body
+
+
+def shared_role(m: dict) -> dict:
+    return {"id": m["id"], "name": m["username"], "userFullName": m["full_name"],
+            "role": m["role"], "shareRecipientType": "user", "canShare": m["can_share"]}
+
+
+def event(e: dict) -> dict:
+    body = {"id": e["id"], "useCaseId": e["use_case_id"], "useCaseName": e["use_case_name"],
+            "actor": user(e["actor"]), "verb": e["verb"], "entityType": e["entity_type"],
+            "entityId": e["entity_id"], "entityName": e["entity_name"], "at": e["at"]}
+    if "read" in e:
+        body["read"] = e["read"]
+    return body
+
+
+def job(j: dict) -> dict:
+    return {"statusId": j["id"], "status": j["status"], "message": j["message"],
+            "code": 0, "created": j["created_at"], "description": ""}
+
+
+ASSET_RENDERERS: dict[str, Any] = {"dataset": dataset, "project": project,
+                                   "application": application, "notebook": notebook}

@@ -43,7 +43,7 @@ class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, Fee
         files always live under ``DATA_DIR/blobs``.
         """
         data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         url = database_url or f"sqlite:///{data_dir / 'ucwidgets.db'}"
         db = Database(url)
         migrate(db)

@@ -1,0 +1,151 @@
+"""The ``ucwidgets`` command: run the service and manage its users and tokens.
+
+Examples
+--------
+::
+
+    ucwidgets serve --port 0 --data-dir /srv/ucwidgets
+    ucwidgets user add ann@example.com --full-name "Ann Owner" --json
+    ucwidgets token create ann@example.com
+    ucwidgets user list
+    ucwidgets user deactivate ann@example.com
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import UseCaseError
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", help="data directory (default: the per-user data dir, "
+                       "or UCWIDGETS_DATA_DIR)")
+    where.add_argument("--database-url", help="SQLAlchemy URL of the database, e.g. "
+                       "postgresql+psycopg://user@host/db (dataset files stay in the data dir)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ucwidgets", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the Use Case service until interrupted")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--notebook-root", help="the Jupyter root notebook paths are relative to "
+                       "(default: the current directory)")
+    serve.add_argument("--max-upload-mb", type=int, default=512)
+    _store_options(serve)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="action", required=True)
+    add = user.add_parser("add", help="create a user and print a new token")
+    add.add_argument("username")
+    add.add_argument("--full-name")
+    add.add_argument("--json", action="store_true", help="print one JSON object only")
+    _store_options(add)
+    listing = user.add_parser("list", help="list users")
+    listing.add_argument("--json", action="store_true")
+    _store_options(listing)
+    deactivate = user.add_parser("deactivate", help="deactivate a user; their tokens stop working")
+    deactivate.add_argument("username")
+    _store_options(deactivate)
+
+    token = commands.add_parser("token", help="manage tokens").add_subparsers(
+        dest="action", required=True)
+    create = token.add_parser("create", help="issue a new token for a user")
+    create.add_argument("username")
+    create.add_argument("--json", action="store_true")
+    _store_options(create)
+    return parser
+
+
+def _open_store(args: argparse.Namespace) -> Any:
+    from .paths import data_dir
+    from .server.store import Store
+
+    return Store.open(args.data_dir or data_dir(), args.database_url)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    from .server.app import Service, make_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    service = Service(args.data_dir, args.database_url, args.notebook_root,
+                      max_upload_bytes=args.max_upload_mb * 1024**2)
+    sockets = bind_sockets(args.port, args.host)
+    port = sockets[0].getsockname()[1]
+
+    async def main() -> None:
+        server = HTTPServer(make_app(service.ctx), max_body_size=service.ctx.max_upload_bytes + 1)
+        server.add_sockets(sockets)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"serving at http://{args.host}:{port}/api/v2", flush=True)
+        await stop.wait()
+        server.stop()
+        await server.close_all_connections()
+
+    try:
+        asyncio.run(main())
+    finally:
+        service.close()
+    return 0
+
+
+def _print_user(user: dict, token: str | None, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"id": user["id"], "username": user["username"], "token": token}))
+    else:
+        print(f"id:       {user['id']}\nusername: {user['username']}\ntoken:    {token}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    store = _open_store(args)
+    try:
+        if args.command == "user" and args.action == "add":
+            user, token = store.create_user(args.username, full_name=args.full_name)
+            _print_user(user, token, args.json)
+        elif args.command == "token":
+            user, token = store.create_token(args.username)
+            _print_user(user, token, args.json)
+        elif args.action == "list":
+            users = store.list_users()
+            if args.json:
+                print(json.dumps(users))
+            for u in [] if args.json else users:
+                state = "" if u["active"] else "  (deactivated)"
+                print(f"{u['id']}  {u['username']}  {u['full_name']}{state}")
+        elif args.action == "deactivate":
+            user = store.deactivate_user(args.username)
+            print(f"deactivated {user['username']}")
+    except UseCaseError as e:
+        print(f"ucwidgets: {e}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

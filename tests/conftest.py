@@ -6,6 +6,7 @@ Tests seed data through the public API; nothing of ucwidgets is mocked.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import requests
 from ucwidgets.server.app import ServerThread
 
 _names = itertools.count()
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 class Api:
@@ -78,18 +80,24 @@ class Api:
         return self.session.get(done.headers["Location"], timeout=30).json()
 
     def share(self, use_case_id: str, *roles: dict) -> requests.Response:
-        return self.patch(f"useCases/{use_case_id}/sharedRoles/",
-                          json={"operation": "updateRoles", "roles": list(roles)})
+        return self.patch(
+            f"useCases/{use_case_id}/sharedRoles/",
+            json={"operation": "updateRoles", "roles": list(roles)},
+        )
 
     def grant(self, use_case_id: str, other: Api, role: str, can_share: bool = False) -> None:
-        r = self.share(use_case_id, {"role": role, "shareRecipientType": "user", "id": other.id,
-                                     "canShare": can_share})
+        r = self.share(
+            use_case_id,
+            {"role": role, "shareRecipientType": "user", "id": other.id, "canShare": can_share},
+        )
         assert r.status_code == 204, r.text
 
 
-RISK_CSV = (b"age,income,region,credit_risk\n"
-            b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
-            b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n")
+RISK_CSV = (
+    b"age,income,region,credit_risk\n"
+    b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
+    b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n"
+)
 
 
 @pytest.fixture
@@ -103,8 +111,9 @@ def service(tmp_path: Path) -> Iterator[ServerThread]:
     """A real Use Case service on 127.0.0.1, port 0, with its own data dir."""
     root = tmp_path / "jupyter-root"
     root.mkdir()
-    srv = ServerThread(data_dir=tmp_path / "data", notebook_root=str(root),
-                       max_upload_bytes=1024 * 1024).start()
+    srv = ServerThread(
+        data_dir=tmp_path / "data", notebook_root=str(root), max_upload_bytes=1024 * 1024
+    ).start()
     yield srv
     srv.stop()
 
@@ -139,3 +148,37 @@ def carol(make_user) -> Api:
 @pytest.fixture
 def anonymous(service: ServerThread) -> Api:
     return Api(service.url, None)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A PostgreSQL cluster for the whole session (skipped where none is installed, but an
+    error in CI, so a missing install step cannot hide behind a skip)."""
+    import os
+
+    from pg import PostgresCluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed on this CI machine")
+        pytest.skip("PostgreSQL is not installed")
+    cluster = PostgresCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_service(pg_cluster, tmp_path: Path) -> Iterator[ServerThread]:
+    """The service on a fresh PostgreSQL database (dataset files still in a data dir)."""
+    url = pg_cluster.create_database(f"ucw_{next(_names)}")
+    root = tmp_path / "jupyter-root"
+    root.mkdir()
+    srv = ServerThread(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        notebook_root=str(root),
+        max_upload_bytes=1024 * 1024,
+    ).start()
+    yield srv
+    srv.stop()

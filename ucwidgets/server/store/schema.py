@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 
 metadata = MetaData(
@@ -52,7 +53,7 @@ users = Table(
     _id(),
     Column("username", String(254), nullable=False, unique=True),
     Column("full_name", Text, nullable=False, server_default=""),
-    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", TIME, nullable=False),
     # Events up to this id count as read in the caller's notifications.
     Column("read_upto", BigInteger, nullable=False, server_default=text("0")),

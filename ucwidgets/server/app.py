@@ -59,9 +59,10 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
 ]
 
 
-def handlers(ctx: ServiceContext) -> list[tuple[str, type, dict]]:
-    """The URL rules of the API under ``ctx.api_root`` (every route also without its slash)."""
-    root = ctx.api_root
+def handlers(ctx: ServiceContext, prefix: str | None = None) -> list[tuple[str, type, dict]]:
+    """The URL rules of the API under ``prefix`` (default ``ctx.api_root``); every route also
+    matches without its trailing slash."""
+    root = ctx.api_root if prefix is None else prefix
     rules: list[tuple[str, type, dict]] = [
         (f"{root}{pattern}/?", handler, {"ctx": ctx}) for pattern, handler in ROUTES
     ]

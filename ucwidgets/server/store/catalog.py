@@ -248,7 +248,14 @@ class CatalogStore:
                "path": path, "description": validate.text(body.get("description")),
                "created_by": actor["id"], "created_at": at, "updated_at": at}
         with self.db.write() as conn:
-            conn.execute(TABLES["notebook"].insert().values(**row))
+            # Registering a path again returns the notebook this user already registered there.
+            table = TABLES["notebook"]
+            same = conn.execute(select(table.c.id).where(
+                table.c.created_by == actor["id"], table.c.path == path)).scalar()
+            if same is None:
+                conn.execute(table.insert().values(**row))
+            else:
+                row["id"] = same
         if body.get("useCaseId") is not None:
             self.add_link(actor, validate.object_id(body["useCaseId"], "useCaseId"), "notebook",
                           row["id"])
@@ -282,9 +289,10 @@ def notebook_path(value: Any, root: Path) -> str:
     """A notebook path relative to the Jupyter root, refused if it resolves outside it."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("path must be a non-empty string.", errors={"path": "missing"})
-    if "\x00" in value or value.startswith(("/", "\\")) or PurePosixPath(value).is_absolute():
-        raise ValidationError("path must be relative to the Jupyter root.",
-                              errors={"path": "absolute"})
+    if "\x00" in value:
+        raise ValidationError("path must not contain NUL.", errors={"path": "NUL"})
+    # An absolute path is accepted only inside the root (a kernel knows its notebook's absolute
+    # path); it is stored relative like any other.
     root = root.resolve()
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):

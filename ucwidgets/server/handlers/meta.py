@@ -8,7 +8,10 @@ from .base import ApiHandler, authenticated, public
 
 
 class VersionHandler(ApiHandler):
-    @public
+    """``GET version/``, authenticated as every DataRobot route: a wrong token fails at
+    ``Client()`` rather than at the first real call."""
+
+    @authenticated
     def get(self) -> None:
         major, minor, *_ = self.ctx.version_string.split(".")
         self.send({"major": int(major), "minor": int(minor),

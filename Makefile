@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m ucwidgets.demo
+	$(BIN)/python -m ucwidgets.demo $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ucwidgets tests benchmarks

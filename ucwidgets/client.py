@@ -41,7 +41,7 @@ _client: RESTClientObject | None = None
 _embedded: Any = None  # the one embedded ServerThread of this process
 
 
-def Client(  # noqa: N802 - DataRobot's name for the same call
+def Client(  # DataRobot names this function like a class
     token: str | None = None,
     endpoint: str | None = None,
     default_use_case: Any = None,
@@ -260,7 +260,7 @@ def _embedded_service() -> Any:
 
 
 def _check(rest: RESTClientObject) -> None:
-    """One ``GET version/``: it proves endpoint and token and tells which server this is."""
+    """``GET version/`` proves the endpoint, the token, and tells which server this is."""
     try:
         rest.check_version()
     except Unauthorized as exc:

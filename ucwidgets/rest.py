@@ -201,7 +201,9 @@ class RESTClientObject:
 
     # -- async jobs -------------------------------------------------------------------------
 
-    def wait_for_async(self, response: requests.Response, max_wait: float = DEFAULT_MAX_WAIT) -> str:
+    def wait_for_async(
+        self, response: requests.Response, max_wait: float = DEFAULT_MAX_WAIT
+    ) -> str:
         """Follow DataRobot's async protocol from a ``202`` and return the finished resource's URL.
 
         The status resource is polled without following redirects: ``303`` + ``Location`` means
@@ -282,16 +284,17 @@ class RESTClientObject:
             body.close()
 
 
-class _MultipartBody(io.RawIOBase):
+class _MultipartBody:
     """A ``multipart/form-data`` body that reads its file part lazily, so uploads stream.
 
     ``requests`` would build the whole body in memory with ``files=``; here ``urllib3`` pulls it
     block by block through :meth:`read`, and the known length keeps ``Content-Length`` (which the
-    service checks against its limit before buffering anything).
+    service checks against its limit before buffering anything). It is deliberately not an
+    ``io`` object: ``requests`` would call its ``tell()``, and then measure the length as zero
+    and switch to chunked encoding.
     """
 
     def __init__(self, fields: Mapping[str, str], file: Any, filename: str) -> None:
-        super().__init__()
         boundary = uuid.uuid4().hex
         self.content_type = f"multipart/form-data; boundary={boundary}"
         head = b"".join(
@@ -322,12 +325,9 @@ class _MultipartBody(io.RawIOBase):
     def __len__(self) -> int:
         return self._length
 
-    def __iter__(self) -> Iterator[bytes]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[bytes]:
         while chunk := self.read(_CHUNK):
             yield chunk
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size: int = -1) -> bytes:
         size = _CHUNK if size is None or size < 0 else size
@@ -345,7 +345,6 @@ class _MultipartBody(io.RawIOBase):
             self._owned.close()
             self._owned = None
         self._bar.close()
-        super().close()
 
 
 def _remaining_size(stream: IO[bytes]) -> int:

@@ -113,3 +113,15 @@ def test_html_cards_escape_names(alice) -> None:
     for obj in (uc, app):
         card = obj._repr_html_()
         assert "<img" not in card and "&lt;img src=x onerror=alert(1)&gt;" in card
+
+
+def test_dataset_create_project_and_users(alice, make_user, risk_csv) -> None:
+    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+    project = dataset.create_project(project_name="From the dataset")
+    assert repr(project) == "Project(From the dataset)"
+    assert project.catalog_id == dataset.id
+
+    me = dr.UseCaseUser.me()
+    assert (me.id, me.username) == (alice.id, alice.username)
+    bob = make_user("bobsearch")
+    assert bob.username in [user.username for user in dr.UseCaseUser.search("bobsearch")]

@@ -162,7 +162,7 @@ def test_relative_next_links_are_followed(scripted) -> None:
     item = {"id": "u", "name": "n", "createdAt": "2024-01-02T03:04:05Z"}
     scripted.routes[("GET", "useCases/")] = lambda: (
         (200, {}, {"data": [item], "next": "useCases/?offset=1"})
-        if ("GET", "useCases/") == scripted.seen[-1]
+        if scripted.seen[-1] == ("GET", "useCases/")
         else (200, {}, {"data": [{**item, "id": "v"}], "next": None})
     )
     dr.Client(token="t", endpoint=scripted.url)

@@ -122,7 +122,7 @@ def test_with_use_case_and_default_and_client_configuration(service, alice, risk
 
 def test_invalid_current_use_case_is_a_clear_error(alice) -> None:
     dr.set_current_use_case("0" * 24)
-    with pytest.raises(NotFound, match="current use case '0{24}' cannot be loaded"):
+    with pytest.raises(NotFound, match=r"current use case '0{24}' cannot be loaded"):
         dr.get_current_use_case()
 
 
@@ -152,7 +152,8 @@ def test_events_and_assets_frame(alice, risk_csv) -> None:
     app = dr.Application.create(name="Risk app", use_case=uc)
     events = uc.events()
     assert [e.verb for e in events][:1] == ["created"]
-    assert ("added", "dataset", dataset.id) in {(e.verb, e.entity_type, e.entity_id) for e in events}
+    seen = {(e.verb, e.entity_type, e.entity_id) for e in events}
+    assert ("added", "dataset", dataset.id) in seen
     assert all(e.actor == alice.username for e in events)
     newer = uc.events(after=events[-1].id)
     assert newer == []
@@ -162,3 +163,22 @@ def test_events_and_assets_frame(alice, risk_csv) -> None:
         ("application", app.id),
         ("dataset", dataset.id),
     ]
+
+
+def test_notifications_of_what_others_changed(service, make_user, risk_csv) -> None:
+    from ucwidgets.models.events import list_notifications, mark_notifications_read
+
+    owner, bob = make_user("ann"), make_user("bob")
+    dr.Client(token=owner.token, endpoint=service.url)
+    uc = dr.UseCase.create(name="Team")
+    uc.share([dr.SharingRole(role="EDITOR", id=bob.id)])
+    with client_configuration(token=bob.token, endpoint=service.url):
+        dataset = dr.Dataset.create_from_file(file_path=risk_csv, use_case=uc.id)
+
+    unread = list_notifications(unread=True)
+    assert ("added", dataset.id, bob.username) in {
+        (e.verb, e.entity_id, e.actor) for e in unread
+    }
+    assert all(e.use_case_id == uc.id and e.read is False for e in unread)
+    mark_notifications_read()
+    assert list_notifications(unread=True) == []

@@ -36,7 +36,7 @@ class APIObject:
         return {name: getattr(self, name, None) for name in self._frame_columns}
 
 
-class class_or_instance_method(Generic[T]):  # noqa: N801 - used like a builtin decorator
+class class_or_instance_method(Generic[T]):
     """A method callable on the class with an id (``UseCase.delete(id)``) or on an instance.
 
     DataRobot's ``UseCase.delete`` is a classmethod taking the id, so ``uc.delete()`` fails there;
@@ -123,6 +123,8 @@ def camel(params: dict[str, Any] | None) -> dict[str, Any]:
     """snake_case query keys to the wire's camelCase (``order_by`` -> ``orderBy``)."""
     out = {}
     for key, value in (params or {}).items():
+        if value is None:
+            continue  # never let an unset keyword hide a value given another way
         head, *rest = key.split("_")
         out[head + "".join(word[:1].upper() + word[1:] for word in rest)] = value
     return out
@@ -136,7 +138,8 @@ def card_html(kind: str, title: str, rows: Iterable[tuple[str, Any]]) -> str:
         for label, value in rows
     )
     return (
-        "<div style='border:1px solid #ccc;border-radius:4px;padding:6px 10px;display:inline-block'>"
+        "<div style='border:1px solid #ccc;border-radius:4px;padding:6px 10px;"
+        "display:inline-block'>"
         f"<div style='font-size:smaller;color:#666'>{html.escape(kind)}</div>"
         f"<div style='font-weight:bold'>{html.escape(title)}</div>"
         f"<table style='font-size:smaller'>{cells}</table></div>"

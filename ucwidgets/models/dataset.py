@@ -145,9 +145,9 @@ class Dataset(APIObject):
             filename = os.path.basename(os.fspath(file_path))
         else:
             source = filelike
-            filename = getattr(filelike, "name", None) or "data.csv"
-            if not isinstance(filename, str):
-                filename = "data.csv"
+            name = getattr(filelike, "name", None)
+            # DataRobot's client sends .name verbatim, often a full path; the basename is the name.
+            filename = os.path.basename(name) if isinstance(name, str) and name else "data.csv"
         return cls._upload(source, filename, categories, read_timeout, max_wait,
                            target_use_case_ids(use_case, use_cases))
 
@@ -246,7 +246,7 @@ class Dataset(APIObject):
     # -- deleting ---------------------------------------------------------------------------
 
     @class_or_instance_method
-    def delete(self_or_cls: Any, dataset_id: str | None = None) -> None:  # noqa: N805
+    def delete(self_or_cls: Any, dataset_id: str | None = None) -> None:
         """Delete a dataset: ``Dataset.delete(id)`` or ``dataset.delete()``."""
         dataset_id = dataset_id or getattr(self_or_cls, "id", None)
         if not isinstance(dataset_id, str):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ucwidgets.models._base import APIObject, parse_time, require_ucwidgets, user_label
+from ucwidgets.models._base import APIObject, ids_of, parse_time, require_ucwidgets, user_label
 from ucwidgets.models.listing import Listing
 
 
@@ -80,13 +80,13 @@ class Event(APIObject):
         )
 
 
-def list_events(use_case: Any, after: int | None = None, limit: int | None = None) -> Listing[Event]:
+def list_events(
+    use_case: Any, after: int | None = None, limit: int | None = None
+) -> Listing[Event]:
     """Events of one use case, oldest first, after the ``after`` cursor.
 
     With ``limit`` one page is returned; otherwise every event after the cursor.
     """
-    from ucwidgets.models._base import ids_of
-
     rest = Event._client()
     require_ucwidgets(rest, "the change feed")
     (use_case_id,) = ids_of(use_case)
@@ -116,8 +116,12 @@ def list_notifications(
     return Listing((Event(item) for item in items), Event)
 
 
-def mark_notifications_read(upto: int | None = None) -> None:
-    """Mark the caller's notifications read, all of them or those up to the event id ``upto``."""
+def mark_notifications_read(up_to: int | None = None) -> int | None:
+    """Mark the caller's notifications read, all of them or those up to the event id ``up_to``.
+
+    Returns the id of the newest event now read, as the server reports it.
+    """
     rest = Event._client()
     require_ucwidgets(rest, "notifications")
-    rest.post("notifications/read/", {"upto": upto})
+    body = rest.post("notifications/read/", {"upTo": up_to}).json()
+    return body.get("readUpTo") if isinstance(body, dict) else None

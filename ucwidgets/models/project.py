@@ -273,7 +273,7 @@ class Project(APIObject):
         self.project_name = project_name
 
     @class_or_instance_method
-    def delete(self_or_cls: Any, project_id: str | None = None) -> None:  # noqa: N805
+    def delete(self_or_cls: Any, project_id: str | None = None) -> None:
         """Delete a project: ``Project.delete(id)`` or ``project.delete()``."""
         project_id = project_id or getattr(self_or_cls, "id", None)
         if not isinstance(project_id, str):

@@ -61,7 +61,7 @@ class SharingRole(APIObject):
         role: SHARING_ROLE | str,
         share_recipient_type: SHARING_RECIPIENT_TYPE | str = SHARING_RECIPIENT_TYPE.USER,
         can_share: bool | None = None,
-        id: str | None = None,  # noqa: A002 - DataRobot's keyword
+        id: str | None = None,
         username: str | None = None,
         user_full_name: str | None = None,
     ) -> None:

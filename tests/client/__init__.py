@@ -1,0 +1,1 @@
+"""Tests of the API layer (client, rest, context, models)."""

@@ -1,0 +1,43 @@
+"""The API layer's models, named and shaped like DataRobot's client.
+
+Each module maps one resource of the service; they share the session of :mod:`ucwidgets.client`.
+Names load lazily, so ``import ucwidgets.models`` costs nothing until one is used.
+
+Examples
+--------
+>>> from ucwidgets.models import Dataset, UseCase
+>>> UseCase.__module__
+'ucwidgets.models.use_cases.use_case'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "UseCase": "ucwidgets.models.use_cases.use_case",
+    "UseCaseReferenceEntity": "ucwidgets.models.use_cases.use_case",
+    "UseCaseUser": "ucwidgets.models.use_cases.use_case",
+    "Dataset": "ucwidgets.models.dataset",
+    "Project": "ucwidgets.models.project",
+    "Application": "ucwidgets.models.application",
+    "Notebook": "ucwidgets.models.notebook",
+    "SharingRole": "ucwidgets.models.sharing",
+    "Event": "ucwidgets.models.events",
+    "Listing": "ucwidgets.models.listing",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ucwidgets.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

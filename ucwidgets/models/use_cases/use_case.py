@@ -1,0 +1,434 @@
+"""``UseCase``: a folder-like container of datasets, projects, applications and notebooks.
+
+Examples
+--------
+>>> import ucwidgets as dr
+>>> uc = dr.UseCase.create(name="Risk", description="Credit risk")  # doctest: +SKIP
+>>> uc.add(entity=dataset)  # doctest: +SKIP
+>>> with uc:  # creations inside link to uc   # doctest: +SKIP
+...     dr.Dataset.create_from_file(file_path="risk_data.csv")
+>>> uc.assets_frame()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ucwidgets import context
+from ucwidgets.client import get_client
+from ucwidgets.enums import USE_CASE_ROLES, UseCaseEntityType
+from ucwidgets.errors import ValidationError
+from ucwidgets.models._base import (
+    APIObject,
+    camel,
+    card_html,
+    class_or_instance_method,
+    link,
+    parse_time,
+    require_ucwidgets,
+    user_label,
+)
+from ucwidgets.models.application import Application
+from ucwidgets.models.dataset import Dataset
+from ucwidgets.models.events import Event, list_events
+from ucwidgets.models.listing import Listing, build_frame
+from ucwidgets.models.notebook import Notebook
+from ucwidgets.models.project import Project
+from ucwidgets.models.sharing import SharingRole
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["UseCase", "UseCaseReferenceEntity", "UseCaseUser", "list_use_cases"]
+
+#: Columns of :meth:`UseCase.assets_frame`.
+ASSET_COLUMNS: dict[str, str] = {
+    "entity_type": "string",
+    "id": "string",
+    "name": "string",
+    "created_by": "string",
+    "created_at": "datetime64[ns, UTC]",
+}
+
+
+@dataclass
+class UseCaseUser:
+    """A user as use cases show them (creator, updater, members).
+
+    Examples
+    --------
+    >>> UseCaseUser(id="u1", full_name="Ann Owner", username="ann")
+    UseCaseUser(id='u1', full_name='Ann Owner', email=None, userhash=None, username='ann')
+    """
+
+    id: str
+    full_name: str | None = None
+    email: str | None = None
+    userhash: str | None = None
+    username: str | None = None
+
+    @classmethod
+    def from_server_data(cls, data: dict[str, Any] | None) -> UseCaseUser | None:
+        if not isinstance(data, dict) or not data.get("id"):
+            return None
+        return cls(
+            id=data["id"],
+            full_name=data.get("fullName"),
+            email=data.get("email"),
+            userhash=data.get("userhash"),
+            username=data.get("username"),
+        )
+
+    @classmethod
+    def me(cls) -> UseCaseUser:
+        """The caller (ucwidgets service only)."""
+        rest = get_client()
+        require_ucwidgets(rest, "looking up the current user")
+        user = cls.from_server_data(rest.get("users/me/"))
+        assert user is not None
+        return user
+
+    @classmethod
+    def search(cls, search: str = "", limit: int | None = 20) -> Listing[UseCaseUser]:
+        """Users whose name matches ``search`` (ucwidgets service only; for share completion)."""
+        rest = get_client()
+        require_ucwidgets(rest, "searching users")
+        items = rest.paginate("users/", {"search": search, "limit": limit}, follow=limit is None)
+        return Listing(filter(None, map(cls.from_server_data, items)), cls)
+
+    _frame_columns: ClassVar[dict[str, str]] = {
+        "id": "string", "full_name": "string", "email": "string", "username": "string",
+    }
+
+    def _frame_row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._frame_columns}
+
+
+class UseCaseReferenceEntity(APIObject):
+    """The link between a use case and one entity, as ``UseCase.add`` returns it.
+
+    Pass it to another use case's ``add`` to share the same entity there.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.id: str = data.get("id", "")
+        self.entity_type = UseCaseEntityType(str(data["entityType"]).lower())
+        self.entity_id: str = data["entityId"]
+        self.use_case_id: str = data.get("experimentContainerId") or data.get("useCaseId", "")
+        self.created_at = parse_time(data.get("createdAt"))
+        self.created = UseCaseUser.from_server_data(data.get("created"))
+        self.is_deleted: bool = bool(data.get("isDeleted", False))
+
+    def __repr__(self) -> str:
+        return (
+            f"UseCaseReferenceEntity(entity_type={self.entity_type.value!r}, "
+            f"entity_id={self.entity_id!r}, use_case_id={self.use_case_id!r})"
+        )
+
+
+class UseCase(APIObject):
+    """A use case.
+
+    Attributes
+    ----------
+    id, name : str
+    description : str or None
+    created_at, updated_at : datetime
+    created, updated : UseCaseUser
+    datasets_count, projects_count, applications_count, notebooks_count, models_count,
+    files_count : int
+    members, owners : list of UseCaseUser
+
+    Notes
+    -----
+    ``Listing.to_frame()`` columns: ``id`` string, ``name`` string, ``description`` string,
+    ``created_by`` string, ``created_at`` datetime64[ns, UTC], ``updated_at``
+    datetime64[ns, UTC], then int64 counts ``datasets_count``, ``projects_count``,
+    ``applications_count``, ``notebooks_count``, ``models_count``, ``members_count``.
+    """
+
+    _frame_columns: ClassVar[dict[str, str]] = {
+        "id": "string",
+        "name": "string",
+        "description": "string",
+        "created_by": "string",
+        "created_at": "datetime64[ns, UTC]",
+        "updated_at": "datetime64[ns, UTC]",
+        "datasets_count": "int64",
+        "projects_count": "int64",
+        "applications_count": "int64",
+        "notebooks_count": "int64",
+        "models_count": "int64",
+        "members_count": "int64",
+    }
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.id: str = data["id"]
+        self.name: str = data.get("name", "")
+        self.description: str | None = data.get("description")
+        self.created_at = parse_time(data.get("createdAt"))
+        self.updated_at = parse_time(data.get("updatedAt"))
+        self.created = UseCaseUser.from_server_data(data.get("created"))
+        self.updated = UseCaseUser.from_server_data(data.get("updated"))
+        for kind in ("models", "projects", "datasets", "files", "notebooks", "applications",
+                     "playgrounds", "vectorDatabases"):
+            snake = "vector_databases" if kind == "vectorDatabases" else kind
+            setattr(self, f"{snake}_count", int(data.get(f"{kind}Count") or 0))
+        self.members = _users(data.get("members"))
+        self.owners = _users(data.get("owners"))
+        self._previous: list[Any] = []
+
+    @property
+    def created_by(self) -> str | None:
+        """The creator's username."""
+        return self.created.username or self.created.full_name if self.created else None
+
+    @property
+    def members_count(self) -> int:
+        return len(self.members)
+
+    def __repr__(self) -> str:
+        return (
+            f"UseCase(id={self.id!r}, name={self.name!r}, description={self.description!r}, "
+            f"models={self.models_count}, projects={self.projects_count}, "
+            f"datasets={self.datasets_count}, files={self.files_count}, "
+            f"notebooks={self.notebooks_count}, applications={self.applications_count})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [("id", self.id), ("description", self.description),
+                ("datasets", self.datasets_count), ("projects", self.projects_count),
+                ("applications", self.applications_count), ("notebooks", self.notebooks_count),
+                ("members", self.members_count), ("updated", self.updated_at)]
+        return card_html("Use Case", self.name, rows)
+
+    # -- the current use case ---------------------------------------------------------------
+
+    def __enter__(self) -> UseCase:
+        self._previous.append(context._get_raw())
+        context.set_current_use_case(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        context.set_current_use_case(self._previous.pop())
+
+    # -- CRUD -------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, name: str | None = None, description: str | None = None) -> UseCase:
+        """Create a use case; the caller becomes its OWNER.
+
+        Examples
+        --------
+        >>> uc = dr.UseCase.create(name="Risk", description="Credit risk")  # doctest: +SKIP
+        """
+        rest = cls._client()
+        data = rest.post("useCases/", {"name": name, "description": description}).json()
+        # Our service answers with the full object; DataRobot's may send only the id.
+        return cls(data if "createdAt" in data else rest.get(f"useCases/{data['id']}/"))
+
+    @classmethod
+    def get(cls, use_case_id: str | None = None, *, id: str | None = None) -> UseCase:
+        """Fetch a use case by id (``UseCase.get(id)``, ``use_case_id=`` or ``id=``)."""
+        use_case_id = use_case_id or id
+        if not use_case_id:
+            raise TypeError("UseCase.get() needs the use case id")
+        return cls(cls._client().get(f"useCases/{use_case_id}/"))
+
+    @classmethod
+    def list(
+        cls,
+        search_params: dict[str, Any] | None = None,
+        *,
+        search: str | None = None,
+        order_by: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> Listing[UseCase]:
+        """The use cases the caller is a member of.
+
+        Parameters
+        ----------
+        search_params : dict, optional
+            DataRobot's form: keys ``search``, ``order_by``, ``offset``, ``limit``,
+            ``project_id``, ``application_id`` (snake or camel case).
+        search : str, optional
+            Matches names and descriptions.
+        order_by : str, optional
+            e.g. ``"name"``, ``"-updatedAt"``.
+        offset, limit : int, optional
+            With ``limit``, that one page is returned; otherwise every page is read.
+
+        Examples
+        --------
+        >>> dr.UseCase.list(search="risk", order_by="-updatedAt", limit=10)  # doctest: +SKIP
+        """
+        explicit = {"search": search, "order_by": order_by, "offset": offset, "limit": limit}
+        params = {**camel(search_params), **camel(explicit)}
+        params = {key: value for key, value in params.items() if value is not None}
+        items = cls._client().paginate("useCases/", params, follow="limit" not in params)
+        return Listing((cls(item) for item in items), cls)
+
+    def refresh(self) -> UseCase:
+        """Reload this object's fields (names, counts, members) in place."""
+        previous = self._previous
+        self.__init__(self._client().get(f"useCases/{self.id}/"))  # type: ignore[misc]
+        self._previous = previous
+        return self
+
+    def update(self, name: str | None = None, description: str | None = None) -> UseCase:
+        """Change the name and/or description; returns a new object (this one is unchanged)."""
+        body = {"name": name, "description": description}
+        return UseCase(self._client().patch(f"useCases/{self.id}/", body).json())
+
+    @class_or_instance_method
+    def delete(self_or_cls: Any, use_case_id: str | None = None) -> None:
+        """Delete a use case (its assets stay): ``UseCase.delete(id)`` or ``uc.delete()``."""
+        use_case_id = use_case_id or getattr(self_or_cls, "id", None)
+        if not isinstance(use_case_id, str):
+            raise TypeError("UseCase.delete() needs the use case id")
+        self_or_cls._client().delete(f"useCases/{use_case_id}/")
+
+    # -- assets -----------------------------------------------------------------------------
+
+    def add(
+        self, entity: Any = None, entity_type: Any = None, entity_id: str | None = None
+    ) -> UseCaseReferenceEntity:
+        """Link an entity: a Dataset, Project, Application, Notebook, a reference entity, or
+        ``entity_type`` with ``entity_id``. Adding twice returns the existing link.
+
+        Examples
+        --------
+        >>> ref = uc.add(entity=dataset)  # doctest: +SKIP
+        >>> other_uc.add(entity=ref)  # doctest: +SKIP
+        """
+        kind, eid = _entity_info(entity, entity_type, entity_id)
+        (data,) = link(kind, eid, [self.id])
+        return UseCaseReferenceEntity(data)
+
+    def remove(
+        self, entity: Any = None, entity_type: Any = None, entity_id: str | None = None
+    ) -> None:
+        """Unlink an entity (it is not deleted); takes the same arguments as :meth:`add`."""
+        kind, eid = _entity_info(entity, entity_type, entity_id)
+        rest = self._client()
+        require_ucwidgets(rest, "unlinking notebooks", when=kind is UseCaseEntityType.NOTEBOOK)
+        rest.delete(f"useCases/{self.id}/{kind.url_segment}/{eid}/")
+
+    def list_datasets(self) -> Listing[Dataset]:
+        """The datasets linked to this use case."""
+        return Dataset.list(use_cases=self)
+
+    def list_projects(self) -> Listing[Project]:
+        """The projects linked to this use case."""
+        return Project.list(use_cases=self)
+
+    def list_applications(self) -> Listing[Application]:
+        """The applications linked to this use case."""
+        return Application.list(use_cases=self)
+
+    def list_notebooks(self) -> Listing[Notebook]:
+        """The notebooks linked to this use case."""
+        return Notebook.list(use_cases=self)
+
+    def assets_frame(self) -> pd.DataFrame:
+        """Every asset of this use case, one row each, with its type.
+
+        Columns: ``entity_type`` string (``dataset``, ``project``, ``application``,
+        ``notebook``), ``id`` string, ``name`` string, ``created_by`` string, ``created_at``
+        datetime64[ns, UTC].
+        """
+        rows: list[dict[str, Any]] = []
+        for dataset in self.list_datasets():
+            rows.append(_asset_row("dataset", dataset.id, dataset.name, dataset.created_by,
+                                   dataset.created_at))
+        for project in self.list_projects():
+            created_by = user_label(project._data.get("createdBy"))
+            rows.append(_asset_row("project", project.id, project.project_name, created_by,
+                                   project.created))
+        for app in self.list_applications():
+            rows.append(_asset_row("application", app.id, app.name, app.created_by,
+                                   app.created_at))
+        for notebook in self.list_notebooks():
+            rows.append(_asset_row("notebook", notebook.id, notebook.name, notebook.created_by,
+                                   notebook.created_at))
+        return build_frame(ASSET_COLUMNS, rows)
+
+    # -- sharing and events -----------------------------------------------------------------
+
+    def share(self, roles: list[SharingRole]) -> None:
+        """Grant, change or revoke (``NO_ROLE``) roles, all or none.
+
+        Examples
+        --------
+        >>> uc.share([SharingRole(role=SHARING_ROLE.CONSUMER, share_recipient_type="user",
+        ...                       id=user_id, can_share=True)])  # doctest: +SKIP
+        """
+        for role in roles:
+            if role.role.value not in USE_CASE_ROLES:
+                raise ValidationError(
+                    "Only NO_ROLE, OWNER, EDITOR, and CONSUMER roles are supported by Use Cases"
+                )
+        body = {"operation": "updateRoles", "roles": [role.to_api() for role in roles]}
+        self._client().patch(f"useCases/{self.id}/sharedRoles/", body)
+
+    def get_shared_roles(
+        self, offset: int | None = None, limit: int | None = None, id: str | None = None
+    ) -> Listing[SharingRole]:
+        """The members and their roles (``id`` filters by user id)."""
+        params = {"offset": offset, "limit": limit, "id": id}
+        items = self._client().paginate(
+            f"useCases/{self.id}/sharedRoles/", params, follow=limit is None
+        )
+        return Listing((SharingRole.from_server_data(item) for item in items), SharingRole)
+
+    def events(self, after: int | None = None, limit: int | None = None) -> Listing[Event]:
+        """This use case's change feed, oldest first, after the event id ``after``."""
+        return list_events(self, after=after, limit=limit)
+
+
+def list_use_cases(
+    search: str | None = None,
+    order_by: str | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The caller's use cases as a DataFrame (the columns of ``UseCase.list().to_frame()``).
+
+    Examples
+    --------
+    >>> import ucwidgets
+    >>> ucwidgets.list_use_cases(search="risk")  # doctest: +SKIP
+    """
+    return UseCase.list(search=search, order_by=order_by, offset=offset, limit=limit).to_frame()
+
+
+def _users(items: Any) -> list[UseCaseUser]:
+    return [user for user in map(UseCaseUser.from_server_data, items or []) if user]
+
+
+def _entity_info(
+    entity: Any, entity_type: Any, entity_id: str | None
+) -> tuple[UseCaseEntityType, str]:
+    """(type, id) of what ``add``/``remove`` were given."""
+    if isinstance(entity, UseCaseReferenceEntity):
+        return entity.entity_type, entity.entity_id
+    if entity is not None:
+        kind = getattr(type(entity), "_entity_type", None)
+        if kind is None:
+            raise TypeError(f"cannot add or remove a {type(entity).__name__} in a use case")
+        return kind, entity.id
+    if entity_type is None or not entity_id:
+        raise TypeError("pass entity=, or entity_type= with entity_id=")
+    try:
+        return UseCaseEntityType(str(entity_type).lower()), entity_id
+    except ValueError:
+        raise ValidationError(f"Unsupported entity type: {entity_type}") from None
+
+
+def _asset_row(kind: str, id: str, name: Any, created_by: Any, created_at: Any) -> dict[str, Any]:
+    return {"entity_type": kind, "id": id, "name": name, "created_by": created_by,
+            "created_at": created_at}

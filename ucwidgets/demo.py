@@ -67,6 +67,25 @@ def write_risk_data(path: Path) -> Path:
     return path
 
 
+def add_teammates(usernames: list[str]) -> list[str]:
+    """Add users to the local store (an admin's ``ucwidgets user add`` on a team service).
+
+    Users that already exist are left as they are; returns the usernames.
+    """
+    from .paths import data_dir
+    from .server.store import Store
+
+    store = Store.open(data_dir())
+    try:
+        known = {u["username"] for u in store.list_users()}
+        for name in usernames:
+            if name not in known:
+                store.create_user(name, full_name=name.split("@")[0].title())
+    finally:
+        store.close()
+    return usernames
+
+
 def seed(dr: Any, data_file: Path) -> Any:
     """Create (once) the demo use case with a dataset, a modeling project and an application."""
     existing = [uc for uc in dr.UseCase.list(search=DEMO_USE_CASE) if uc.name == DEMO_USE_CASE]

@@ -95,7 +95,8 @@ class UseCaseMagics(Magics):
             current = context.get_current_use_case()
             if current is None:
                 print("No current use case. Set one with %use_case NAME.")
-            return current
+                return None
+            return current.refresh()  # counts may have changed since it became current
         use_case = self._resolve(name, args.create, args.description)
         context.set_current_use_case(use_case)
         self._link_this_notebook(use_case)

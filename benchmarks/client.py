@@ -1,6 +1,8 @@
 """The API layer beside DataRobot's client: import time, and the seed walk-through end to end.
 
 1. ``import ucwidgets`` and ``import datarobot``, each in a fresh interpreter, median of N.
+3. The per-cell overhead of ``%use_case``: an empty cell in a real IPython shell without the
+   extension, with it loaded and no current use case, and with a current use case.
 2. The seed walk-through of issue 2 (create use cases, upload, link, share a reference, two
    projects, modeling, an application, ``with use_case:``, a default use case, sharing and
    revoking), run with ``ucwidgets`` and with the real ``datarobot`` client against the same
@@ -167,7 +169,41 @@ def run_walkthroughs(service: Service, csv_path: str, runs: int) -> dict[str, di
             for pkg, sample in results.items()}
 
 
-def report(imports: dict[str, float], walks: dict[str, dict[str, float]], args: Any) -> str:
+# The child for the magic: one InteractiveShell, cells that do nothing, three conditions.
+MAGIC = r"""
+import json, sys, time
+from IPython.core.interactiveshell import InteractiveShell
+from ucwidgets import context
+shell = InteractiveShell.instance()
+cells, rounds = int(sys.argv[1]), 9
+
+def batch():
+    start = time.perf_counter()
+    for _ in range(cells):
+        shell.run_cell("pass", store_history=False)
+    return (time.perf_counter() - start) / cells * 1e6
+
+plain = [batch() for _ in range(rounds)]
+shell.run_cell("%load_ext ucwidgets")
+loaded, current = [], []
+for _ in range(rounds):  # alternate, so drift in machine load hits both alike
+    context.set_current_use_case(None)
+    loaded.append(batch())
+    context.set_current_use_case("65f0c0ffee0000000000aa01")  # what %use_case NAME leaves
+    current.append(batch())
+print(json.dumps({"plain": min(plain), "loaded": min(loaded), "current": min(current)}))
+"""
+
+
+def magic_overhead(cells: int) -> dict[str, float]:
+    """Microseconds per empty cell in the three conditions (best of 9 batches each)."""
+    done = subprocess.run([sys.executable, "-c", MAGIC, str(cells)], capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(imports: dict[str, float], walks: dict[str, dict[str, float]], args: Any,
+           cells: dict[str, float]) -> str:
     import datarobot
 
     ours, theirs = walks["ucwidgets"], walks["datarobot"]
@@ -175,7 +211,8 @@ def report(imports: dict[str, float], walks: dict[str, dict[str, float]], args: 
         "## Client (`benchmarks/client.py`)",
         "",
         f"Command: `.venv/bin/python benchmarks/client.py --imports {args.imports} "
-        f"--runs {args.runs} --write` on {platform.system()} {platform.machine()}, "
+        f"--runs {args.runs} --cells {args.cells} --write` on "
+        f"{platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}, datarobot {datarobot.__version__}.",
         "",
         "| measure | ucwidgets | datarobot | ratio (ucwidgets / datarobot) |",
@@ -198,6 +235,21 @@ def report(imports: dict[str, float], walks: dict[str, dict[str, float]], args: 
         "own work (SQLite commits, pandas reading uploads) dominates the walk-through, so its",
         "ratio mostly reflects the requests each client makes and its per-response validation.",
         "Absolute times move with machine load between runs; the ratios move much less.",
+        "",
+        f"`%use_case` per-cell overhead (an empty cell, {args.cells} cells a batch, best of 9 "
+        "batches; the last two conditions alternate batch by batch; one IPython shell):",
+        "",
+        "| condition | µs per cell | over no extension |",
+        "|---|---|---|",
+        f"| extension not loaded | {cells['plain']:.1f} | — |",
+        f"| `%load_ext ucwidgets`, no current use case | {cells['loaded']:.1f} | "
+        f"{cells['loaded'] - cells['plain']:+.1f} µs |",
+        f"| a current use case set by `%use_case` | {cells['current']:.1f} | "
+        f"{cells['current'] - cells['plain']:+.1f} µs |",
+        "",
+        "The magic registers no pre- or post-cell hook: the current use case is a module",
+        "global that is read only when something is created or listed. The extra microseconds",
+        "are of the size of the spread between runs on this shared machine.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -219,6 +271,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--imports", type=int, default=10, help="fresh interpreters per import")
     parser.add_argument("--runs", type=int, default=5, help="walk-throughs per client")
+    parser.add_argument("--cells", type=int, default=2000, help="empty cells per batch")
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -232,7 +285,7 @@ def main() -> None:
             walks = run_walkthroughs(service, csv_path, args.runs)
         finally:
             service.close()
-    text = report(imports, walks, args)
+    text = report(imports, walks, args, magic_overhead(args.cells))
     print(text)
     if args.write:
         write_section(text)

@@ -12,92 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from ucwidgets.server.app import ServerThread
 
-_names = itertools.count()
 sys.path.insert(0, str(Path(__file__).parent))
+from service_api import RISK_CSV, Api
 
-
-class Api:
-    """A tiny HTTP client for one actor: paths are relative to the API root.
-
-    >>> api.get("useCases/").json()["totalCount"]  # doctest: +SKIP
-    """
-
-    def __init__(self, base: str, token: str | None, user: dict | None = None) -> None:
-        self.base = base.rstrip("/") + "/"
-        self.token = token
-        self.user = user or {}
-        self.session = requests.Session()
-        if token is not None:
-            self.session.headers["Authorization"] = f"Token {token}"
-
-    @property
-    def id(self) -> str:
-        return self.user["id"]
-
-    @property
-    def username(self) -> str:
-        return self.user["username"]
-
-    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("allow_redirects", False)
-        kwargs.setdefault("timeout", 30)
-        return self.session.request(method, self.base + path, **kwargs)
-
-    def get(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("POST", path, **kw)
-
-    def patch(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("PATCH", path, **kw)
-
-    def delete(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("DELETE", path, **kw)
-
-    # -- seeding helpers (each asserts success, so a broken seed fails loudly) -------------
-    def create_use_case(self, name: str = "Risk", **body: Any) -> dict:
-        r = self.post("useCases/", json={"name": name, **body})
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def upload_dataset(self, content: bytes, filename: str = "risk_data.csv") -> dict:
-        r = self.post("datasets/fromFile/", files={"file": (filename, content)})
-        assert r.status_code == 202, r.text
-        done = self.session.get(r.headers["Location"], allow_redirects=False, timeout=30)
-        assert done.status_code == 303, done.text
-        return self.session.get(done.headers["Location"], timeout=30).json()
-
-    def create_project(self, dataset_id: str, name: str = "Risk Assessment v1") -> dict:
-        r = self.post("projects/", json={"datasetId": dataset_id, "projectName": name})
-        assert r.status_code == 202, r.text
-        done = self.session.get(r.headers["Location"], allow_redirects=False, timeout=30)
-        assert done.status_code == 303, done.text
-        return self.session.get(done.headers["Location"], timeout=30).json()
-
-    def share(self, use_case_id: str, *roles: dict) -> requests.Response:
-        return self.patch(
-            f"useCases/{use_case_id}/sharedRoles/",
-            json={"operation": "updateRoles", "roles": list(roles)},
-        )
-
-    def grant(self, use_case_id: str, other: Api, role: str, can_share: bool = False) -> None:
-        r = self.share(
-            use_case_id,
-            {"role": role, "shareRecipientType": "user", "id": other.id, "canShare": can_share},
-        )
-        assert r.status_code == 204, r.text
-
-
-RISK_CSV = (
-    b"age,income,region,credit_risk\n"
-    b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
-    b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n"
-)
+_names = itertools.count()
 
 
 @pytest.fixture
@@ -150,6 +71,32 @@ def anonymous(service: ServerThread) -> Api:
     return Api(service.url, None)
 
 
+@pytest.fixture(scope="module")
+def module_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+    """One service for a whole module, for tests whose requests must change nothing (bad
+    input): each such test asserts that it left no trace, so sharing costs no isolation."""
+    tmp = tmp_path_factory.mktemp("service")
+    (tmp / "jupyter-root").mkdir()
+    srv = ServerThread(
+        data_dir=tmp / "data", notebook_root=str(tmp / "jupyter-root"),
+        max_upload_bytes=1024 * 1024,
+    ).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def make_module_user(module_service: ServerThread):
+    """``make_user`` for ``module_service``."""
+
+    def _make(name: str | None = None, full_name: str | None = None) -> Api:
+        username = name or f"user{next(_names)}@example.com"
+        user, token = module_service.store.create_user(username, full_name=full_name or username)
+        return Api(module_service.url, token, user)
+
+    return _make
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Any]:
     """A PostgreSQL cluster for the whole session (skipped where none is installed, but an
@@ -182,3 +129,73 @@ def pg_service(pg_cluster, tmp_path: Path) -> Iterator[ServerThread]:
     ).start()
     yield srv
     srv.stop()
+
+
+# -- invariants --------------------------------------------------------------------------------
+def check_invariants(service: ServerThread, *actors: Api) -> None:
+    """Assert ACCESS.md's invariants on the live database, and invariant 6 through listings.
+
+    Reads the tables directly (SQLAlchemy Core on ``service.store.db``): 1 every use case has an
+    OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER implies can_share;
+    4 nothing refers to a deleted use case (and no link to a deleted asset); 10 links are unique,
+    and a project or an application is in at most one use case. Then, for every actor with a
+    token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
+    """
+    from sqlalchemy import func, select
+
+    from ucwidgets.server.store.assets import TABLES
+    from ucwidgets.server.store.schema import events, links, memberships, use_cases
+
+    m = memberships.c
+    with service.store.db.read() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        owned = select(m.use_case_id).where(m.role == "OWNER")
+        no_owner = conn.execute(select(use_cases.c.id).where(use_cases.c.id.not_in(owned)))
+        assert no_owner.all() == [], "invariant 1: a use case without an OWNER"
+        twice = select(m.use_case_id, m.user_id).group_by(m.use_case_id, m.user_id)
+        assert conn.execute(twice.having(func.count() > 1)).all() == [], "invariant 2"
+        roles = set(conn.execute(select(m.role).distinct()).scalars())
+        assert roles <= {"OWNER", "EDITOR", "CONSUMER"}, f"invariant 2: stored roles {roles}"
+        unshared = select(m.use_case_id).where(m.role == "OWNER", m.can_share.is_not(True))
+        assert conn.execute(unshared).all() == [], "invariant 3: an OWNER without can_share"
+        live = select(use_cases.c.id)
+        for table in (memberships, links, events):
+            orphans = select(table.c.use_case_id).where(table.c.use_case_id.not_in(live))
+            assert conn.execute(orphans).all() == [], f"invariant 4: {table.name} orphaned"
+        for etype, table in TABLES.items():
+            dangling = select(links.c.id).where(
+                links.c.entity_type == etype, links.c.entity_id.not_in(select(table.c.id))
+            )
+            assert conn.execute(dangling).all() == [], f"a link to a deleted {etype}"
+        key = (links.c.use_case_id, links.c.entity_type, links.c.entity_id)
+        doubled = select(*key).group_by(*key).having(func.count() > 1)
+        assert conn.execute(doubled).all() == [], "invariant 10: a link stored twice"
+        homes = (
+            select(links.c.entity_id)
+            .where(links.c.entity_type.in_(("project", "application")))
+            .group_by(links.c.entity_type, links.c.entity_id)
+            .having(func.count() > 1)
+        )
+        assert conn.execute(homes).all() == [], "a project or application in two use cases"
+        member_of = {
+            a.id: set(conn.execute(select(m.use_case_id).where(m.user_id == a.id)).scalars())
+            for a in actors
+            if a.token is not None
+        }
+    for actor in actors:
+        if actor.token is None:
+            continue
+        listed = actor.get("useCases/", params={"limit": 1000})
+        assert listed.status_code == 200, listed.text
+        page = listed.json()
+        ids = {uc["id"] for uc in page["data"]}
+        expected = member_of[actor.id]
+        assert ids == expected, f"invariant 6: {actor.username} lists {ids}, belongs to {expected}"
+        assert page["totalCount"] == page["count"] == len(expected), "invariant 6: counts"
+
+
+@pytest.fixture
+def invariants(service: ServerThread):
+    """``invariants(*actors)`` checks every invariant now (see ``check_invariants``)."""
+    return lambda *actors: check_invariants(service, *actors)

@@ -34,6 +34,7 @@ _LAZY = {
     "list_use_cases": "ucwidgets.models.use_cases.use_case",
     "Dataset": "ucwidgets.models.dataset",
     "Project": "ucwidgets.models.project",
+    "Model": "ucwidgets.models.model",
     "Application": "ucwidgets.models.application",
     "Notebook": "ucwidgets.models.notebook",
     "SharingRole": "ucwidgets.models.sharing",
@@ -42,6 +43,10 @@ _LAZY = {
     "SHARING_RECIPIENT_TYPE": "ucwidgets.enums",
     "UseCaseEntityType": "ucwidgets.enums",
     "AUTOPILOT_MODE": "ucwidgets.enums",
+    "UseCaseBrowser": "ucwidgets.widgets.browser",
+    "AssetPicker": "ucwidgets.widgets.picker",
+    "SharingEditor": "ucwidgets.widgets.sharing",
+    "ActivityFeed": "ucwidgets.widgets.activity",
     "errors": "ucwidgets.errors",
     "enums": "ucwidgets.enums",
 }

@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--notebook-root", help="the Jupyter root notebook paths are relative to "
                        "(default: the current directory)")
     serve.add_argument("--max-upload-mb", type=int, default=512)
+    serve.add_argument("--modeling-workers", type=int, default=1,
+                       help="how many models train at once, one process each (default 1)")
     _store_options(serve)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(
@@ -86,6 +88,7 @@ def _serve(args: argparse.Namespace) -> int:
                         stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     service = Service(args.data_dir, args.database_url, args.notebook_root,
+                      modeling_workers=args.modeling_workers,
                       max_upload_bytes=args.max_upload_mb * 1024**2)
     sockets = bind_sockets(args.port, args.host)
     port = sockets[0].getsockname()[1]

@@ -157,18 +157,25 @@ class RESTClientObject:
     # -- listings ---------------------------------------------------------------------------
 
     def paginate(
-        self, path: str, params: Mapping[str, Any] | None = None, follow: bool = True
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        follow: bool = True,
+        meta: dict[str, Any] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Yield the items of a listing, following ``next`` links until there are none.
 
         A bare JSON array (``GET projects/``) is yielded as is. With ``follow=False`` only the
-        first page is read, which is how an explicit ``limit`` is honoured.
+        first page is read, which is how an explicit ``limit`` is honoured. ``meta``, when
+        given, receives the first page's envelope without its items (``totalCount``...).
 
         Examples
         --------
         >>> # ids = [item["id"] for item in rest.paginate("useCases/", {"limit": 2})]
         """
         body = self.get(path, params)
+        if meta is not None and isinstance(body, dict):
+            meta.update({k: v for k, v in body.items() if k != "data"})
         while True:
             if isinstance(body, list):
                 yield from body

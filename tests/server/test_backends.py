@@ -11,7 +11,7 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import Api
+from service_api import Api
 
 from ucwidgets.server.store.schema import metadata
 

@@ -21,6 +21,7 @@ _WHERE = {
     "UseCaseUser": "ucwidgets.models.use_cases.use_case",
     "Dataset": "ucwidgets.models.dataset",
     "Project": "ucwidgets.models.project",
+    "Model": "ucwidgets.models.model",
     "Application": "ucwidgets.models.application",
     "Notebook": "ucwidgets.models.notebook",
     "SharingRole": "ucwidgets.models.sharing",

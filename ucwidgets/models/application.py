@@ -61,6 +61,8 @@ class Application(APIObject):
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
         self.id: str = data["id"]
+        #: The use cases it is linked to that the caller can see (ucwidgets' service only).
+        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
         self.name: str = data.get("name", "")
         self.description: str | None = data.get("description")
         self.url: str | None = data.get("url") or data.get("applicationUrl")

@@ -73,6 +73,8 @@ class Dataset(APIObject):
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
         self.id: str = data.get("datasetId") or data["id"]
+        #: The use cases it is linked to that the caller can see (ucwidgets' service only).
+        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
         self.version_id: str | None = data.get("versionId")
         self.name: str = data.get("name", "")
         self.categories: list[str] = list(data.get("categories") or [])

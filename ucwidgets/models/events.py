@@ -112,8 +112,9 @@ def list_notifications(
         "offset": offset,
         "limit": limit,
     }
-    items = rest.paginate("notifications/", params, follow=limit is None)
-    return Listing((Event(item) for item in items), Event)
+    meta: dict[str, Any] = {}
+    items = rest.paginate("notifications/", params, follow=limit is None, meta=meta)
+    return Listing([Event(item) for item in items], Event, meta)
 
 
 def mark_notifications_read(up_to: int | None = None) -> int | None:

@@ -39,11 +39,23 @@ class Listing(list, Generic[T]):  # type: ignore[type-arg]
         The objects.
     item_type : type
         Their class; its ``_frame_columns`` fix the frame's columns even when there are no items.
+    meta : mapping, optional
+        The listing's envelope (``totalCount``, ``unreadCount``), read after ``items``.
     """
 
-    def __init__(self, items: Iterable[T] = (), item_type: type | None = None) -> None:
+    def __init__(
+        self,
+        items: Iterable[T] = (),
+        item_type: type | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(items)
         self.item_type = item_type
+        meta = meta or {}
+        #: How many items match in all pages, when the service says (one page may hold fewer).
+        self.total_count: int | None = meta.get("totalCount")
+        #: For notifications: how many are unread, when the service says.
+        self.unread_count: int | None = meta.get("unreadCount")
 
     def to_frame(self) -> pd.DataFrame:
         """The items as a DataFrame, one row each, with the item type's documented columns.

@@ -73,6 +73,8 @@ class Notebook(APIObject):
         self.created_by: str | None = user_label(created.get("by") or data.get("createdBy"))
         self.use_case_id: str | None = data.get("useCaseId")
         self.use_case_name: str | None = data.get("useCaseName")
+        #: Every use case it is linked to that the caller can see (ucwidgets' service only).
+        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
 
     def __repr__(self) -> str:
         return f"Notebook(name={self.name!r}, id={self.id!r}, path={self.path!r})"

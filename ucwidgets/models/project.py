@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import IO, Any, ClassVar
 
 from ucwidgets.enums import AUTOPILOT_MODE, UseCaseEntityType
+from ucwidgets.errors import AsyncProcessUnsuccessfulError
 from ucwidgets.models._base import (
     APIObject,
     UseCaseLike,
@@ -27,6 +29,7 @@ from ucwidgets.models._base import (
     target_use_case_ids,
 )
 from ucwidgets.models.listing import Listing
+from ucwidgets.models.model import Leaderboard, Model
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 _URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
@@ -45,6 +48,9 @@ class Project(APIObject):
     file_name : str or None
     use_case_id : str or None
         The use case it belongs to, if any.
+    modeling_status : str or None
+        After a target is set: ``queued``, ``running``, ``done`` or ``failed`` (then
+        ``failure`` says why). See ``wait_for_autopilot`` and ``get_models``.
 
     Notes
     -----
@@ -89,6 +95,8 @@ class Project(APIObject):
         self.created = parse_time(data.get("created"))
         self.catalog_id: str | None = data.get("catalogId")
         self.catalog_version_id: str | None = data.get("catalogVersionId")
+        self.modeling_status: str | None = data.get("modelingStatus")
+        self.failure: str | None = data.get("failure")
         use_case = data.get("useCase") or {}
         self.use_case_id: str | None = use_case.get("id") if isinstance(use_case, dict) else None
 
@@ -267,6 +275,82 @@ class Project(APIObject):
 
     set_target = analyze_and_model
 
+    # -- modeling ---------------------------------------------------------------------------
+
+    def get_status(self) -> dict[str, Any]:
+        """Where modeling stands: DataRobot's ``autopilot_done``, ``stage`` and
+        ``stage_description``, plus ``modeling_status``, ``failure`` and ``job_counts``.
+
+        Examples
+        --------
+        >>> project.get_status()["autopilot_done"]  # doctest: +SKIP
+        True
+        """
+        body = self._client().get(f"projects/{self.id}/status/")
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in body.items()}
+
+    def get_models(self) -> Leaderboard:
+        """The leaderboard: the trained models, best first on the project's metric.
+
+        Examples
+        --------
+        >>> project.get_models().to_frame()[["model_type", "auc_validation"]]  # doctest: +SKIP
+        """
+        items = self._client().get(f"projects/{self.id}/models/")
+        return Leaderboard((Model(item) for item in items), self.target_type)
+
+    def wait_for_autopilot(
+        self,
+        check_interval: float = 20.0,
+        timeout: float | None = 24 * 60 * 60,
+        verbosity: int = 1,
+    ) -> None:
+        """Block until modeling finishes, showing models trained out of queued (``verbosity=0``:
+        no bar). Polls start fast and back off to ``check_interval`` seconds.
+
+        Raises
+        ------
+        RuntimeError
+            The project has no target, so nothing is modeling.
+        ucwidgets.errors.AsyncProcessUnsuccessfulError
+            Modeling failed (the message carries the server's reason), or ``timeout`` passed.
+
+        Examples
+        --------
+        >>> project.analyze_and_model(target="credit_risk")  # doctest: +SKIP
+        >>> project.wait_for_autopilot()  # doctest: +SKIP
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay, bar = 0.1, None
+        try:
+            while True:
+                status = self.get_status()
+                if status.get("stage") != "modeling":
+                    raise RuntimeError("The target has not been set, there is no autopilot "
+                                       "running")
+                counts = status.get("job_counts") or {}
+                if verbosity > 0 and counts:
+                    bar = bar or _models_bar(self.project_name or self.id)
+                    bar.total = sum(counts.values())
+                    bar.n = counts.get("done", 0) + counts.get("failed", 0)
+                    bar.set_postfix(running=counts.get("running", 0),
+                                    queued=counts.get("queued", 0))
+                if status.get("autopilot_done"):
+                    break
+                if deadline is not None and time.monotonic() + delay > deadline:
+                    raise AsyncProcessUnsuccessfulError(
+                        f"Modeling of {self!r} was still running after {timeout} s",
+                        status_code=504)
+                time.sleep(delay)
+                delay = min(delay * 1.5, check_interval)
+        finally:
+            if bar is not None:
+                bar.close()
+        self.refresh()
+        if status.get("modeling_status") == "failed":
+            raise AsyncProcessUnsuccessfulError(
+                f"Modeling of {self!r} failed: {status.get('failure') or 'no reason given'}")
+
     def rename(self, project_name: str) -> None:
         """Rename the project."""
         self._client().patch(f"projects/{self.id}/", {"projectName": project_name})
@@ -279,6 +363,12 @@ class Project(APIObject):
         if not isinstance(project_id, str):
             raise TypeError("Project.delete() needs the project id")
         self_or_cls._client().delete(f"projects/{project_id}/")
+
+
+def _models_bar(name: str) -> Any:
+    from tqdm.auto import tqdm  # lazy: tqdm.auto may import ipywidgets inside a kernel
+
+    return tqdm(desc=f"modeling {name}", unit="model", total=0)
 
 
 def _as_upload(sourcedata: Any, dataset_filename: str | None) -> tuple[Any, str]:

@@ -24,6 +24,7 @@ from tornado.netutil import bind_sockets
 from ..paths import data_dir as default_data_dir
 from .handlers import datasets, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
+from .modeling import ModelingEngine
 from .store import Store
 
 log = logging.getLogger("ucwidgets.server")
@@ -32,6 +33,7 @@ ID = r"([^/]+)"
 ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     ("version", meta.VersionHandler),
     ("health", meta.HealthHandler),
+    (r"openapi\.json", meta.OpenApiHandler),
     (f"status/{ID}", meta.StatusHandler),
     ("users/me", meta.MeHandler),
     ("users", meta.UsersHandler),
@@ -48,7 +50,11 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"projects/{ID}", projects.ProjectHandler),
     (f"projects/{ID}/options", projects.ProjectOptionsHandler),
     (f"projects/{ID}/aim", projects.AimHandler),
+    (f"projects/{ID}/status", projects.ProjectStatusHandler),
+    (f"projects/{ID}/modelJobs", projects.ModelJobsHandler),
     (f"projects/{ID}/models", projects.ModelsHandler),
+    (f"projects/{ID}/models/{ID}", projects.ModelHandler),
+    (f"projects/{ID}/models/{ID}/predictions", projects.PredictionsHandler),
     ("applications", registry.ApplicationsHandler),
     (f"applications/{ID}", registry.ApplicationHandler),
     ("notebooks", registry.NotebooksHandler),
@@ -108,20 +114,24 @@ def ensure_local_user(store: Store, data_dir: Path) -> str:
 
 
 class Service:
-    """A store plus the context the handlers share; the unit every mode starts."""
+    """A store, its modeling engine, and the context the handlers share; the unit every mode
+    starts. ``modeling_workers`` bounds how many models train at once (one process each)."""
 
     def __init__(self, data_dir: str | os.PathLike[str] | None = None,
                  database_url: str | None = None, notebook_root: str | None = None,
-                 api_root: str = "/api/v2/", **limits: Any) -> None:
+                 api_root: str = "/api/v2/", modeling_workers: int = 1, **limits: Any) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.store = Store.open(self.data_dir, database_url)
         self.token = ensure_local_user(self.store, self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ucwidgets-db")
+        # Queued jobs resume, and running ones of a stopped service restart, from here on.
+        self.modeling = ModelingEngine(self.store, workers=modeling_workers).start()
         self.ctx = ServiceContext(
             store=self.store, executor=self.executor, api_root=api_root,
-            notebook_root=Path(notebook_root or os.getcwd()), **limits)
+            notebook_root=Path(notebook_root or os.getcwd()), modeling=self.modeling, **limits)
 
     def close(self) -> None:
+        self.modeling.close()
         self.executor.shutdown(wait=True)
         self.store.close()
 

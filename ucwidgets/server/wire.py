@@ -6,8 +6,14 @@ Each function takes what the store returns and produces the camelCase JSON objec
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from .training import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAMPLE_PCT
+
+# DataRobot's client requires non-blank strings for these even where they mean nothing here.
+NO_DEPLOYMENT = "none"
+LOCAL_ORG = "local"
 APP_PERMISSIONS = ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE"]
 NOTEBOOK_SETTINGS = {k: False for k in ("showLineNumbers", "hideCellTitles", "hideCellOutputs",
                                          "showScrollers", "hideCellFooters",
@@ -65,7 +71,9 @@ def dataset(d: dict) -> dict:
 def project(p: dict) -> dict:
     homes = p["use_cases"]
     body = {
-        "id": p["id"], "projectName": p["name"], "projectDescription": p["description"],
+        "id": p["id"], "projectName": p["name"],
+        # The client refuses a blank description, so an empty one is left out.
+        "projectDescription": p["description"] or None,
         "fileName": p["file_name"], "stage": p["stage"], "target": p["target"],
         "targetType": p["target_type"], "metric": p["metric"],
         "positiveClass": p["positive_class"], "autopilotMode": p["autopilot_mode"],
@@ -79,6 +87,7 @@ def project(p: dict) -> dict:
         "catalogId": p["dataset_id"], "datasetId": p["dataset_id"],
         "rowCount": p["row_count"], "useCase": homes[0] if homes else None,
         "status": p["status"], "failure": p["failure"], **_homes(p),
+        **modeling_state(p),
     }
     # The client drops nulls itself, but an absent key is the clearer wire for "unset".
     return {k: v for k, v in body.items() if v is not None}
@@ -87,11 +96,11 @@ def project(p: dict) -> dict:
 def application(a: dict) -> dict:
     return {
         "id": a["id"], "applicationTypeId": "ucwidgets.registered", "userId": a["created_by"],
-        "modelDeploymentId": "", "name": a["name"], "description": a["description"],
+        "modelDeploymentId": NO_DEPLOYMENT, "name": a["name"], "description": a["description"],
         "url": a["url"], "createdBy": a["creator"]["username"], "creator": user(a["creator"]), "createdAt": a["created_at"],
         "updatedAt": a["updated_at"], "datasets": [], "cloudProvider": "local",
         "deploymentIds": [], "permissions": APP_PERMISSIONS, "hasCustomLogo": False,
-        "orgId": "", "poolUsed": False, **_homes(a),
+        "orgId": LOCAL_ORG, "poolUsed": False, **_homes(a),
     }
 
 
@@ -131,6 +140,59 @@ def event(e: dict) -> dict:
 def job(j: dict) -> dict:
     return {"statusId": j["id"], "status": j["status"], "message": j["message"],
             "code": 0, "created": j["created_at"], "description": ""}
+
+
+# -- modeling (issue 6) ---------------------------------------------------------------------
+STAGE_DESCRIPTIONS = {"aim": "Ready to set target", "modeling": "Ready for modeling"}
+#: Our job states in DataRobot's ``QUEUE_STATUS`` words.
+QUEUE_STATUS = {"queued": "queue", "running": "inprogress", "done": "COMPLETED",
+                "failed": "error"}
+
+
+def modeling_state(p: dict) -> dict:
+    """``modelingStatus`` (queued, running, done, failed; absent before aim) and
+    ``autopilotDone``, as a DataRobot user polls them."""
+    status = p.get("modeling_status")
+    return {"modelingStatus": status, "autopilotDone": status in ("done", "failed")}
+
+
+def project_status(p: dict, counts: dict[str, int]) -> dict:
+    """``GET projects/{id}/status/``: DataRobot's three keys, the modeling state, job counts."""
+    return {**modeling_state(p), "stage": p["stage"],
+            "stageDescription": STAGE_DESCRIPTIONS.get(p["stage"], p["stage"]),
+            "failure": p.get("failure"), "jobCounts": counts}
+
+
+def model(m: dict, p: dict) -> dict:
+    """A leaderboard entry in the shape of DataRobot's ``Model``."""
+    binary = p["target_type"] == "Binary"
+    body = {
+        "id": m["id"], "projectId": m["project_id"], "modelType": m["model_type"],
+        "modelCategory": "model", "modelFamily": MODEL_FAMILIES.get(m["blueprint"], "other"),
+        "modelNumber": m["model_number"], "blueprintId": blueprint_id(p, m["blueprint"]),
+        "featurelistName": "All Features", "processes": [*PREPROCESSING, m["model_type"]],
+        "samplePct": m["sample_pct"], "trainingRowCount": m["training_row_count"],
+        "trainingTime": m["training_seconds"], "isFrozen": False, "isStarred": False,
+        "isBlender": False, "isTrainedIntoValidation": False, "isTrainedIntoHoldout": False,
+        "metrics": m["metrics"], "createdAt": m["created_at"],
+    }
+    if binary:
+        body.update(predictionThreshold=0.5, predictionThresholdReadOnly=False)
+    return body
+
+
+def model_job(j: dict, p: dict) -> dict:
+    """A ``ModelJob`` (``GET projects/{id}/modelJobs/``)."""
+    model_type = MODEL_TYPES.get((p["target_type"], j["blueprint"]), j["blueprint"])
+    return {"id": j["id"], "projectId": j["project_id"], "status": QUEUE_STATUS[j["status"]],
+            "jobType": "model", "isBlocked": False, "modelType": model_type,
+            "processes": [*PREPROCESSING, model_type], "samplePct": SAMPLE_PCT,
+            "blueprintId": blueprint_id(p, j["blueprint"]), "modelingStatus": j["status"]}
+
+
+def blueprint_id(p: dict, blueprint: str) -> str:
+    """A stable 32-hex id per (target type, blueprint), like DataRobot's blueprint ids."""
+    return hashlib.md5(f"{p['target_type']}:{blueprint}".encode()).hexdigest()
 
 
 ASSET_RENDERERS: dict[str, Any] = {"dataset": dataset, "project": project,

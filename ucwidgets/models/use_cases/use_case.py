@@ -269,8 +269,21 @@ class UseCase(APIObject):
         explicit = {"search": search, "order_by": order_by, "offset": offset, "limit": limit}
         params = {**camel(search_params), **camel(explicit)}
         params = {key: value for key, value in params.items() if value is not None}
-        items = cls._client().paginate("useCases/", params, follow="limit" not in params)
-        return Listing((cls(item) for item in items), cls)
+        meta: dict[str, Any] = {}
+        items = cls._client().paginate("useCases/", params, follow="limit" not in params,
+                                       meta=meta)
+        return Listing([cls(item) for item in items], cls, meta)
+
+    def browse(self, **kwargs: Any) -> Any:
+        """A :class:`~ucwidgets.widgets.UseCaseBrowser` opened on this use case.
+
+        Examples
+        --------
+        >>> risk.browse()  # doctest: +SKIP
+        """
+        from ucwidgets.widgets.browser import browse  # ipywidgets only when asked
+
+        return browse(self, **kwargs)
 
     def refresh(self) -> UseCase:
         """Reload this object's fields (names, counts, members) in place."""

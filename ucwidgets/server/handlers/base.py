@@ -28,8 +28,10 @@ from ...errors import (
     ServiceUnavailable,
     Unauthorized,
     UseCaseError,
+    ValidationError,
     error_for_status,
 )
+from ..store.validate import BIGINT_MAX
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -62,6 +64,7 @@ class ServiceContext:
     max_upload_bytes: int = 512 * 1024**2
     max_json_bytes: int = 2 * 1024**2
     version_string: str = "2.49.0"
+    modeling: Any = None  # the ModelingEngine that trains this service's models
 
 
 class ApiHandler(tornado.web.RequestHandler):
@@ -117,8 +120,13 @@ class ApiHandler(tornado.web.RequestHandler):
             raise BadRequest("The request body is not valid UTF-8.") from e
         except json.JSONDecodeError as e:
             raise BadRequest(f"The request body is not valid JSON: {e.msg} at {e.pos}.") from e
+        except RecursionError as e:
+            raise BadRequest("The request body is nested too deeply.") from e
         if not isinstance(body, dict):
             raise BadRequest("The request body must be a JSON object.")
+        if b"\\u" in raw and _has_lone_surrogate(body):
+            raise BadRequest("The request body escapes a lone UTF-16 surrogate, which is not "
+                             "text.")
         return body
 
     def query(self, name: str, default: str | None = None) -> str | None:
@@ -134,7 +142,7 @@ class ApiHandler(tornado.web.RequestHandler):
         values = self.get_query_arguments(name)
         return values or None
 
-    def query_int(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    def query_int(self, name: str, default: int, low: int = 0, high: int = BIGINT_MAX) -> int:
         raw = self.query(name)
         if raw is None or raw == "":
             return default
@@ -142,11 +150,9 @@ class ApiHandler(tornado.web.RequestHandler):
             value = int(raw)
         except ValueError as e:
             raise BadRequest(f"The query parameter {name} must be an integer.") from e
-        if value < low or (high is not None and value > high):
-            from ...errors import ValidationError
-
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise ValidationError(f"{name} must be {bound}.", errors={name: "out of range"})
+        if value < low or value > high:
+            raise ValidationError(f"{name} must be between {low} and {high}.",
+                                  errors={name: "out of range"})
         return value
 
     def query_bool(self, name: str, default: bool = False) -> bool:
@@ -200,6 +206,11 @@ class ApiHandler(tornado.web.RequestHandler):
         self.clear_header("Content-Type")
         self.finish()
 
+    def _request_summary(self) -> str:
+        # Tornado's summary (used in its own log lines) has the query string, which may carry
+        # a token someone pasted there; the path is enough.
+        return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         # Refusals are part of the API, not failures of the service: no traceback for them.
         if isinstance(value, UseCaseError) and value.status_code < 500:
@@ -209,7 +220,11 @@ class ApiHandler(tornado.web.RequestHandler):
         if isinstance(value, ServiceUnavailable):
             log.warning("503 %s %s: %s", self.request.method, self.request.path, value.message)
             return
-        super().log_exception(typ, value, tb)
+        if isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        # Tornado's default also logs repr(request), which holds the full URI.
+        log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """The one place any failure becomes an HTTP response."""
@@ -222,6 +237,22 @@ class ApiHandler(tornado.web.RequestHandler):
         if isinstance(error, ServiceUnavailable):
             self.set_header("Retry-After", str(error.retry_after or 1))
         self.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with an unpaired surrogate (``"\\ud800"``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _as_error(status_code: int, exc_info: Any) -> UseCaseError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...errors import ValidationError
 from .. import wire
+from ..store.validate import BIGINT_MAX
 from .base import ApiHandler, authenticated
 
 
@@ -24,7 +25,7 @@ class NotificationsReadHandler(ApiHandler):
         body = self.json_body()
         upto = body.get("upTo")
         if upto is not None and (isinstance(upto, bool) or not isinstance(upto, int)
-                                 or upto < 0):
+                                 or not 0 <= upto <= BIGINT_MAX):
             raise ValidationError("upTo must be a non-negative event id.",
                                   errors={"upTo": "invalid"})
         marked = await self.call(self.ctx.store.mark_read, self.user, upto)

@@ -1,6 +1,11 @@
-"""Version, health, async job status, and users."""
+"""Version, health, the OpenAPI document, async job status, and users."""
 
 from __future__ import annotations
+
+import copy
+import functools
+import json
+from importlib import resources
 
 from ... import __version__
 from .. import wire
@@ -23,6 +28,24 @@ class HealthHandler(ApiHandler):
     @public
     def get(self) -> None:
         self.send({"status": "ok", "version": __version__})
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    """The service's OpenAPI 3 description, ``ucwidgets/server/openapi.json``."""
+    text = resources.files("ucwidgets.server").joinpath("openapi.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class OpenApiHandler(ApiHandler):
+    """``GET openapi.json``: the description of every route, public like ``health/``, with
+    ``servers`` pointing at the API root this request came through."""
+
+    @public
+    def get(self) -> None:
+        doc = copy.copy(openapi_document())
+        doc["servers"] = [{"url": self.api_url("").rstrip("/")}]
+        self.send(doc)
 
 
 class StatusHandler(ApiHandler):

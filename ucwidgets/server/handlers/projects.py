@@ -1,13 +1,18 @@
-"""Projects: create from a file, a dataset or a URL; read, rename, aim, delete."""
+"""Projects: create from a file, a dataset or a URL; read, rename, aim, delete; and once a target
+is set, modeling: its status, jobs, leaderboard, models and predictions."""
 
 from __future__ import annotations
 
-from ...errors import ValidationError
-from .. import wire
+from ...errors import PayloadTooLarge, ValidationError
+from .. import modeling, wire
 from ..store.catalog import safe_file_name
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
 from .use_cases import use_case_ids
+
+#: ``modelJobs/?status=`` (DataRobot's ``QUEUE_STATUS``) -> our job states.
+JOB_STATUSES = {None: ("queued", "running"), "queue": ("queued",), "inprogress": ("running",),
+                "error": ("failed",)}
 
 
 class ProjectsHandler(UploadHandler):
@@ -25,7 +30,7 @@ class ProjectsHandler(UploadHandler):
     @authenticated
     async def get(self) -> None:
         offset = self.query_int("offset", 0)
-        limit = self.query_int("limit", 0, low=0, high=None) or None
+        limit = self.query_int("limit", 0) or None
         items = await self.call(self.ctx.store.list_projects, self.user,
                                 use_case_ids=use_case_ids(self),
                                 project_name=self.query("projectName"), offset=offset,
@@ -83,13 +88,65 @@ class AimHandler(ApiHandler):
     async def patch(self, project_id: str) -> None:
         project, job = await self.call(self.ctx.store.aim, self.user, project_id,
                                        self.json_body())
+        if self.ctx.modeling is not None:
+            self.ctx.modeling.wake()
         self.accepted(job, {"pid": project["id"]})
 
 
-class ModelsHandler(ApiHandler):
-    """A project's leaderboard."""
+class ProjectStatusHandler(ApiHandler):
+    """DataRobot's ``project.get_status()``: whether autopilot is done, and the stage."""
 
     @authenticated
     async def get(self, project_id: str) -> None:
-        await self.call(self.ctx.store.get, self.user, "project", project_id)
-        self.send([])
+        project, counts = await self.call(self.ctx.store.modeling_progress, self.user,
+                                          project_id)
+        self.send(wire.project_status(project, counts))
+
+
+class ModelJobsHandler(ApiHandler):
+    """DataRobot's ``project.get_model_jobs(status=None)``: a bare array of the queued and
+    running jobs, or of one ``QUEUE_STATUS``."""
+
+    @authenticated
+    async def get(self, project_id: str) -> None:
+        status = self.query("status") or None
+        if status not in JOB_STATUSES:
+            raise ValidationError("status must be one of queue, inprogress, error.",
+                                  errors={"status": "unknown"})
+        project, jobs = await self.call(self.ctx.store.list_modeling_jobs, self.user,
+                                        project_id, JOB_STATUSES[status])
+        self.send([wire.model_job(j, project) for j in jobs])
+
+
+class ModelsHandler(ApiHandler):
+    """A project's leaderboard: a bare array, best first on the project's metric."""
+
+    @authenticated
+    async def get(self, project_id: str) -> None:
+        project, models = await self.call(self.ctx.store.list_models, self.user, project_id)
+        self.send([wire.model(m, project) for m in models])
+
+
+class ModelHandler(ApiHandler):
+    @authenticated
+    async def get(self, project_id: str, model_id: str) -> None:
+        project, model = await self.call(self.ctx.store.get_model, self.user, project_id,
+                                         model_id)
+        self.send(wire.model(model, project))
+
+
+class PredictionsHandler(ApiHandler):
+    """Ours (DataRobot predicts through deployments): JSON records or a CSV body in,
+    ``{"data": [{"rowId", "prediction", ...}]}`` out, in the order of the rows."""
+
+    @authenticated
+    async def post(self, project_id: str, model_id: str) -> None:
+        project, model = await self.call(self.ctx.store.get_model, self.user, project_id,
+                                         model_id)
+        limit = self.ctx.max_json_bytes
+        if len(self.request.body) > limit:
+            raise PayloadTooLarge(f"Send at most {limit} bytes of rows per request.")
+        frame = await self.call(modeling.read_rows, self.request.headers.get("Content-Type"),
+                                self.request.body)
+        rows = await self.call(modeling.predict, self.ctx.store, project, model, frame)
+        self.send({"data": rows})

@@ -112,6 +112,14 @@ class UploadHandler(ApiHandler):
                 "multipart/form-data with a 'file' part"
             raise UnsupportedMediaType(f"Send the file as {expected}.")
 
+    def finish(self, chunk: Any = None) -> Any:
+        if self.get_status() >= 400:
+            # A refusal may come before the body was read (token, size, type), and tornado then
+            # drops the connection: say so, or a keep-alive client sends its next request into
+            # a reset. After a body that was read, closing costs the client one reconnect.
+            self.set_header("Connection", "close")
+        return super().finish(chunk)
+
     def data_received(self, chunk: bytes) -> None:
         # An exception here would drop the connection without a response, so the first error
         # is kept, the rest of the body is read and discarded, and the verb raises it.

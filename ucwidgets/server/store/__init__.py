@@ -23,12 +23,14 @@ from .assets import AssetStore
 from .catalog import CatalogStore
 from .db import Database, migrate
 from .feed import FeedStore
+from .modeling import ModelStore
 from .sharing import SharingStore
 from .use_cases import UseCaseStore
 from .users import UserStore
 
 
-class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, FeedStore):
+class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, FeedStore,
+            ModelStore):
     """The whole domain over one database and one blob directory."""
 
     def __init__(self, db: Database, blobs: BlobStore) -> None:

@@ -108,14 +108,17 @@ class AssetStore:
             total = conn.execute(select(func.count()).select_from(table).where(cond)).scalar_one()
             q = select(table).where(cond).order_by(*order).offset(offset)
             rows = conn.execute(q.limit(limit) if limit is not None else q).all()
-            return self.describe_assets(conn, etype, rows), total
+            return self.describe_assets(conn, actor, etype, rows), total
 
-    def describe_assets(self, conn: Any, etype: str, rows: list[Any]) -> list[dict]:
-        """Asset rows as dicts, each with the use cases it is linked to (one query in all)."""
+    def describe_assets(self, conn: Any, actor: dict, etype: str, rows: list[Any]) -> list[dict]:
+        """Asset rows as dicts, each with the use cases it is linked to that ``actor`` belongs
+        to (one query in all: other use cases are neither named nor counted)."""
         homes: dict[str, list[dict]] = {r.id: [] for r in rows}
         for link in conn.execute(
             select(links.c.entity_id, use_cases.c.id, use_cases.c.name)
             .join(use_cases, use_cases.c.id == links.c.use_case_id)
+            .join(memberships, (memberships.c.use_case_id == links.c.use_case_id)
+                  & (memberships.c.user_id == actor["id"]))
             .where(links.c.entity_type == etype, links.c.entity_id.in_(list(homes)))
             .order_by(use_cases.c.name)
         ):
@@ -125,12 +128,12 @@ class AssetStore:
         return [{**r._mapping, "entity_type": etype, "use_cases": homes[r.id],
                  "creator": creators[r.created_by]} for r in rows]
 
-    def describe_asset(self, conn: Any, etype: str, row: Any) -> dict:
-        return self.describe_assets(conn, etype, [row])[0]
+    def describe_asset(self, conn: Any, actor: dict, etype: str, row: Any) -> dict:
+        return self.describe_assets(conn, actor, etype, [row])[0]
 
     def get(self, actor: dict, etype: str, entity_id: str) -> dict:
         with self.db.read() as conn:
-            return self.describe_asset(conn, etype, self.get_asset(conn, actor, etype, entity_id))
+            return self.describe_asset(conn, actor, etype, self.get_asset(conn, actor, etype, entity_id))
 
     # -- changing --------------------------------------------------------------------------
     def update_asset(self, actor: dict, etype: str, entity_id: str, values: dict) -> dict:
@@ -143,7 +146,7 @@ class AssetStore:
                 conn.execute(table.update().where(table.c.id == entity_id).values(**values))
                 row = conn.execute(select(table).where(table.c.id == entity_id)).one()
                 self.announce(conn, actor, etype, row, "modified")
-            return self.describe_asset(conn, etype, row)
+            return self.describe_asset(conn, actor, etype, row)
 
     def delete_asset(self, actor: dict, etype: str, entity_id: str) -> None:
         """Delete an asset (its creator only); it leaves every use case it was in."""
@@ -165,16 +168,21 @@ class AssetStore:
         Adding an asset that is already linked here returns the existing link.
         """
         with self.db.write() as conn:
-            access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
-            row = self.get_asset(conn, actor, etype, entity_id)
-            existing = self._link(conn, use_case_id, etype, entity_id)
-            if existing is not None:
-                return existing, False
-            if etype in SINGLE_HOME:
-                self._check_single_home(conn, actor, etype, entity_id)
-            if etype == "project":
-                self._check_project(conn, actor, use_case_id, row)
-            return self._insert_link(conn, actor, use_case_id, etype, row), True
+            return self.link_in(conn, actor, use_case_id, etype, entity_id)
+
+    def link_in(self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
+                ) -> tuple[dict, bool]:
+        """``add_link`` inside the caller's write transaction."""
+        access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
+        row = self.get_asset(conn, actor, etype, entity_id)
+        existing = self._link(conn, use_case_id, etype, entity_id)
+        if existing is not None:
+            return existing, False
+        if etype in SINGLE_HOME:
+            self._check_single_home(conn, actor, etype, entity_id)
+        if etype == "project":
+            self._check_project(conn, actor, use_case_id, row)
+        return self._insert_link(conn, actor, use_case_id, etype, row), True
 
     def remove_link(self, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
         with self.db.write() as conn:

@@ -74,7 +74,7 @@ class CatalogStore:
         with self.db.write() as conn:
             row = self._insert_dataset(conn, actor, file_name, blob, size, described)
             job = self._job(conn, actor, f"datasets/{row['id']}/")
-            return self.describe_asset(conn, "dataset", _row(conn, datasets, row["id"])), job
+            return self.describe_asset(conn, actor, "dataset", _row(conn, datasets, row["id"])), job
 
     def _insert_dataset(self, conn: Any, actor: dict, file_name: str, blob: str, size: int,
                         described: dict) -> dict:
@@ -127,7 +127,7 @@ class CatalogStore:
             raise ValidationError("datasetId must be a string.", errors={"datasetId": "missing"})
         with self.db.write() as conn:
             ds = self.get_asset(conn, actor, "dataset", dataset_id)
-            name = validate.name(body.get("projectName") or ds.name, "projectName")
+            name = validate.name(body.get("projectName", ds.name), "projectName")
             return self._insert_project(conn, actor, name, ds._mapping)
 
     def _insert_project(self, conn: Any, actor: dict, name: str, ds: Any) -> tuple[dict, str]:
@@ -137,7 +137,7 @@ class CatalogStore:
             blob=ds["blob"], row_count=ds["row_count"], columns=ds["columns"],
             created_by=actor["id"], created_at=now(), stage="aim"))
         job = self._job(conn, actor, f"projects/{pid}/")
-        return self.describe_asset(conn, "project", _row(conn, projects, pid)), job
+        return self.describe_asset(conn, actor, "project", _row(conn, projects, pid)), job
 
     def update_project(self, actor: dict, project_id: str, body: dict) -> dict:
         values: dict[str, Any] = {}
@@ -162,29 +162,35 @@ class CatalogStore:
         return rows
 
     def aim(self, actor: dict, project_id: str, body: dict) -> tuple[dict, str]:
-        """Set a project's target, infer its type, and start modeling (stage ``modeling``)."""
+        """Set a project's target, infer its type, and queue its modeling jobs (stage
+        ``modeling``); Multiclass and unsupervised projects are refused."""
         with self.db.read() as conn:
             project = self.get_asset(conn, actor, "project", project_id)
+        if body.get("unsupervisedMode"):
+            raise ValidationError(
+                "Unsupervised projects are not supported: like DataRobot's Use Cases, this "
+                "service models binary classification and regression targets only.",
+                errors={"unsupervisedMode": "not supported"})
         settings = self._aim_settings(project, body)
+        if settings["target_type"] not in ("Binary", "Regression"):
+            raise ValidationError(
+                "Like DataRobot's Use Cases, this service models binary classification and "
+                f"regression targets only; the target {settings['target']!r} makes this "
+                f"project {settings['target_type']}.",
+                errors={"target": "not binary or regression"})
         with self.db.write() as conn:
             row = self.get_asset(conn, actor, "project", project_id)
             self.require_modify(conn, actor, "project", row)
             if row.target is not None:
                 raise ValidationError("This project already has a target.",
                                       errors={"target": "already set"})
-            in_use_case = self.project_home(conn, project_id) is not None
-            if in_use_case and (settings["target_type"] not in ("Binary", "Regression")
-                                or body.get("unsupervisedMode")):
-                raise ValidationError(
-                    "A project in a use case must be binary classification or regression; "
-                    f"the target {settings['target']!r} makes it {settings['target_type']}.",
-                    errors={"target": "not binary or regression"})
+            modeling = self.queue_modeling(conn, actor, row)
             conn.execute(projects.update().where(projects.c.id == project_id)
-                         .values(**settings, stage="modeling"))
+                         .values(**settings, **modeling, stage="modeling"))
             row = _row(conn, projects, project_id)
             self.announce(conn, actor, "project", row, "modified")
             job = self._job(conn, actor, f"projects/{project_id}/")
-            return self.describe_asset(conn, "project", row), job
+            return self.describe_asset(conn, actor, "project", row), job
 
     def _aim_settings(self, project: Any, body: dict) -> dict:
         target = body.get("target")
@@ -193,7 +199,7 @@ class CatalogStore:
             raise ValidationError("target must name a column of the project's data.",
                                   errors={"target": "not a column"})
         mode = body.get("mode", "quick")
-        if mode not in AUTOPILOT_MODE_CODES:
+        if not isinstance(mode, str) or mode not in AUTOPILOT_MODE_CODES:
             raise ValidationError(f"mode must be one of {', '.join(AUTOPILOT_MODE_CODES)}.",
                                   errors={"mode": "unknown mode"})
         values = blob_files.read_column(self.blobs.path(project.blob), target).dropna()
@@ -230,7 +236,7 @@ class CatalogStore:
                "updated_at": at}
         with self.db.write() as conn:
             conn.execute(TABLES["application"].insert().values(**row))
-            return self.describe_asset(conn, "application", _row(conn, TABLES["application"],
+            return self.describe_asset(conn, actor, "application", _row(conn, TABLES["application"],
                                                                   row["id"]))
 
     def update_application(self, actor: dict, app_id: str, body: dict) -> dict:
@@ -243,8 +249,11 @@ class CatalogStore:
     def create_notebook(self, actor: dict, body: dict, root: Path) -> dict:
         validate.only_keys(body, {"name", "path", "description", "useCaseId"})
         path = notebook_path(body.get("path"), root)
+        use_case_id = body.get("useCaseId")
+        if use_case_id is not None:
+            use_case_id = validate.object_id(use_case_id, "useCaseId")
         at = now()
-        row = {"id": new_id(), "name": validate.name(body.get("name") or posixpath.basename(path)),
+        row = {"id": new_id(), "name": validate.name(body.get("name", posixpath.basename(path))),
                "path": path, "description": validate.text(body.get("description")),
                "created_by": actor["id"], "created_at": at, "updated_at": at}
         with self.db.write() as conn:
@@ -256,9 +265,9 @@ class CatalogStore:
                 conn.execute(table.insert().values(**row))
             else:
                 row["id"] = same
-        if body.get("useCaseId") is not None:
-            self.add_link(actor, validate.object_id(body["useCaseId"], "useCaseId"), "notebook",
-                          row["id"])
+            # In the same transaction: a refused link leaves no notebook behind.
+            if use_case_id is not None:
+                self.link_in(conn, actor, use_case_id, "notebook", row["id"])
         return self.get(actor, "notebook", row["id"])
 
     def update_notebook(self, actor: dict, notebook_id: str, body: dict, root: Path) -> dict:

@@ -12,6 +12,7 @@ from .assets import TABLES, visible
 from .schema import events, memberships, use_cases, users
 from .use_cases import membership
 from .users import _escape_like, public_user
+from .validate import BIGINT_MAX
 
 SEARCH_TYPES = ("useCase", *TABLES)
 
@@ -95,7 +96,7 @@ class FeedStore:
                                       .where(cond)).scalar_one()
                 rows = conn.execute(select(table.c.id, table.c.name).where(cond)
                                     .order_by(table.c.name, table.c.id)
-                                    .limit(offset + limit)).all()
+                                    .limit(min(offset + limit, BIGINT_MAX))).all()
                 found += [{"type": etype, "id": r.id, "name": r.name} for r in rows]
         found.sort(key=lambda item: (item["name"].lower(), item["type"], item["id"]))
         return found[offset:offset + limit], total

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -89,7 +90,15 @@ memberships = Table(
     Column("role", String(8), nullable=False),
     Column("can_share", Boolean, nullable=False),
     Column("created_at", TIME, nullable=False),
+    # Copies of the use case's sort keys, so that a member's listing is an index range scan
+    # (one page of rows read, however many use cases they have) rather than a sort of them all.
+    Column("uc_name", Text, nullable=False, server_default=""),
+    Column("uc_created_at", TIME, nullable=False, server_default=""),
+    Column("uc_updated_at", TIME, nullable=False, server_default=""),
     Index("ix_memberships_user", "user_id", "use_case_id"),
+    Index("ix_memberships_user_name", "user_id", "uc_name", "use_case_id"),
+    Index("ix_memberships_user_created", "user_id", "uc_created_at", "use_case_id"),
+    Index("ix_memberships_user_updated", "user_id", "uc_updated_at", "use_case_id"),
 )
 
 datasets = Table(
@@ -131,6 +140,8 @@ projects = Table(
     Column("worker_count", Integer, nullable=True),
     Column("status", String(16), nullable=False, server_default="ok"),
     Column("failure", Text, nullable=True),
+    # After aim: queued, running, done or failed (the stage stays "modeling", as DataRobot's).
+    Column("modeling_status", String(16), nullable=True),
     Index("ix_projects_created_by", "created_by"),
 )
 
@@ -207,4 +218,46 @@ jobs = Table(
     # The finished resource, relative to the API root (``datasets/{id}/``).
     Column("location", Text, nullable=True),
     Column("created_at", TIME, nullable=False),
+)
+
+# One row per model to train; ids are integers, as DataRobot's job ids are.
+modeling_jobs = Table(
+    "modeling_jobs",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("project_id", ID, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    _user_fk("user_id"),
+    Column("blueprint", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # queued, running, done, failed
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    # The service instance running it ("host:pid:nonce") and its last sign of life.
+    Column("worker", Text, nullable=True),
+    Column("heartbeat_at", TIME, nullable=True),
+    Column("failure", Text, nullable=True),
+    Column("created_at", TIME, nullable=False),
+    Column("started_at", TIME, nullable=True),
+    Column("finished_at", TIME, nullable=True),
+    Index("ix_modeling_jobs_status", "status", "id"),
+    Index("ix_modeling_jobs_project", "project_id", "id"),
+)
+
+models = Table(
+    "models",
+    metadata,
+    _id(),
+    Column("project_id", ID, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("model_number", Integer, nullable=False),
+    Column("blueprint", String(32), nullable=False),
+    Column("model_type", Text, nullable=False),
+    # {"AUC": {"validation": x, "crossValidation": y, "holdout": z}, ...}
+    Column("metrics", JSON, nullable=False),
+    Column("sample_pct", Float, nullable=False),
+    Column("training_row_count", BigInteger, nullable=False),
+    Column("training_seconds", Float, nullable=False),
+    # The pickled pipeline, in the blob store; what predicting needs to rebuild the input.
+    Column("blob", String(64), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Index("ix_models_project", "project_id", "model_number"),
 )

@@ -14,9 +14,8 @@ from ...enums import USE_CASE_ROLES
 from ...errors import Conflict, Forbidden, ValidationError
 from .. import access
 from . import validate
-from .db import now
 from .schema import memberships, users
-from .use_cases import membership, record, touch
+from .use_cases import add_member, membership, record, touch
 from .users import public_user
 
 MAX_BATCH = 100
@@ -37,6 +36,7 @@ class SharingStore:
             grantor = membership(conn, use_case_id, actor["id"], lock=True)
             access.require(grantor, "view")
             resolved = self._resolve_recipients(conn, entries)
+            changed = False
             for index, (entry, user) in enumerate(zip(entries, resolved, strict=True)):
                 current = membership(conn, use_case_id, user.id)
                 can_share = entry["can_share"]
@@ -50,13 +50,15 @@ class SharingStore:
                 except Forbidden as e:
                     e.errors = {str(index): e.message}
                     raise
-                self._apply(conn, use_case_id, actor, user, current, entry["role"], can_share)
+                changed |= self._apply(conn, use_case_id, actor, user, current, entry["role"],
+                                       can_share)
             owners = conn.execute(select(func.count()).select_from(memberships).where(
                 memberships.c.use_case_id == use_case_id, memberships.c.role == "OWNER"
             )).scalar_one()
             if owners == 0:
                 raise Conflict("A use case must keep at least one OWNER; nothing was changed.")
-            touch(conn, use_case_id, actor["id"])
+            if changed:
+                touch(conn, use_case_id, actor["id"])
 
     def _parse_share(self, body: dict) -> list[dict]:
         if body.get("operation", "updateRoles") != "updateRoles":
@@ -112,23 +114,23 @@ class SharingStore:
         return resolved
 
     def _apply(self, conn: Any, use_case_id: str, actor: dict, user: Any, current: Any,
-               role: str, can_share: bool) -> None:
+               role: str, can_share: bool) -> bool:
+        """Apply one entry; return whether it changed anything."""
         key = (memberships.c.use_case_id == use_case_id) & (memberships.c.user_id == user.id)
         if role == "NO_ROLE":
             if current is not None:
                 conn.execute(memberships.delete().where(key))
                 record(conn, use_case_id, actor["id"], "unshared", "user", user.id,
                        user.username)
-            return
+            return current is not None
         if current is None:
-            conn.execute(memberships.insert().values(
-                use_case_id=use_case_id, user_id=user.id, role=role, can_share=can_share,
-                created_at=now()))
+            add_member(conn, use_case_id, user.id, role, can_share)
         elif (current["role"], bool(current["can_share"])) != (role, can_share):
             conn.execute(memberships.update().where(key).values(role=role, can_share=can_share))
         else:
-            return  # re-sending an unchanged role is a no-op, and announces nothing
+            return False  # re-sending an unchanged role is a no-op, and announces nothing
         record(conn, use_case_id, actor["id"], "shared", "user", user.id, user.username)
+        return True
 
     def shared_roles(self, actor: dict, use_case_id: str, offset: int, limit: int,
                      user_id: str | None = None) -> tuple[list[dict], int]:

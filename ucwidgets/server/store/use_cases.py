@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.sql import Select
+from sqlalchemy import func, or_, select
 
 from ...errors import ValidationError
 from .. import access
@@ -15,9 +14,10 @@ from .db import new_id, now
 from .schema import events, links, memberships, use_cases, users
 from .users import _escape_like, public_user
 
-#: ``orderBy`` values of ``GET useCases/``; a leading ``-`` sorts descending.
-USE_CASE_ORDER = {"name": use_cases.c.name, "createdAt": use_cases.c.created_at,
-                  "updatedAt": use_cases.c.updated_at}
+#: ``orderBy`` values of ``GET useCases/``, as the membership copies of the use case's keys
+#: (indexed per user); a leading ``-`` sorts descending.
+USE_CASE_ORDER = {"name": memberships.c.uc_name, "createdAt": memberships.c.uc_created_at,
+                  "updatedAt": memberships.c.uc_updated_at}
 COUNTED_TYPES = ("dataset", "project", "application", "notebook")
 
 
@@ -47,9 +47,27 @@ def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) ->
     return None if row is None else dict(row._mapping)
 
 
-def touch(conn: Any, use_case_id: str, actor_id: str) -> None:
+def touch(conn: Any, use_case_id: str, actor_id: str, **values: Any) -> None:
+    """Mark a use case changed (with new ``values``, e.g. ``name``), keeping the members'
+    sort keys in step."""
+    at = now()
     conn.execute(use_cases.update().where(use_cases.c.id == use_case_id)
-                 .values(updated_at=now(), updated_by=actor_id))
+                 .values(**values, updated_at=at, updated_by=actor_id))
+    keys = {"uc_updated_at": at}
+    if "name" in values:
+        keys["uc_name"] = values["name"]
+    conn.execute(memberships.update().where(memberships.c.use_case_id == use_case_id)
+                 .values(**keys))
+
+
+def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: bool) -> None:
+    """Insert a membership with the use case's sort keys copied in."""
+    uc = conn.execute(select(use_cases.c.name, use_cases.c.created_at, use_cases.c.updated_at)
+                      .where(use_cases.c.id == use_case_id)).one()
+    conn.execute(memberships.insert().values(
+        use_case_id=use_case_id, user_id=user_id, role=role, can_share=can_share,
+        created_at=now(), uc_name=uc.name, uc_created_at=uc.created_at,
+        uc_updated_at=uc.updated_at))
 
 
 def describe(conn: Any, rows: list[Any]) -> list[dict]:
@@ -98,9 +116,7 @@ class UseCaseStore:
             conn.execute(use_cases.insert().values(
                 id=uc_id, name=name, description=description, created_by=actor["id"],
                 created_at=at, updated_by=actor["id"], updated_at=at))
-            conn.execute(memberships.insert().values(
-                use_case_id=uc_id, user_id=actor["id"], role="OWNER", can_share=True,
-                created_at=at))
+            add_member(conn, uc_id, actor["id"], "OWNER", True)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, uc_id)
 
@@ -119,8 +135,7 @@ class UseCaseStore:
         with self.db.write() as conn:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
             if values:
-                conn.execute(use_cases.update().where(use_cases.c.id == use_case_id)
-                             .values(**values, updated_at=now(), updated_by=actor["id"]))
+                touch(conn, use_case_id, actor["id"], **values)
                 current = conn.execute(select(use_cases.c.name)
                                        .where(use_cases.c.id == use_case_id)).scalar_one()
                 record(conn, use_case_id, actor["id"], "updated", "useCase", use_case_id, current)
@@ -135,8 +150,11 @@ class UseCaseStore:
     def list_use_cases(self, actor: dict, *, search: str = "", order_by: str = "-updatedAt",
                        offset: int = 0, limit: int = 100, entity: tuple[str, str] | None = None
                        ) -> tuple[list[dict], int]:
-        """The caller's use cases, filtered and sorted, one page; and the total count."""
-        query = self._listing_query(actor, search, entity)
+        """The caller's use cases, filtered and sorted, one page; and the total count.
+
+        The page is read from the caller's memberships in index order, so its cost depends on
+        the page, not on how many use cases the caller has (a search still scans them).
+        """
         column = USE_CASE_ORDER.get(order_by.lstrip("-"))
         if column is None:
             raise ValidationError(
@@ -144,25 +162,30 @@ class UseCaseStore:
                 "prefixed with '-'.", errors={"orderBy": "unknown sort key"})
         descending = order_by.startswith("-")
         order = [column.desc() if descending else column.asc(),
-                 use_cases.c.id.desc() if descending else use_cases.c.id.asc()]
+                 memberships.c.use_case_id.desc() if descending
+                 else memberships.c.use_case_id.asc()]
+        cond = self._listing_filter(actor, search, entity)
         with self.db.read() as conn:
-            total = conn.execute(
-                select(func.count()).select_from(query.subquery())).scalar_one()
-            rows = conn.execute(query.order_by(*order).offset(offset).limit(limit)).all()
-            return describe(conn, rows), total
+            total = conn.execute(select(func.count()).select_from(memberships)
+                                 .where(cond)).scalar_one()
+            ids = conn.execute(select(memberships.c.use_case_id).where(cond).order_by(*order)
+                               .offset(offset).limit(limit)).scalars().all()
+            rows = {r.id: r for r in conn.execute(select(use_cases)
+                                                  .where(use_cases.c.id.in_(ids)))}
+            return describe(conn, [rows[i] for i in ids]), total
 
-    def _listing_query(self, actor: dict, search: str, entity: tuple[str, str] | None) -> Select:
-        query = select(use_cases).join(memberships, and_(
-            memberships.c.use_case_id == use_cases.c.id, memberships.c.user_id == actor["id"]))
+    def _listing_filter(self, actor: dict, search: str, entity: tuple[str, str] | None) -> Any:
+        cond = memberships.c.user_id == actor["id"]
         if search:
             pattern = f"%{_escape_like(search.lower())}%"
-            query = query.where(or_(func.lower(use_cases.c.name).like(pattern, escape="\\"),
-                                    func.lower(use_cases.c.description).like(pattern,
-                                                                             escape="\\")))
+            matching = select(use_cases.c.id).where(or_(
+                func.lower(use_cases.c.name).like(pattern, escape="\\"),
+                func.lower(use_cases.c.description).like(pattern, escape="\\")))
+            cond = cond & memberships.c.use_case_id.in_(matching)
         if entity is not None:
-            query = query.where(use_cases.c.id.in_(select(links.c.use_case_id).where(
-                links.c.entity_type == entity[0], links.c.entity_id == entity[1])))
-        return query
+            cond = cond & memberships.c.use_case_id.in_(select(links.c.use_case_id).where(
+                links.c.entity_type == entity[0], links.c.entity_id == entity[1]))
+        return cond
 
     def _describe_one(self, conn: Any, use_case_id: str) -> dict:
         row = conn.execute(select(use_cases).where(use_cases.c.id == use_case_id)).one()

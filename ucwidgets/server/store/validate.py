@@ -22,6 +22,8 @@ from typing import Any
 from ...errors import ValidationError
 
 NAME_MAX = 500
+#: The largest integer SQL's BIGINT holds: any offset, cursor or id above it names nothing.
+BIGINT_MAX = 2**63 - 1
 DESCRIPTION_MAX = 10_000
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 

@@ -1,0 +1,186 @@
+"""Schemathesis against the live service: every operation of ``openapi.json``, positive and
+negative inputs, checked for no 5xx and for responses (status, content type, headers, body)
+that conform to the document.
+
+Each operation runs on fresh seeds (a use case with a dataset, a project, an application and a
+notebook linked to it), and path, query and body values are drawn partly from their ids, so the
+fuzzer reaches past the 404 of a random id into validation and the store. A modeled project
+gives the model routes a real model. Runs are derandomized and bounded for CI.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+
+import hypothesis.strategies as st  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from service_api import RISK_CSV, Api  # noqa: E402
+
+from ucwidgets.server.app import ServerThread  # noqa: E402
+from ucwidgets.server.handlers.meta import openapi_document  # noqa: E402
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+#: Examples per operation and generation phase; raise it (``UCW_FUZZ_EXAMPLES=500``) to hunt.
+MAX_EXAMPLES = int(os.environ.get("UCW_FUZZ_EXAMPLES", "25"))
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                                with_security_parameters=False)
+
+#: Ids that exist right now, by path parameter name; each test's seeds replace them.
+KNOWN: dict[str, list[Any]] = {}
+
+
+def modeling_csv(n: int = 40) -> bytes:
+    """``n`` rows, a binary target ``defaulted`` the engine can model."""
+    rows = ["age,income,region,defaulted"]
+    for i in range(n):
+        rows.append(f"{20 + i % 50},{30000 + 997 * i % 60000},{'nsew'[i % 4]},"
+                    f"{'yes' if (i * 7) % 11 < 5 else 'no'}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.fixture(scope="module")
+def fuzz_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+    tmp = tmp_path_factory.mktemp("fuzz")
+    (tmp / "root").mkdir()
+    srv = ServerThread(data_dir=tmp / "data", notebook_root=str(tmp / "root"),
+                       max_upload_bytes=256 * 1024).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def fuzz_api(fuzz_service: ServerThread) -> Api:
+    user, token = fuzz_service.store.create_user("fuzzer@example.com", full_name="Fuzz")
+    fuzz_service.store.create_user("other@example.com", full_name="Other")
+    return Api(fuzz_service.url, token, user)
+
+
+@pytest.fixture(scope="module")
+def modeled(fuzz_api: Api) -> dict[str, str]:
+    """A project whose models trained (the model routes' ids), or none if training is slow."""
+    dataset = fuzz_api.upload_dataset(modeling_csv(), "modeling.csv")
+    project = fuzz_api.create_project(dataset["datasetId"], "Modeled")
+    r = fuzz_api.patch(f"projects/{project['id']}/aim/", json={"target": "defaulted"})
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 60
+    models: list[dict] = []
+    while time.monotonic() < deadline:
+        models = fuzz_api.get(f"projects/{project['id']}/models/").json()
+        if models:
+            break
+        time.sleep(0.1)
+    return {"projectId": project["id"], "modelId": models[0]["id"] if models else "0" * 24}
+
+
+@pytest.fixture
+def seeds(fuzz_service: ServerThread, fuzz_api: Api, modeled: dict[str, str]) -> Iterator[Api]:
+    """Fresh assets in a fresh use case, published in ``KNOWN`` for this test's strategies."""
+    uc = fuzz_api.create_use_case("Fuzz seed", description="seeded")
+    ds = fuzz_api.upload_dataset(RISK_CSV)
+    upload = fuzz_api.post("datasets/fromFile/", files={"file": ("s.csv", RISK_CSV)})
+    project = fuzz_api.create_project(ds["datasetId"], "Seed project")
+    app = fuzz_api.post("applications/", json={"name": "Seed app"}).json()
+    nb = fuzz_api.post("notebooks/", json={"path": f"nb{uc['id']}.ipynb"}).json()
+    for segment, eid in (("datasets", ds["datasetId"]), ("projects", project["id"]),
+                         ("applications", app["id"]), ("notebooks", nb["id"])):
+        assert fuzz_api.post(f"useCases/{uc['id']}/{segment}/{eid}/").status_code in (200, 201)
+    other = fuzz_service.store.list_users()
+    KNOWN.clear()
+    KNOWN.update(
+        useCaseId=[uc["id"]], datasetId=[ds["datasetId"]], projectId=[project["id"]],
+        applicationId=[app["id"]], notebookId=[nb["id"]],
+        statusId=[upload.headers["Location"].rstrip("/").rsplit("/", 1)[1]],
+        modeled=[modeled], userId=[u["id"] for u in other],
+        username=[u["username"] for u in other], column=["credit_risk", "age", "region"])
+    yield fuzz_api
+    KNOWN.clear()
+
+
+def _known_or(name: str, value: Any) -> st.SearchStrategy:
+    """Mostly a known value for ``name``, sometimes what the fuzzer drew."""
+    known = KNOWN.get(name)
+    if not known:
+        return st.just(value)
+    return st.one_of(st.sampled_from(known), st.just(value))
+
+
+@schema.hook
+def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
+    if not isinstance(path_parameters, dict):
+        return st.just(path_parameters)
+    if "modelId" in path_parameters and KNOWN.get("modeled"):
+        return st.sampled_from([KNOWN["modeled"][0], path_parameters])
+    return st.fixed_dictionaries({k: _known_or(k, v) for k, v in path_parameters.items()})
+
+
+@schema.hook
+def flatmap_query(context: Any, query: Any) -> Any:
+    if not isinstance(query, dict) or not KNOWN:
+        return st.just(query)
+    fields: dict[str, Any] = {k: st.just(v) for k, v in query.items()}
+    if "useCaseIds" in query:
+        fields["useCaseIds"] = st.one_of(st.just(KNOWN["useCaseId"]), st.just(query["useCaseIds"]))
+    for name, known in (("useCaseId", "useCaseId"), ("projectId", "projectId"),
+                        ("applicationId", "applicationId"), ("id", "userId")):
+        if name in query:
+            fields[name] = _known_or(known, query[name])
+    return st.fixed_dictionaries(fields)
+
+
+@schema.hook
+def flatmap_body(context: Any, body: Any) -> Any:
+    """Point ids and names in bodies at things that exist, some of the time."""
+    if not isinstance(body, dict) or not KNOWN:
+        return st.just(body)
+    fields: dict[str, Any] = {k: st.just(v) for k, v in body.items()}
+    for name, known in (("datasetId", "datasetId"), ("useCaseId", "useCaseId"),
+                        ("target", "column")):
+        if name in body:
+            fields[name] = _known_or(known, body[name])
+    roles = body.get("roles")
+    if isinstance(roles, list) and roles and all(isinstance(r, dict) for r in roles):
+        fields["roles"] = st.lists(st.fixed_dictionaries(
+            {k: (_known_or("userId", v) if k == "id" else
+                 _known_or("username", v) if k == "username" else st.just(v))
+             for k, v in roles[0].items()}), min_size=1, max_size=3)
+    return st.fixed_dictionaries(fields)
+
+
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_every_operation_conforms_and_never_fails(case: Any, seeds: Api) -> None:
+    case.call_and_validate(base_url=seeds.base, session=seeds.session, checks=CHECKS,
+                           timeout=30)
+
+
+def test_seeds_reach_the_store(seeds: Api) -> None:
+    """The fixtures' ids are real (else the fuzzer would only ever meet 404s)."""
+    for name, path in (("useCaseId", "useCases/{}/"), ("datasetId", "datasets/{}/"),
+                       ("projectId", "projects/{}/"), ("applicationId", "applications/{}/"),
+                       ("notebookId", "notebooks/{}/")):
+        assert seeds.get(path.format(KNOWN[name][0])).status_code == 200, name
+    assert seeds.get(f"status/{KNOWN['statusId'][0]}/").status_code == 303
+
+
+def test_the_modeled_project_has_models(fuzz_api: Api, modeled: dict[str, str]) -> None:
+    r = fuzz_api.get(f"projects/{modeled['projectId']}/models/{modeled['modelId']}/")
+    assert r.status_code == 200, r.text

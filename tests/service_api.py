@@ -1,0 +1,91 @@
+"""An HTTP client per actor for tests, and the small data file they share.
+
+Kept out of ``conftest.py`` so that test modules can import it by a unique name
+(``from service_api import Api``) whichever conftest pytest loaded last.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+
+class Api:
+    """A tiny HTTP client for one actor: paths are relative to the API root.
+
+    >>> api.get("useCases/").json()["totalCount"]  # doctest: +SKIP
+    """
+
+    def __init__(self, base: str, token: str | None, user: dict | None = None) -> None:
+        self.base = base.rstrip("/") + "/"
+        self.token = token
+        self.user = user or {}
+        self.session = requests.Session()
+        if token is not None:
+            self.session.headers["Authorization"] = f"Token {token}"
+
+    @property
+    def id(self) -> str:
+        return self.user["id"]
+
+    @property
+    def username(self) -> str:
+        return self.user["username"]
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.base + path, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("DELETE", path, **kw)
+
+    # -- seeding helpers (each asserts success, so a broken seed fails loudly) -------------
+    def create_use_case(self, name: str = "Risk", **body: Any) -> dict:
+        r = self.post("useCases/", json={"name": name, **body})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def upload_dataset(self, content: bytes, filename: str = "risk_data.csv") -> dict:
+        r = self.post("datasets/fromFile/", files={"file": (filename, content)})
+        assert r.status_code == 202, r.text
+        done = self.session.get(r.headers["Location"], allow_redirects=False, timeout=30)
+        assert done.status_code == 303, done.text
+        return self.session.get(done.headers["Location"], timeout=30).json()
+
+    def create_project(self, dataset_id: str, name: str = "Risk Assessment v1") -> dict:
+        r = self.post("projects/", json={"datasetId": dataset_id, "projectName": name})
+        assert r.status_code == 202, r.text
+        done = self.session.get(r.headers["Location"], allow_redirects=False, timeout=30)
+        assert done.status_code == 303, done.text
+        return self.session.get(done.headers["Location"], timeout=30).json()
+
+    def share(self, use_case_id: str, *roles: dict) -> requests.Response:
+        return self.patch(
+            f"useCases/{use_case_id}/sharedRoles/",
+            json={"operation": "updateRoles", "roles": list(roles)},
+        )
+
+    def grant(self, use_case_id: str, other: Api, role: str, can_share: bool = False) -> None:
+        r = self.share(
+            use_case_id,
+            {"role": role, "shareRecipientType": "user", "id": other.id, "canShare": can_share},
+        )
+        assert r.status_code == 204, r.text
+
+
+RISK_CSV = (
+    b"age,income,region,credit_risk\n"
+    b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
+    b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n"
+)

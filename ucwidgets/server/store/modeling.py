@@ -1,0 +1,332 @@
+"""Modeling jobs and models: queued at aim, claimed by the engine, finished into a leaderboard.
+
+The job methods (``claim``, ``finish``, ``fail``, ``release``, ``recover``) are the engine's
+(``ucwidgets.server.modeling``): the service's own work, done for the user who set the target.
+A job moves ``queued -> running -> done | failed``; a running job whose service stopped goes back
+to ``queued``. Each change of a job also settles the project's ``modeling_status`` in the same
+transaction, and each finished model announces ``modified`` to the project's use case there too.
+The read methods take the acting user and see what the project's visibility allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ...errors import NotFound
+from ..training import BLUEPRINTS, LOWER_IS_BETTER, MIN_ROWS, MODEL_TYPES
+from .db import new_id, now
+from .schema import modeling_jobs, models, projects
+
+#: A crash-restarted job is tried this many times before it counts as failed.
+MAX_ATTEMPTS = 3
+FAILURE_MAX = 2000
+jobs_c = modeling_jobs.c
+
+
+class ModelStore:
+    db: Any
+    blobs: Any
+
+    # -- queueing (inside aim's transaction) -------------------------------------------------
+    def queue_modeling(self, conn: Any, actor: dict, project: Any) -> dict:
+        """Queue one job per blueprint; return the project's new modeling fields.
+
+        Data too small to split is refused here, at once, rather than by a job later.
+        """
+        if project.row_count < MIN_ROWS:
+            return {
+                "modeling_status": "failed",
+                "status": "failed",
+                "failure": f"The data has {project.row_count} rows; modeling needs at least "
+                f"{MIN_ROWS}.",
+            }
+        at = now()
+        conn.execute(
+            modeling_jobs.insert(),
+            [
+                {
+                    "project_id": project.id,
+                    "user_id": actor["id"],
+                    "blueprint": key,
+                    "status": "queued",
+                    "created_at": at,
+                }
+                for key in BLUEPRINTS
+            ],
+        )
+        return {"modeling_status": "queued", "status": "ok", "failure": None}
+
+    # -- the engine's side ---------------------------------------------------------------------
+    def claim_modeling_job(self, worker: str) -> dict | None:
+        """Take the oldest queued job for ``worker``; ``None`` when nothing waits."""
+        with self.db.read() as conn:  # the common case, nothing queued, takes no write lock
+            if (
+                conn.execute(select(jobs_c.id).where(jobs_c.status == "queued").limit(1)).first()
+                is None
+            ):
+                return None
+        with self.db.write() as conn:
+            job = conn.execute(
+                select(modeling_jobs)
+                .where(jobs_c.status == "queued")
+                .order_by(jobs_c.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if job is None:
+                return None
+            at = now()
+            conn.execute(
+                modeling_jobs.update()
+                .where(jobs_c.id == job.id)
+                .values(
+                    status="running",
+                    worker=worker,
+                    started_at=at,
+                    heartbeat_at=at,
+                    attempts=job.attempts + 1,
+                )
+            )
+            project = conn.execute(select(projects).where(projects.c.id == job.project_id)).one()
+            conn.execute(
+                projects.update()
+                .where(projects.c.id == project.id)
+                .values(modeling_status="running")
+            )
+            return {
+                "id": job.id,
+                "project_id": project.id,
+                "blueprint": job.blueprint,
+                "data": str(self.blobs.path(project.blob)),
+                "target": project.target,
+                "target_type": project.target_type,
+                "positive_class": project.positive_class,
+            }
+
+    def finish_modeling_job(self, job_id: int, worker: str, result: dict) -> bool:
+        """Record a trained model; ``False`` when the job is no longer this worker's (its
+        project was deleted, or it was handed to another service)."""
+        with self.db.write() as conn:
+            job, project = self._own_job(conn, job_id, worker)
+            if job is None:
+                return False
+            number = (
+                conn.execute(
+                    select(func.count())
+                    .select_from(models)
+                    .where(models.c.project_id == project.id)
+                ).scalar_one()
+                + 1
+            )
+            conn.execute(
+                models.insert().values(
+                    id=new_id(),
+                    project_id=project.id,
+                    model_number=number,
+                    blueprint=job.blueprint,
+                    model_type=MODEL_TYPES[project.target_type, job.blueprint],
+                    metrics=result["metrics"],
+                    sample_pct=result["sample_pct"],
+                    training_row_count=result["training_row_count"],
+                    training_seconds=result["training_seconds"],
+                    blob=result["blob"],
+                    details=result["details"],
+                    created_at=now(),
+                )
+            )
+            conn.execute(
+                modeling_jobs.update()
+                .where(jobs_c.id == job_id)
+                .values(status="done", finished_at=now())
+            )
+            self._settle_project(conn, project.id)
+            self.announce(conn, {"id": job.user_id}, "project", project, "modified")
+            return True
+
+    def fail_modeling_job(self, job_id: int, worker: str, reason: str) -> bool:
+        """Record why a job failed; the project fails when no job of it produced a model."""
+        with self.db.write() as conn:
+            job, project = self._own_job(conn, job_id, worker)
+            if job is None:
+                return False
+            conn.execute(
+                modeling_jobs.update()
+                .where(jobs_c.id == job_id)
+                .values(status="failed", failure=reason[:FAILURE_MAX], finished_at=now())
+            )
+            if self._settle_project(conn, project.id) == "failed":
+                self.announce(conn, {"id": job.user_id}, "project", project, "modified")
+            return True
+
+    def heartbeat_modeling_jobs(self, worker: str, job_ids: list[int]) -> None:
+        """Tell other services sharing the database that these jobs of ``worker`` still run."""
+        with self.db.write() as conn:
+            conn.execute(
+                modeling_jobs.update()
+                .where(jobs_c.id.in_(job_ids), jobs_c.status == "running", jobs_c.worker == worker)
+                .values(heartbeat_at=now())
+            )
+
+    def release_modeling_jobs(self, worker: str) -> int:
+        """Hand ``worker``'s running jobs back to the queue (a clean stop); return how many."""
+        with self.db.write() as conn:
+            rows = conn.execute(
+                select(modeling_jobs).where(jobs_c.status == "running", jobs_c.worker == worker)
+            ).all()
+            for job in rows:  # a clean stop is not an attempt that failed
+                self._requeue(conn, job, attempts=max(job.attempts - 1, 0))
+            return len(rows)
+
+    def recover_modeling_jobs(self, gone: Callable[[str], bool], lease_s: float) -> int:
+        """Requeue running jobs whose service is ``gone`` or silent for ``lease_s`` seconds;
+        a job interrupted ``MAX_ATTEMPTS`` times fails instead. Return how many were found."""
+        cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=lease_s)).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        )
+        with self.db.read() as conn:
+            running = conn.execute(
+                select(jobs_c.id, jobs_c.worker, jobs_c.heartbeat_at).where(
+                    jobs_c.status == "running"
+                )
+            ).all()
+        lost = [j.id for j in running if (j.heartbeat_at or "") < cutoff or gone(j.worker or "")]
+        if not lost:
+            return 0
+        with self.db.write() as conn:
+            for job in conn.execute(
+                select(modeling_jobs).where(jobs_c.id.in_(lost), jobs_c.status == "running")
+            ).all():
+                if job.attempts < MAX_ATTEMPTS:
+                    self._requeue(conn, job, attempts=job.attempts)
+                    continue
+                conn.execute(
+                    modeling_jobs.update()
+                    .where(jobs_c.id == job.id)
+                    .values(
+                        status="failed",
+                        finished_at=now(),
+                        failure=f"Training was interrupted {job.attempts} times (its service "
+                        "stopped or the training process was killed).",
+                    )
+                )
+                self._settle_project(conn, job.project_id)
+        return len(lost)
+
+    def _own_job(self, conn: Any, job_id: int, worker: str) -> tuple[Any, Any]:
+        job = conn.execute(select(modeling_jobs).where(jobs_c.id == job_id)).first()
+        if job is None or job.status != "running" or job.worker != worker:
+            return None, None
+        return job, conn.execute(select(projects).where(projects.c.id == job.project_id)).one()
+
+    def _requeue(self, conn: Any, job: Any, attempts: int) -> None:
+        conn.execute(
+            modeling_jobs.update()
+            .where(jobs_c.id == job.id)
+            .values(
+                status="queued", worker=None, heartbeat_at=None, started_at=None, attempts=attempts
+            )
+        )
+        self._settle_project(conn, job.project_id)
+
+    def _settle_project(self, conn: Any, project_id: str) -> str:
+        """Derive the project's modeling status from its jobs; record failures when all ran."""
+        counts = dict(
+            conn.execute(
+                select(jobs_c.status, func.count())
+                .where(jobs_c.project_id == project_id)
+                .group_by(jobs_c.status)
+            ).all()
+        )
+        status = next((s for s in ("running", "queued", "done") if counts.get(s)), "failed")
+        values: dict[str, Any] = {"modeling_status": status}
+        if status in ("done", "failed"):
+            values["failure"] = _failure_summary(conn, project_id)
+            values["status"] = "failed" if status == "failed" else "ok"
+        conn.execute(projects.update().where(projects.c.id == project_id).values(**values))
+        return status
+
+    # -- reading -------------------------------------------------------------------------------
+    def list_models(self, actor: dict, project_id: str) -> tuple[dict, list[dict]]:
+        """A project and its leaderboard, best first on the project's metric (validation)."""
+        with self.db.read() as conn:
+            project = self.get_asset(conn, actor, "project", project_id)
+            rows = conn.execute(
+                select(models)
+                .where(models.c.project_id == project_id)
+                .order_by(models.c.model_number)
+            ).all()
+            return dict(project._mapping), leaderboard(
+                [dict(r._mapping) for r in rows], project.metric
+            )
+
+    def get_model(self, actor: dict, project_id: str, model_id: str) -> tuple[dict, dict]:
+        with self.db.read() as conn:
+            project = self.get_asset(conn, actor, "project", project_id)
+            row = conn.execute(
+                select(models).where(models.c.project_id == project_id, models.c.id == model_id)
+            ).first()
+        if row is None:
+            raise NotFound("Model not found.")
+        return dict(project._mapping), dict(row._mapping)
+
+    def list_modeling_jobs(
+        self, actor: dict, project_id: str, statuses: tuple[str, ...] = ("queued", "running")
+    ) -> tuple[dict, list[dict]]:
+        with self.db.read() as conn:
+            project = self.get_asset(conn, actor, "project", project_id)
+            rows = conn.execute(
+                select(modeling_jobs)
+                .where(jobs_c.project_id == project_id, jobs_c.status.in_(statuses))
+                .order_by(jobs_c.id)
+            ).all()
+            return dict(project._mapping), [dict(r._mapping) for r in rows]
+
+    def modeling_progress(self, actor: dict, project_id: str) -> tuple[dict, dict[str, int]]:
+        """A project and how many of its jobs are in each state."""
+        with self.db.read() as conn:
+            project = self.get_asset(conn, actor, "project", project_id)
+            counts = dict(
+                conn.execute(
+                    select(jobs_c.status, func.count())
+                    .where(jobs_c.project_id == project_id)
+                    .group_by(jobs_c.status)
+                ).all()
+            )
+            return dict(project._mapping), {
+                s: counts.get(s, 0) for s in ("queued", "running", "done", "failed")
+            }
+
+
+def leaderboard(rows: list[dict], metric: str | None) -> list[dict]:
+    """Models sorted best first by their validation score on ``metric``; unscored ones last."""
+
+    def key(row: dict) -> tuple:
+        score = (row["metrics"].get(metric) or {}).get("validation")
+        if score is None:
+            return (1, 0.0, row["model_number"])
+        return (0, score if metric in LOWER_IS_BETTER else -score, row["model_number"])
+
+    return sorted(rows, key=key)
+
+
+def _failure_summary(conn: Any, project_id: str) -> str | None:
+    failed = conn.execute(
+        select(jobs_c.blueprint, jobs_c.failure)
+        .where(jobs_c.project_id == project_id, jobs_c.status == "failed")
+        .order_by(jobs_c.id)
+    ).all()
+    if not failed:
+        return None
+    target_type = conn.execute(
+        select(projects.c.target_type).where(projects.c.id == project_id)
+    ).scalar_one()
+    reasons = list(dict.fromkeys(j.failure or "unknown error" for j in failed))
+    if len(reasons) == 1:
+        return reasons[0][:FAILURE_MAX]
+    return "; ".join(f"{MODEL_TYPES[target_type, j.blueprint]}: {j.failure}" for j in failed)[
+        :FAILURE_MAX
+    ]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pytest
 from http_checks import RISK_CSV, assert_error, assert_page, unchanged
 
+from ucwidgets.server.handlers.base import ServiceContext
+
 
 @dataclass
 class World:
@@ -463,3 +465,25 @@ def test_bad_application_registrations_are_422(alice, world, body):
 def test_bad_project_sources_are_422(alice, world, body):
     with unchanged(alice):
         assert_error(alice.post("projects/", json=body), 422)
+
+
+@pytest.mark.parametrize(
+    ("method", "template"),
+    [
+        ("PATCH", "useCases/{uc}/"),
+        ("POST", "useCases/"),
+        ("PATCH", "useCases/{uc}/sharedRoles/"),
+        ("POST", "projects/"),
+    ],
+)
+def test_json_bodies_over_the_limit_are_413_before_they_are_read(alice, world, method, template):
+    body = b'{"name": "' + b"x" * ServiceContext.max_json_bytes + b'"}'
+    with unchanged(alice):
+        r = alice.request(
+            method,
+            template.format(uc=world.uc),
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+    assert_error(r, 413)
+    assert r.headers["Connection"] == "close"

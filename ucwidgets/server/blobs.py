@@ -111,15 +111,31 @@ def describe_csv(path: Path) -> dict[str, Any]:
     except pd.errors.ParserError as e:
         raise ValidationError(f"The file is not a well-formed CSV: {e}".strip()) from e
     except UnicodeDecodeError as e:
-        raise ValidationError(
-            f"The file is not UTF-8 text: undecodable byte at offset {e.start}."
-        ) from e
+        raise ValidationError(f"The file is not UTF-8 text: {_first_bad_byte(path)}.") from e
     if len(frame) == 0:
         raise ValidationError("The file has a header but no data rows.")
     return {
         "row_count": len(frame),
         "columns": [{"name": str(c), "dtype": str(frame[c].dtype)} for c in frame.columns],
     }
+
+
+def _first_bad_byte(path: Path) -> str:
+    """Where a file stops being UTF-8, as "byte N (line L)" (pandas reports a chunk offset)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as e:
+                lines += chunk.count(b"\n", 0, e.start)
+                return f"undecodable byte at offset {offset + e.start} (line {lines})"
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return "undecodable bytes"
 
 
 def read_column(path: Path, column: str) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from ...errors import (
     Forbidden,
     MethodNotAllowed,
     NotFound,
+    PayloadTooLarge,
     ServiceUnavailable,
     Unauthorized,
     UseCaseError,
@@ -67,14 +69,21 @@ class ServiceContext:
     modeling: Any = None  # the ModelingEngine that trains this service's models
 
 
+@tornado.web.stream_request_body
 class ApiHandler(tornado.web.RequestHandler):
-    """JSON API handler; subclasses define verbs decorated with a policy."""
+    """JSON API handler; subclasses define verbs decorated with a policy.
+
+    Bodies stream in, so that one over the limit is refused with a 413 of the usual shape
+    (from ``Content-Length`` before a byte is read, or as it arrives) instead of being buffered.
+    """
 
     ctx: ServiceContext
     user: dict
+    body_error: Exception | None = None
 
     def initialize(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self._body, self._received = bytearray(), 0
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", JSON_TYPE)
@@ -95,6 +104,57 @@ class ApiHandler(tornado.web.RequestHandler):
         if policy == "token":
             token = self._token()
             self.user = await self.call(self.ctx.store.authenticate, token)
+        length = self.request.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > self.body_limit:
+            raise PayloadTooLarge(f"The request body is larger than the limit of "
+                                  f"{self.body_limit} bytes.")
+
+    @property
+    def body_limit(self) -> int:
+        """The largest body this route takes."""
+        return self.ctx.max_json_bytes
+
+    def data_received(self, chunk: bytes) -> None:
+        # An exception here would drop the connection without a response, so the first error
+        # is kept, the rest of the body is read and discarded, and the verb raises it.
+        if self.body_error is not None:
+            return
+        self._received += len(chunk)
+        try:
+            if self._received > self.body_limit:
+                raise PayloadTooLarge(f"The request body is larger than the limit of "
+                                      f"{self.body_limit} bytes.")
+            self.receive(chunk)
+        except Exception as e:
+            self.body_error = e
+            self.discard_body()
+
+    def receive(self, chunk: bytes) -> None:
+        """Keep a chunk of the body (a JSON document, small by the limit)."""
+        self._body += chunk
+
+    def discard_body(self) -> None:
+        self._body = bytearray()
+
+    def raise_body_error(self) -> None:
+        """Raise the error met while the body streamed in, if any."""
+        error = self.body_error
+        if error is None:
+            return
+        if isinstance(error, UseCaseError):
+            raise error
+        raise BadRequest(f"The request body could not be read: {error}") from error
+
+    def finish(self, chunk: Any = None) -> Any:
+        if self.get_status() >= 400 and (
+            self.request.headers.get("Content-Length", "0") != "0"
+            or "Transfer-Encoding" in self.request.headers
+        ):
+            # A refusal may come before the body was read (token, size, type), and tornado then
+            # drops the connection: say so, or a keep-alive client sends its next request into
+            # a reset. After a body that was read, closing costs the client one reconnect.
+            self.set_header("Connection", "close")
+        return super().finish(chunk)
 
     def _token(self) -> str:
         header = self.request.headers.get("Authorization", "")
@@ -111,7 +171,8 @@ class ApiHandler(tornado.web.RequestHandler):
     # -- requests --------------------------------------------------------------------------
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object; 400 when it is not one."""
-        raw = self.request.body
+        self.raise_body_error()
+        raw = bytes(self._body)
         if not raw:
             return {}
         try:
@@ -146,10 +207,10 @@ class ApiHandler(tornado.web.RequestHandler):
         raw = self.query(name)
         if raw is None or raw == "":
             return default
-        try:
-            value = int(raw)
-        except ValueError as e:
-            raise BadRequest(f"The query parameter {name} must be an integer.") from e
+        # Plain ASCII digits only: int() would also take "1_000", "+5" and other scripts' digits.
+        if not re.fullmatch(r"-?[0-9]+", raw):
+            raise BadRequest(f"The query parameter {name} must be an integer.")
+        value = int(raw)
         if value < low or value > high:
             raise ValidationError(f"{name} must be between {low} and {high}.",
                                   errors={name: "out of range"})

@@ -24,7 +24,7 @@ class ProjectsHandler(UploadHandler):
         if self.request.method == "POST":
             await super().prepare()
         else:
-            self.form = self.json_chunks = None
+            self.form = None
             await ApiHandler.prepare(self)
 
     @authenticated
@@ -46,7 +46,7 @@ class ProjectsHandler(UploadHandler):
                 self.form.fields.get("projectName"), safe_file_name(name), digest, size,
                 described)
         else:
-            body = self.uploaded_json()
+            body = self.json_body()
             if "url" in body and "datasetId" not in body:
                 raise ValidationError(
                     "This service does not fetch data from URLs; upload the file instead.",

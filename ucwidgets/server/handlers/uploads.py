@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import tornado.web
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ...errors import (
     BadRequest,
     PayloadTooLarge,
     UnsupportedMediaType,
-    UseCaseError,
     ValidationError,
 )
 from ..blobs import BlobWriter, describe_csv
@@ -85,85 +83,47 @@ class _Form:
                 raise BadRequest(f"The form field {name!r} is not valid UTF-8.") from e
 
 
-@tornado.web.stream_request_body
 class UploadHandler(ApiHandler):
     """Base for routes that take a multipart file (and, where allowed, a small JSON body)."""
 
     accepts_json = False
-    form: _Form | None
-    json_chunks: list[bytes] | None
+    form: _Form | None = None
 
     async def prepare(self) -> None:
-        self.form, self.json_chunks, self.received = None, None, 0
-        self.upload_error: Exception | None = None
         await super().prepare()
-        limit = self.ctx.max_upload_bytes
-        length = self.request.headers.get("Content-Length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            raise PayloadTooLarge(f"The upload is larger than the limit of {limit} bytes.")
-        self.request.connection.set_max_body_size(limit + 1)
+        self.request.connection.set_max_body_size(self.ctx.max_upload_bytes + 1)
         ctype, params = parse_options_header(self.request.headers.get("Content-Type", ""))
         if ctype == b"multipart/form-data" and params.get(b"boundary"):
             self.form = _Form(params[b"boundary"], self.ctx.store.blobs.writer)
-        elif self.accepts_json and ctype == b"application/json":
-            self.json_chunks = []
-        else:
+        elif not (self.accepts_json and ctype == b"application/json"):
             expected = "multipart/form-data or application/json" if self.accepts_json else \
                 "multipart/form-data with a 'file' part"
             raise UnsupportedMediaType(f"Send the file as {expected}.")
 
-    def finish(self, chunk: Any = None) -> Any:
-        if self.get_status() >= 400:
-            # A refusal may come before the body was read (token, size, type), and tornado then
-            # drops the connection: say so, or a keep-alive client sends its next request into
-            # a reset. After a body that was read, closing costs the client one reconnect.
-            self.set_header("Connection", "close")
-        return super().finish(chunk)
+    @property
+    def body_limit(self) -> int:
+        return self.ctx.max_upload_bytes
 
-    def data_received(self, chunk: bytes) -> None:
-        # An exception here would drop the connection without a response, so the first error
-        # is kept, the rest of the body is read and discarded, and the verb raises it.
-        if self.upload_error is not None:
-            return
-        self.received += len(chunk)
-        try:
-            if self.json_chunks is not None:
-                if self.received > self.ctx.max_json_bytes:
-                    raise PayloadTooLarge("The JSON body is too large.")
-                self.json_chunks.append(chunk)
-            elif self.form is not None:
-                if self.received > self.ctx.max_upload_bytes:
-                    raise PayloadTooLarge("The upload is larger than the limit of "
-                                          f"{self.ctx.max_upload_bytes} bytes.")
-                self.form.parser.write(chunk)
-        except Exception as e:
-            self.upload_error = e
-            self._discard()
+    def receive(self, chunk: bytes) -> None:
+        if self.form is None:  # a JSON body: held to the JSON limit
+            if self._received > self.ctx.max_json_bytes:
+                raise PayloadTooLarge("The JSON body is too large.")
+            super().receive(chunk)
+        else:
+            self.form.parser.write(chunk)
 
-    def check_upload(self) -> None:
-        """Raise the error met while the body streamed in, if any."""
-        if self.upload_error is not None:
-            error = self.upload_error
-            if isinstance(error, UseCaseError):
-                raise error
-            raise BadRequest(f"The multipart body could not be read: {error}") from error
-
-    def on_finish(self) -> None:
-        self._discard()
-
-    def on_connection_close(self) -> None:
-        # The client went away mid-upload: drop the partial file, write nothing.
-        self._discard()
-        super().on_connection_close()
-
-    def _discard(self) -> None:
+    def discard_body(self) -> None:
+        super().discard_body()
         if self.form is not None and self.form.blob is not None:
             self.form.blob.abort()
 
-    def uploaded_json(self) -> dict[str, Any]:
-        self.check_upload()
-        self.request.body = b"".join(self.json_chunks or [])
-        return self.json_body()
+    def on_finish(self) -> None:
+        self.discard_body()
+
+    def on_connection_close(self) -> None:
+        # The client went away mid-upload: drop the partial file, write nothing.
+        self.discard_body()
+        super().on_connection_close()
 
     async def uploaded_file(self) -> tuple[str | None, str, int, dict]:
         """Finish the upload: parse it with pandas, make it durable, return its facts.
@@ -171,7 +131,7 @@ class UploadHandler(ApiHandler):
         Returns ``(file_name, blob_digest, size, description)``; raises 422 when there is no
         file part or the file is not a readable CSV (nothing is stored then).
         """
-        self.check_upload()
+        self.raise_body_error()
         assert self.form is not None
         try:
             self.form.parser.finalize()

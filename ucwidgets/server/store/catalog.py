@@ -19,6 +19,7 @@ from . import validate
 from .assets import TABLES
 from .db import new_id, now
 from .schema import datasets, jobs, projects
+from .users import _escape_like
 
 METRICS = {
     "Binary": ("LogLoss", "AUC", "Accuracy"),
@@ -103,7 +104,8 @@ class CatalogStore:
                       order_by: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
         where = None
         if category:
-            where = cast(datasets.c.categories, Text).like(f'%"{category}"%')
+            where = cast(datasets.c.categories, Text).like(
+                f'%"{_escape_like(category)}"%', escape="\\")
         return self.list_assets(actor, "dataset", use_case_ids=use_case_ids, where=where,
                                 order=_order(DATASET_ORDER, order_by, datasets), offset=offset,
                                 limit=limit)

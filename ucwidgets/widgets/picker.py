@@ -222,7 +222,7 @@ class AssetPicker(UseCasePanel):
         self.progress = 1.0
         self.added = [{"entity_type": "dataset", "id": dataset.id, "name": dataset.name}]
         self._attempt_quietly(self.refresh)
-        self.notice = f"Uploaded {dataset.name} ({dataset.row_count} rows) and added it."
+        self.notice = f"Uploaded {dataset.name} ({_rows(dataset.row_count)}) and added it."
         return dataset
 
     def cancel(self) -> None:
@@ -351,7 +351,7 @@ def _datasets(picker: AssetPicker, use_case_id: str) -> tuple[list[dict], list[d
             "dataset",
             d.id,
             d.name,
-            f"{d.name}  ·  {d.row_count or 0} rows  ·  by {d.created_by or '?'}",
+            f"{d.name}  ·  {_rows(d.row_count)}  ·  by {d.created_by or '?'}",
         )
         for d in Dataset.list()
         if d.id not in linked
@@ -438,3 +438,8 @@ def _hint(kind: str, count: int, blocked: list[dict], root: str) -> str:
         items = "".join(f"<li>{text(b['name'])}: {text(b['reason'])}</li>" for b in blocked)
         parts.append(f"Cannot be added:<ul>{items}</ul>")
     return "".join(f"<div class='ucw-muted'>{p}</div>" for p in parts)
+
+
+def _rows(count: int | None) -> str:
+    count = count or 0
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"

@@ -63,6 +63,7 @@ EXPECTED = {
     ],
     "sharing.ipynb": ["409: A use case must keep at least one OWNER", "unshared"],
     "magic.ipynb": ["name='Fraud Detection'", "datasets=1", "Scratch Work [Dataset("],
+    "widgets.ipynb": ["UseCaseBrowser(", "AssetPicker(", "SharingEditor(", "ActivityFeed("],
 }
 
 

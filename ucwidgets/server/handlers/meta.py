@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from importlib import resources
@@ -31,10 +30,14 @@ class HealthHandler(ApiHandler):
 
 
 @functools.lru_cache(maxsize=1)
+def _openapi_text() -> str:
+    return resources.files("ucwidgets.server").joinpath("openapi.json").read_text("utf-8")
+
+
 def openapi_document() -> dict:
-    """The service's OpenAPI 3 description, ``ucwidgets/server/openapi.json``."""
-    text = resources.files("ucwidgets.server").joinpath("openapi.json").read_text("utf-8")
-    return json.loads(text)
+    """The service's OpenAPI 3 description, ``ucwidgets/server/openapi.json``: a fresh copy on
+    each call, so a caller (a tool that resolves references in place) cannot change it."""
+    return json.loads(_openapi_text())
 
 
 class OpenApiHandler(ApiHandler):
@@ -43,7 +46,7 @@ class OpenApiHandler(ApiHandler):
 
     @public
     def get(self) -> None:
-        doc = copy.copy(openapi_document())
+        doc = openapi_document()
         doc["servers"] = [{"url": self.api_url("").rstrip("/")}]
         self.send(doc)
 

@@ -73,7 +73,9 @@ def jupyter_lab(
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# started, which would break later tests that run their own (nbclient, pytest-jupyter).
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     _require_browser()
     from playwright.sync_api import expect, sync_playwright

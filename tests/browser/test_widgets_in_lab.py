@@ -47,7 +47,7 @@ def test_browser_selects_a_use_case(page, run_notebook, actor, ucw_service, outp
     root = panel.locator(".ucw-browser")
     expect(root).to_be_visible()
     assert_rendered(panel)
-    expect(root.locator(".ucw-browser-page")).to_have_text("1-4")
+    expect(root.locator(".ucw-browser-page")).to_have_text("1-4 of 4")
     select = root.locator(".ucw-browser-list select")
     select.select_option(index=_option_index(select, "Credit risk"))
     expect(root.locator(".ucw-browser-name input")).to_have_value("Credit risk")

@@ -60,6 +60,8 @@ EXPECTED = {
         "[Dataset(name='risk_data.csv', id='",
         "[Project(Risk Assessment v1)]",
         "[Application(name='Financial Risk Detection')]",
+        "Random Forest",  # the leaderboard
+        "positive_probability",  # predictions of the best model
     ],
     "sharing.ipynb": ["409: A use case must keep at least one OWNER", "unshared"],
     "magic.ipynb": ["name='Fraud Detection'", "datasets=1", "Scratch Work [Dataset("],

@@ -201,3 +201,33 @@ def test_page_size_is_validated(alice, client_of, size):
 
     with pytest.raises((ValueError, TraitError)):
         UseCaseBrowser(client=client_of(alice), page_size=size)
+
+
+def test_leaderboard_of_a_project_shows_its_models_best_first(alice, client_of):
+    from ucwidgets.client import client_configuration
+    from ucwidgets.demo import risk_frame
+    from ucwidgets.models.dataset import Dataset
+    from ucwidgets.models.project import Project
+    from ucwidgets.models.use_cases.use_case import UseCase
+
+    with client_configuration(token=alice.token, endpoint=alice.base):
+        uc = UseCase.create(name="Credit")
+        data = Dataset.create_from_in_memory_data(risk_frame(rows=80), use_case=uc)
+        project = Project.create_from_dataset(data.id, project_name=HOSTILE, use_case=uc)
+        project.analyze_and_model(target="credit_risk", metric="AUC")
+        project.wait_for_autopilot(check_interval=0.2, verbosity=0)
+        expected = [m.model_type for m in project.get_models()]
+    browser = UseCaseBrowser(client=client_of(alice), use_case=uc.id)
+    (toggle,) = by_class(browser, "ucw-browser-leaderboard-toggle")
+    toggle.click()
+    board = browser.leaderboard
+    assert board["id"] == project.id and board["status"] == "done"
+    assert list(board["models"]["model_type"]) == expected and len(expected) == 3
+    auc = list(board["models"]["auc_validation"])
+    assert auc == sorted(auc, reverse=True)  # AUC: higher is better, best first
+    html = browser.leaderboard_html.value
+    assert "AUC · Validation" in html and all(m in html for m in expected)
+    assert ESCAPED in html
+    assert_no_markup(browser)
+    toggle.click()  # the same button hides it
+    assert browser.leaderboard is None and browser.leaderboard_html.value == ""

@@ -319,7 +319,10 @@ def predict(store: Any, project: dict, model: dict, frame: Any) -> list[dict]:
     if len(frame) == 0:
         return []
     fitted = load_model(str(store.blobs.path(model["blob"])))
-    return predict_rows(fitted, model["details"], frame, project["target_type"])
+    try:
+        return predict_rows(fitted, model["details"], frame, project["target_type"])
+    except (ValueError, TypeError) as e:  # rows the model cannot take are the caller's to fix
+        raise ValidationError(f"The rows cannot be scored: {e}") from e
 
 
 @functools.lru_cache(maxsize=8)

@@ -138,14 +138,18 @@ def feature_kinds(frame: Any) -> tuple[list[str], list[str]]:
 
 def features(frame: Any, numeric: list[str], categorical: list[str]) -> Any:
     """The model's input columns from ``frame``: absent columns are missing values, numbers are
-    coerced, text stays text (``None``/NaN for missing); extra columns are ignored."""
+    coerced (what is not a finite number, ``inf`` or ``1e400`` too, is missing, and the rest is
+    clipped to float32's range, in which the trees compute), text stays text (``None``/NaN for
+    missing); extra columns are ignored."""
     import numpy as np
     import pandas as pd
 
+    limit = float(np.finfo(np.float32).max)
     out = {}
     for name in numeric:
         column = frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
-        out[name] = pd.to_numeric(column, errors="coerce").astype("float64")
+        values = pd.to_numeric(column, errors="coerce").astype("float64")
+        out[name] = values.where(np.isfinite(values)).clip(-limit, limit)
     for name in categorical:
         column = frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
         text = column.map(str, na_action="ignore").astype(object)

@@ -87,6 +87,11 @@ class UseCaseBrowser(UseCasePanel):
         help="The selected use case's assets: dicts entity_type, id, name, created_by, created_at."
     )
     my_role = Unicode(None, allow_none=True, help="The caller's role on the selected use case.")
+    leaderboard = AnyTrait(
+        None,
+        help="The leaderboard shown for one project of the selected use case: a dict with the "
+        "project's id, name, metric and modeling status, and its models as a DataFrame.",
+    )
     panel = Enum(
         ["", "new", "delete", "picker", "sharing"],
         "",
@@ -164,6 +169,7 @@ class UseCaseBrowser(UseCasePanel):
         self.counts_html = styled(w.HTML(""), "ucw-browser-counts")
         self.members_html = styled(w.HTML(""), "ucw-browser-members")
         self.assets_box = styled(w.VBox([]), "ucw-browser-assets")
+        self.leaderboard_html = styled(w.HTML(""), "ucw-browser-leaderboard")
         self.add_button = button("Add assets", "ucw-browser-add", icon="plus")
         self.share_button = button("Share", "ucw-browser-share", icon="users")
         self.use_button = button(
@@ -191,6 +197,7 @@ class UseCaseBrowser(UseCasePanel):
                     self.counts_html,
                     self.members_html,
                     self.assets_box,
+                    self.leaderboard_html,
                     w.HBox(
                         [
                             self.save_button,
@@ -383,6 +390,20 @@ class UseCaseBrowser(UseCasePanel):
             use_case.remove(entity_type=entity_type, entity_id=entity_id)
         self.load(use_case.id)
 
+    def show_leaderboard(self, project_id: str | None) -> None:
+        """Show a project's leaderboard below the assets (None hides it)."""
+        from ucwidgets.models.project import Project
+
+        if project_id is None:
+            self.leaderboard = None
+            return
+        with self._api():
+            project = Project.get(project_id)
+            frame = project.get_models().to_frame()
+        self.leaderboard = {"id": project.id, "name": project.project_name or project.id,
+                            "metric": project.metric, "status": project.modeling_status,
+                            "failure": project.failure, "models": frame}
+
     def delete(self) -> None:
         """Delete the selected use case (OWNER only); its assets stay."""
         use_case = self._require_selected()
@@ -430,6 +451,7 @@ class UseCaseBrowser(UseCasePanel):
 
     @observe("selected")
     def _on_selected_change(self, change: Any) -> None:
+        self.leaderboard = None
         if change["new"] and (self.detail is None or self.detail.id != change["new"]):
             if self.panel in ("picker", "sharing", "delete"):
                 self.panel = ""
@@ -516,6 +538,11 @@ class UseCaseBrowser(UseCasePanel):
     def _on_cancel_delete_button_click(self, _: Any) -> None:
         self.panel = ""
 
+    def _on_leaderboard_button_click(self, b: w.Button) -> None:
+        project_id = b._ucw_asset[1]  # type: ignore[attr-defined]
+        shown = self.leaderboard is not None and self.leaderboard["id"] == project_id
+        self._attempt(self.show_leaderboard, None if shown else project_id)
+
     def _on_remove_button_click(self, b: w.Button) -> None:
         entity_type, entity_id = b._ucw_asset  # type: ignore[attr-defined]
         self._attempt(self.remove_asset, entity_type, entity_id)
@@ -542,6 +569,7 @@ class UseCaseBrowser(UseCasePanel):
         "assets",
         "my_role",
         "panel",
+        "leaderboard",
     )
     def _render(self, change: Any = None) -> None:
         ids = [uc.id for uc in self.items]
@@ -575,6 +603,7 @@ class UseCaseBrowser(UseCasePanel):
         self.delete_button.layout.display = "" if is_owner else "none"
         self.counts_html.value = _counts_html(uc, self.my_role, len(self.members))
         self.members_html.value = _members_html(self.members)
+        self.leaderboard_html.value = _leaderboard_html(self.leaderboard)
         key = (id(self.assets), can_edit)
         if key != self._assets_key:
             self._assets_key = key
@@ -605,6 +634,16 @@ class UseCaseBrowser(UseCasePanel):
                 )
                 name = styled(w.Label(asset["name"] or asset["id"]), "ucw-asset-name", width="40%")
                 row = [name, info]
+                if kind == "project":
+                    board = button(
+                        "Leaderboard",
+                        "ucw-browser-leaderboard-toggle",
+                        icon="trophy",
+                        tooltip=f"Show the models of {asset['name']}",
+                    )
+                    board._ucw_asset = (kind, asset["id"])  # type: ignore[attr-defined]
+                    board.on_click(self._on_leaderboard_button_click)
+                    row.append(board)
                 if can_edit:
                     remove = button(
                         "Remove",
@@ -695,6 +734,32 @@ def _counts_html(uc: UseCase, my_role: str | None, members: int) -> str:
         f"<div>{counts}</div><div class='ucw-muted' title='{text(stamp(uc.updated_at))}'>"
         f"{role}updated {text(when(uc.updated_at))} by {text(updated)}</div>"
     )
+
+
+def _leaderboard_html(board: dict | None) -> str:
+    """A project's models, best first on its metric, as an escaped table."""
+    if board is None:
+        return ""
+    title = f"<div class='ucw-section'>Leaderboard · {text(board['name'])}</div>"
+    models = board["models"]
+    if board["status"] == "failed":
+        return f"{title}<div class='ucw-error'>Modeling failed: {text(board['failure'])}</div>"
+    if models.empty:
+        state = board["status"] or "not started"
+        return f"{title}<div class='ucw-muted'>No models yet (modeling: {text(state)}).</div>"
+    metric = (board["metric"] or "").lower().replace(" ", "_")
+    columns = {"model_type": "Model"}
+    for part, label in (("validation", "Validation"), ("cross_validation", "Cross-validation"),
+                        ("holdout", "Holdout")):
+        if f"{metric}_{part}" in models:
+            columns[f"{metric}_{part}"] = f"{board['metric']} · {label}"
+    table = models[list(columns)].rename(columns=columns)
+    # pandas escapes every cell and header: model and metric names stay text.
+    html = table.to_html(index=False, classes="ucw-table", float_format="{:.4f}".format,
+                         na_rep="–", border=0, escape=True)
+    note = "" if board["status"] == "done" else (
+        f"<div class='ucw-muted'>Modeling: {text(board['status'] or '')}…</div>")
+    return title + html + note
 
 
 def _members_html(members: list[Any]) -> str:

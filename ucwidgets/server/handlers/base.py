@@ -84,6 +84,7 @@ class ApiHandler(tornado.web.RequestHandler):
     def initialize(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self._body, self._received = bytearray(), 0
+        self._prepared = False  # whether prepare() let the request through
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", JSON_TYPE)
@@ -108,6 +109,11 @@ class ApiHandler(tornado.web.RequestHandler):
         if length.isdigit() and int(length) > self.body_limit:
             raise PayloadTooLarge(f"The request body is larger than the limit of "
                                   f"{self.body_limit} bytes.")
+        self.accept_body()
+        self._prepared = True
+
+    def accept_body(self) -> None:
+        """Refuse, from its headers, a body this route cannot take (before it is read)."""
 
     @property
     def body_limit(self) -> int:
@@ -146,13 +152,10 @@ class ApiHandler(tornado.web.RequestHandler):
         raise BadRequest(f"The request body could not be read: {error}") from error
 
     def finish(self, chunk: Any = None) -> Any:
-        if self.get_status() >= 400 and (
-            self.request.headers.get("Content-Length", "0") != "0"
-            or "Transfer-Encoding" in self.request.headers
-        ):
-            # A refusal may come before the body was read (token, size, type), and tornado then
-            # drops the connection: say so, or a keep-alive client sends its next request into
-            # a reset. After a body that was read, closing costs the client one reconnect.
+        if self.get_status() >= 400 and not self._prepared:
+            # Refused before the body was read (route, token, size, type): tornado then drops
+            # the connection, so say so, or a keep-alive client sends its next request into a
+            # reset. Refusals after ``prepare`` keep the connection.
             self.set_header("Connection", "close")
         return super().finish(chunk)
 

@@ -3,7 +3,7 @@ is set, modeling: its status, jobs, leaderboard, models and predictions."""
 
 from __future__ import annotations
 
-from ...errors import PayloadTooLarge, ValidationError
+from ...errors import ValidationError
 from .. import modeling, wire
 from ..store.catalog import safe_file_name
 from .base import ApiHandler, authenticated
@@ -20,12 +20,9 @@ class ProjectsHandler(UploadHandler):
 
     accepts_json = True
 
-    async def prepare(self) -> None:
-        if self.request.method == "POST":
-            await super().prepare()
-        else:
-            self.form = None
-            await ApiHandler.prepare(self)
+    def accept_body(self) -> None:
+        if self.request.method == "POST":  # the listing takes no body
+            super().accept_body()
 
     @authenticated
     async def get(self) -> None:
@@ -143,10 +140,8 @@ class PredictionsHandler(ApiHandler):
     async def post(self, project_id: str, model_id: str) -> None:
         project, model = await self.call(self.ctx.store.get_model, self.user, project_id,
                                          model_id)
-        limit = self.ctx.max_json_bytes
-        if len(self.request.body) > limit:
-            raise PayloadTooLarge(f"Send at most {limit} bytes of rows per request.")
+        self.raise_body_error()  # the base class bounds the body by max_json_bytes
         frame = await self.call(modeling.read_rows, self.request.headers.get("Content-Type"),
-                                self.request.body)
+                                bytes(self._body))
         rows = await self.call(modeling.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})

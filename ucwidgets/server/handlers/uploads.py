@@ -89,8 +89,7 @@ class UploadHandler(ApiHandler):
     accepts_json = False
     form: _Form | None = None
 
-    async def prepare(self) -> None:
-        await super().prepare()
+    def accept_body(self) -> None:
         self.request.connection.set_max_body_size(self.ctx.max_upload_bytes + 1)
         ctype, params = parse_options_header(self.request.headers.get("Content-Type", ""))
         if ctype == b"multipart/form-data" and params.get(b"boundary"):

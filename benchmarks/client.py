@@ -67,7 +67,9 @@ class Service:
     def __init__(self, data_dir: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SERVER, data_dir],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         self.url = self._ask(None)["url"]
 
@@ -94,8 +96,11 @@ def import_time(module: str, runs: int) -> float:
     """Median seconds to import ``module`` in a fresh interpreter."""
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     samples = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout)
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(runs)
     ]
     return statistics.median(samples)
@@ -109,8 +114,10 @@ def walkthrough(pkg: str, url: str, owner: dict, team: list[dict], csv_path: str
     role, user = enums.SHARING_ROLE, enums.SHARING_RECIPIENT_TYPE
 
     dr.Client(token=owner["token"], endpoint=url)
-    uc = dr.UseCase.create(name="Financial Risk Experimentation Environment",
-                           description="For running experiments on modeling financial risks.")
+    uc = dr.UseCase.create(
+        name="Financial Risk Experimentation Environment",
+        description="For running experiments on modeling financial risks.",
+    )
     dataset = dr.Dataset.create_from_file(file_path=csv_path, use_cases=uc)
     reference = uc.add(entity=dataset)
     assert repr(uc.list_datasets()) == f"[Dataset(name='risk_data.csv', id='{dataset.id}')]"
@@ -119,8 +126,9 @@ def walkthrough(pkg: str, url: str, owner: dict, team: list[dict], csv_path: str
     assert len(uc2.list_datasets()) == 1
 
     dr.Project.create(sourcedata=csv_path, project_name="Risk Assessment v0", use_case=uc)
-    project = dr.Project.create_from_dataset(dataset_id=dataset.id,
-                                             project_name="Risk Assessment v1", use_case=uc2)
+    project = dr.Project.create_from_dataset(
+        dataset_id=dataset.id, project_name="Risk Assessment v1", use_case=uc2
+    )
     project.analyze_and_model(target="credit_risk")
     uc2.add(entity=project)
     assert repr(uc2.list_projects()) == "[Project(Risk Assessment v1)]"
@@ -135,11 +143,25 @@ def walkthrough(pkg: str, url: str, owner: dict, team: list[dict], csv_path: str
     dr.Dataset.create_from_file(file_path=csv_path)
     assert len(dr.UseCase.get(uc2.id).list_datasets()) == 2
 
-    uc.share(roles=[sharing.SharingRole(role=role.CONSUMER, share_recipient_type=user.USER,
-                                        id=member["id"], can_share=True) for member in team])
+    uc.share(
+        roles=[
+            sharing.SharingRole(
+                role=role.CONSUMER, share_recipient_type=user.USER, id=member["id"], can_share=True
+            )
+            for member in team
+        ]
+    )
     assert len(uc.get_shared_roles()) == 4
-    uc.share(roles=[sharing.SharingRole(role=role.NO_ROLE, share_recipient_type=user.USER,
-                                        username=team[0]["username"], can_share=False)])
+    uc.share(
+        roles=[
+            sharing.SharingRole(
+                role=role.NO_ROLE,
+                share_recipient_type=user.USER,
+                username=team[0]["username"],
+                can_share=False,
+            )
+        ]
+    )
     assert len(uc.get_shared_roles()) == 3
 
 
@@ -165,8 +187,10 @@ def run_walkthroughs(service: Service, csv_path: str, runs: int) -> dict[str, di
                 walkthrough(pkg, service.url, owner, team, csv_path)
             results[pkg]["seconds"].append(time.perf_counter() - started)
             results[pkg]["requests"].append(service.requests_served() - before)
-    return {pkg: {key: statistics.median(values) for key, values in sample.items()}
-            for pkg, sample in results.items()}
+    return {
+        pkg: {key: statistics.median(values) for key, values in sample.items()}
+        for pkg, sample in results.items()
+    }
 
 
 # The child for the magic: one InteractiveShell, cells that do nothing, three conditions.
@@ -197,13 +221,18 @@ print(json.dumps({"plain": min(plain), "loaded": min(loaded), "current": min(cur
 
 def magic_overhead(cells: int) -> dict[str, float]:
     """Microseconds per empty cell in the three conditions (best of 9 batches each)."""
-    done = subprocess.run([sys.executable, "-c", MAGIC, str(cells)], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MAGIC, str(cells)], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(imports: dict[str, float], walks: dict[str, dict[str, float]], args: Any,
-           cells: dict[str, float]) -> str:
+def report(
+    imports: dict[str, float],
+    walks: dict[str, dict[str, float]],
+    args: Any,
+    cells: dict[str, float],
+) -> str:
     import datarobot
 
     ours, theirs = walks["ucwidgets"], walks["datarobot"]

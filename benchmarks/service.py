@@ -42,8 +42,18 @@ README = HERE / "README.md"
 HEADING = "## Service (`benchmarks/service.py`)"
 COMMAND = ".venv/bin/python benchmarks/service.py"
 API = "/api/v2/"
-TOPICS = ("Churn", "Fraud", "Risk", "Pricing", "Demand", "Retention", "Credit", "Claims",
-          "Supply", "Marketing")
+TOPICS = (
+    "Churn",
+    "Fraud",
+    "Risk",
+    "Pricing",
+    "Demand",
+    "Retention",
+    "Credit",
+    "Claims",
+    "Supply",
+    "Marketing",
+)
 SHARE_USERS = 8  # recipients of the share scenario; fresh (use case, user) pairs for 80k requests
 LINK_DATASETS = 4  # datasets of the link scenario; fresh (use case, dataset) pairs for 40k requests
 SMALL_MEMBERSHIPS = 100  # a second user sees only this many, to show how listing scales
@@ -114,8 +124,10 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     store = Store.open(data_dir)
     bench, token = store.create_user("bench@example.com", full_name="Bench User")
     small, small_token = store.create_user("small@example.com", full_name="Small User")
-    share_users = [store.create_user(f"user{k:02d}@example.com", full_name=f"User {k}")[0]["id"]
-                   for k in range(SHARE_USERS)]
+    share_users = [
+        store.create_user(f"user{k:02d}@example.com", full_name=f"User {k}")[0]["id"]
+        for k in range(SHARE_USERS)
+    ]
     blob = store.blobs.put_bytes(b"a\n1\n")
     described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
 
@@ -131,27 +143,71 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     for i, uc_id in enumerate(ids):
         at = (base + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         topic = TOPICS[i % len(TOPICS)]
-        ucs.append({"id": uc_id, "name": f"{topic} model {i:05d}",
-                    "description": f"Seeded use case {i} about {topic.lower()}.",
-                    "created_by": bench["id"], "created_at": at, "updated_by": bench["id"],
-                    "updated_at": at})
-        members.append({"use_case_id": uc_id, "user_id": bench["id"], "role": "OWNER",
-                        "can_share": True, "created_at": at})
+        ucs.append(
+            {
+                "id": uc_id,
+                "name": f"{topic} model {i:05d}",
+                "description": f"Seeded use case {i} about {topic.lower()}.",
+                "created_by": bench["id"],
+                "created_at": at,
+                "updated_by": bench["id"],
+                "updated_at": at,
+            }
+        )
+        members.append(
+            {
+                "use_case_id": uc_id,
+                "user_id": bench["id"],
+                "role": "OWNER",
+                "can_share": True,
+                "created_at": at,
+            }
+        )
         if i < SMALL_MEMBERSHIPS:
-            members.append({"use_case_id": uc_id, "user_id": small["id"], "role": "EDITOR",
-                            "can_share": False, "created_at": at})
+            members.append(
+                {
+                    "use_case_id": uc_id,
+                    "user_id": small["id"],
+                    "role": "EDITOR",
+                    "can_share": False,
+                    "created_at": at,
+                }
+            )
         ds = seeded[i % len(seeded)]
-        refs.append({"id": new_id(), "use_case_id": uc_id, "entity_type": "dataset",
-                     "entity_id": ds, "created_by": bench["id"], "created_at": at})
-        evs.append({"use_case_id": uc_id, "actor_id": bench["id"], "verb": "created",
-                    "entity_type": "useCase", "entity_id": uc_id, "entity_name": ucs[-1]["name"],
-                    "at": at})
-        evs.append({"use_case_id": uc_id, "actor_id": bench["id"], "verb": "added",
-                    "entity_type": "dataset", "entity_id": ds, "entity_name": "seed.csv",
-                    "at": at})
+        refs.append(
+            {
+                "id": new_id(),
+                "use_case_id": uc_id,
+                "entity_type": "dataset",
+                "entity_id": ds,
+                "created_by": bench["id"],
+                "created_at": at,
+            }
+        )
+        evs.append(
+            {
+                "use_case_id": uc_id,
+                "actor_id": bench["id"],
+                "verb": "created",
+                "entity_type": "useCase",
+                "entity_id": uc_id,
+                "entity_name": ucs[-1]["name"],
+                "at": at,
+            }
+        )
+        evs.append(
+            {
+                "use_case_id": uc_id,
+                "actor_id": bench["id"],
+                "verb": "added",
+                "entity_type": "dataset",
+                "entity_id": ds,
+                "entity_name": "seed.csv",
+                "at": at,
+            }
+        )
     with store.db.write() as conn:
-        for table, rows in ((use_cases, ucs), (memberships, members), (links, refs),
-                            (events, evs)):
+        for table, rows in ((use_cases, ucs), (memberships, members), (links, refs), (events, evs)):
             conn.execute(table.insert(), rows)
     store.close()
     return Seed(token, small_token, ids, link_datasets, share_users)
@@ -188,34 +244,78 @@ def scenarios(s: Seed) -> list[Scenario]:
 
     def share(i: int) -> Request:
         user = s.share_users[(i + i // n) % len(s.share_users)]  # alternates users, never repeats
-        body = {"operation": "updateRoles", "roles": [
-            {"role": "CONSUMER", "shareRecipientType": "user", "id": user}]}
+        body = {
+            "operation": "updateRoles",
+            "roles": [{"role": "CONSUMER", "shareRecipientType": "user", "id": user}],
+        }
         return "PATCH", f"{API}useCases/{s.use_cases[i % n]}/sharedRoles/", json.dumps(body)
 
     t, page = s.token, f"{API}useCases/?limit=100"
     return [
         Scenario("floor", "floor: bare tornado, tiny JSON", "floor", get("/floor/json"), 200),
-        Scenario("hops", "floor: bare tornado + 2 executor hops", "floor", get("/floor/hops"),
-                 200),
-        Scenario("health", "`GET health/` (our handler, no token, no DB)", "service",
-                 get(f"{API}health/"), 200),
-        Scenario("me", "`GET users/me/` (token check only)", "service", get(f"{API}users/me/"),
-                 200, t),
-        Scenario("get", "`GET useCases/{id}/`", "service",
-                 lambda i: ("GET", f"{API}useCases/{uc(i)}/", ""), 200, t),
+        Scenario("hops", "floor: bare tornado + 2 executor hops", "floor", get("/floor/hops"), 200),
+        Scenario(
+            "health",
+            "`GET health/` (our handler, no token, no DB)",
+            "service",
+            get(f"{API}health/"),
+            200,
+        ),
+        Scenario(
+            "me", "`GET users/me/` (token check only)", "service", get(f"{API}users/me/"), 200, t
+        ),
+        Scenario(
+            "get",
+            "`GET useCases/{id}/`",
+            "service",
+            lambda i: ("GET", f"{API}useCases/{uc(i)}/", ""),
+            200,
+            t,
+        ),
         Scenario("list", "`GET useCases/?limit=100`", "service", get(page), 200, t),
-        Scenario("name", "`GET useCases/?limit=100&orderBy=name`", "service",
-                 get(f"{page}&orderBy=name"), 200, t),
-        Scenario("search", f"`GET useCases/?limit=100&search=churn` ({n // len(TOPICS):,} "
-                 "match)", "service", get(f"{page}&search=churn"), 200, t),
-        Scenario("last", f"`GET useCases/?limit=100&offset={max(0, n - 100)}` (last page)",
-                 "service", get(f"{page}&offset={max(0, n - 100)}"), 200, t),
-        Scenario("small", f"`GET useCases/?limit=100`, user in {SMALL_MEMBERSHIPS} use cases",
-                 "service", get(page), 200, s.small_token),
-        Scenario("link", "`POST useCases/{id}/datasets/{dsid}/` (fresh pair)", "service", link,
-                 201, t),
-        Scenario("share", "`PATCH useCases/{id}/sharedRoles/` (CONSUMER, fresh pair)",
-                 "service", share, 204, t),
+        Scenario(
+            "name",
+            "`GET useCases/?limit=100&orderBy=name`",
+            "service",
+            get(f"{page}&orderBy=name"),
+            200,
+            t,
+        ),
+        Scenario(
+            "search",
+            f"`GET useCases/?limit=100&search=churn` ({n // len(TOPICS):,} match)",
+            "service",
+            get(f"{page}&search=churn"),
+            200,
+            t,
+        ),
+        Scenario(
+            "last",
+            f"`GET useCases/?limit=100&offset={max(0, n - 100)}` (last page)",
+            "service",
+            get(f"{page}&offset={max(0, n - 100)}"),
+            200,
+            t,
+        ),
+        Scenario(
+            "small",
+            f"`GET useCases/?limit=100`, user in {SMALL_MEMBERSHIPS} use cases",
+            "service",
+            get(page),
+            200,
+            s.small_token,
+        ),
+        Scenario(
+            "link", "`POST useCases/{id}/datasets/{dsid}/` (fresh pair)", "service", link, 201, t
+        ),
+        Scenario(
+            "share",
+            "`PATCH useCases/{id}/sharedRoles/` (CONSUMER, fresh pair)",
+            "service",
+            share,
+            204,
+            t,
+        ),
     ]
 
 
@@ -247,8 +347,15 @@ class Timer:
         return elapsed
 
 
-def sequential(urls: dict, sc: Scenario, floor: Scenario, budget_s: float, max_n: int,
-               max_warm: int, block: int = 20) -> int:
+def sequential(
+    urls: dict,
+    sc: Scenario,
+    floor: Scenario,
+    budget_s: float,
+    max_n: int,
+    max_warm: int,
+    block: int = 20,
+) -> int:
     """Time ``sc`` one request at a time, in blocks interleaved with blocks of the floor.
 
     Interleaving puts the machine's noise on both alike, so the ratio holds on a busy machine.
@@ -270,9 +377,13 @@ def sequential(urls: dict, sc: Scenario, floor: Scenario, budget_s: float, max_n
     timer.conn.close()
     base.conn.close()
     samples.sort()
-    sc.result.update(n=n, p50=1000 * samples[n // 2], p95=1000 * samples[int(n * 0.95)],
-                     seq_rps=n / sum(samples),
-                     floor_p50=1000 * statistics.median(floor_samples))
+    sc.result.update(
+        n=n,
+        p50=1000 * samples[n // 2],
+        p95=1000 * samples[int(n * 0.95)],
+        seq_rps=n / sum(samples),
+        floor_p50=1000 * statistics.median(floor_samples),
+    )
     return timer.i
 
 
@@ -295,23 +406,30 @@ end
 """
 
 
-def throughput(base: str, sc: Scenario, start: int, seconds: float, connections: int,
-               tmp: Path) -> int:
+def throughput(
+    base: str, sc: Scenario, start: int, seconds: float, connections: int, tmp: Path
+) -> int:
     """Requests per second with ``connections`` at once: wrk if installed, else threads."""
     if shutil.which("wrk"):
         return _wrk(base, sc, start, seconds, connections, tmp)
     return _threads(base, sc, start, seconds, connections)
 
 
-def _wrk(base: str, sc: Scenario, start: int, seconds: float, connections: int,
-         tmp: Path) -> int:
+def _wrk(base: str, sc: Scenario, start: int, seconds: float, connections: int, tmp: Path) -> int:
     write = sc.make(0)[0] != "GET"
     count = 40_000 if write else 2_000  # writes need a fresh pair per request
     lines = ["\t".join(sc.make(start + k)) for k in range(count)]
     (tmp / "requests.txt").write_text("\n".join(lines) + "\n")
     (tmp / "script.lua").write_text(LUA)
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s",
-           str(tmp / "script.lua")]
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--latency",
+        "-s",
+        str(tmp / "script.lua"),
+    ]
     for k, v in headers(sc.token).items():
         cmd += ["-H", f"{k}: {v}"]
     cmd += [base, "--", str(tmp / "requests.txt")]
@@ -321,8 +439,7 @@ def _wrk(base: str, sc: Scenario, start: int, seconds: float, connections: int,
     errors = re.search(r"Socket errors: (.*)", out)
     if bad or errors or (write and total > count):
         raise RuntimeError(f"{sc.name}: wrk saw failures or reused requests:\n{out}")
-    sc.result.update(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                     client="wrk")
+    sc.result.update(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), client="wrk")
     return start + total
 
 
@@ -368,28 +485,36 @@ def machine() -> str:
     import tornado
 
     cpuinfo = Path("/proc/cpuinfo")
-    models = [line.split(":", 1)[1].strip() for line in
-              (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
-              if line.startswith("model name")]
+    models = [
+        line.split(":", 1)[1].strip()
+        for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+        if line.startswith("model name")
+    ]
     cpu = models[0] if models else platform.processor() or platform.machine()
     wrk = "absent (Python thread pool)"
     if shutil.which("wrk"):
         proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
         wrk = (proc.stdout + proc.stderr).split()[1]
-    return (f"{os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}; "
-            f"Python {platform.python_version()}, tornado {tornado.version}, "
-            f"SQLAlchemy {sqlalchemy.__version__}, SQLite {sqlite3.sqlite_version}; wrk {wrk}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}; "
+        f"Python {platform.python_version()}, tornado {tornado.version}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, SQLite {sqlite3.sqlite_version}; wrk {wrk}"
+    )
 
 
 def table(rows: list[Scenario], connections: int) -> str:
-    out = ["| Scenario | n | p50 ms | p95 ms | req/s, 1 conn | "
-           f"req/s, {connections} conns | p50 x floor | floor req/s ÷ ours |",
-           "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    out = [
+        "| Scenario | n | p50 ms | p95 ms | req/s, 1 conn | "
+        f"req/s, {connections} conns | p50 x floor | floor req/s ÷ ours |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
     for sc in rows:
         r = sc.result
-        out.append(f"| {sc.name} | {r['n']:,} | {r['p50']:.2f} | {r['p95']:.2f} | "
-                   f"{r['seq_rps']:,.0f} | {r['rps']:,.0f} | {r['p50'] / r['floor_p50']:.1f}x | "
-                   f"{r['floor_rps'] / r['rps']:.1f}x |")
+        out.append(
+            f"| {sc.name} | {r['n']:,} | {r['p50']:.2f} | {r['p95']:.2f} | "
+            f"{r['seq_rps']:,.0f} | {r['rps']:,.0f} | {r['p50'] / r['floor_p50']:.1f}x | "
+            f"{r['floor_rps'] / r['rps']:.1f}x |"
+        )
     return "\n".join(out)
 
 
@@ -403,27 +528,33 @@ def notes(rows: list[Scenario], args: argparse.Namespace) -> str:
     def p50(a: str, b: str) -> str:
         return f"{r[a]['p50'] / r[b]['p50']:.1f}x"
 
-    return "\n".join([
-        f"- `GET useCases/{{id}}/`: p50 {x('get'):.1f}x the floor, {x('get') / x('hops'):.1f}x the "
-        f"floor with the same two executor hops; the token check alone is {x('me'):.1f}x.",
-        f"- First page: {r['list']['p50']:.1f} ms for the user in all {args.use_cases:,} use "
-        f"cases vs {r['small']['p50']:.1f} ms for the user in "
-        f"{SMALL_MEMBERSHIPS} ({p50('list', 'small')}); the last page {p50('last', 'list')} and "
-        f"search {p50('search', 'list')} the first page.",
-        f"- {args.connections} connections vs 1, req/s: floor "
-        f"{r['floor']['rps'] / r['floor']['seq_rps']:.1f}x, `GET useCases/{{id}}/` "
-        f"{r['get']['rps'] / r['get']['seq_rps']:.1f}x, first page "
-        f"{r['list']['rps'] / r['list']['seq_rps']:.1f}x, link "
-        f"{r['link']['rps'] / r['link']['seq_rps']:.1f}x.",
-    ])
+    return "\n".join(
+        [
+            f"- `GET useCases/{{id}}/`: p50 {x('get'):.1f}x the floor, "
+            f"{x('get') / x('hops'):.1f}x the floor with the same two executor hops; "
+            f"the token check alone is {x('me'):.1f}x.",
+            f"- First page: {r['list']['p50']:.1f} ms for the user in all {args.use_cases:,} use "
+            f"cases vs {r['small']['p50']:.1f} ms for the user in "
+            f"{SMALL_MEMBERSHIPS} ({p50('list', 'small')}); the last page "
+            f"{p50('last', 'list')} and "
+            f"search {p50('search', 'list')} the first page.",
+            f"- {args.connections} connections vs 1, req/s: floor "
+            f"{r['floor']['rps'] / r['floor']['seq_rps']:.1f}x, `GET useCases/{{id}}/` "
+            f"{r['get']['rps'] / r['get']['seq_rps']:.1f}x, first page "
+            f"{r['list']['rps'] / r['list']['seq_rps']:.1f}x, link "
+            f"{r['link']['rps'] / r['link']['seq_rps']:.1f}x.",
+        ]
+    )
 
 
 def section(body: str, args: argparse.Namespace, load: float) -> str:
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     c, secs = args.connections, f"{args.seconds:g}"
-    load_client = (f"`wrk -t1 -c{c} -d{secs}s` (every response's status checked)"
-                   if shutil.which("wrk") else
-                   f"a Python thread pool of {c} keep-alive connections for {secs} s")
+    load_client = (
+        f"`wrk -t1 -c{c} -d{secs}s` (every response's status checked)"
+        if shutil.which("wrk")
+        else f"a Python thread pool of {c} keep-alive connections for {secs} s"
+    )
     prose = [
         f"Run on {when}: {machine()}; load average {load:.2f} at the start. The machine is "
         "shared and noisy: compare the ratios within one run rather than absolute numbers "
@@ -452,9 +583,14 @@ def write_readme(text: str) -> None:
     """Replace (or append) this script's marked section; leave every other section alone."""
     begin, end = "<!-- service:begin -->", "<!-- service:end -->"
     block = f"{begin}\n{text.strip()}\n{end}"
-    current = README.read_text() if README.exists() else (
-        "# Benchmarks\n\nEach script measures one part of ucwidgets and writes its own section "
-        "below, with the command that made the numbers.\n")
+    current = (
+        README.read_text()
+        if README.exists()
+        else (
+            "# Benchmarks\n\nEach script measures one part of ucwidgets and writes its own section "
+            "below, with the command that made the numbers.\n"
+        )
+    )
     pattern = re.compile(rf"{re.escape(begin)}.*?{re.escape(end)}", re.S)
     if pattern.search(current):
         current = pattern.sub(lambda _: block, current, count=1)
@@ -469,12 +605,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--use-cases", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000, help="most timed per scenario")
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--budget", type=float, default=6.0,
-                        help="seconds of sequential timing per scenario (caps n)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=6.0,
+        help="seconds of sequential timing per scenario (caps n)",
+    )
     parser.add_argument("--seconds", type=float, default=3.0, help="wrk duration per scenario")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--quick", action="store_true",
-                        help="1,000 use cases, short runs, README untouched")
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000 use cases, short runs, README untouched"
+    )
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -490,10 +631,16 @@ def main(argv: list[str] | None = None) -> None:
         load = os.getloadavg()[0]
         t0 = time.perf_counter()
         s = seed(tmp / "data", args.use_cases)
-        print(f"seeded {args.use_cases:,} use cases in {time.perf_counter() - t0:.1f}s",
-              file=sys.stderr)
-        proc = subprocess.Popen([sys.executable, __file__, "--child", str(tmp / "data")],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        print(
+            f"seeded {args.use_cases:,} use cases in {time.perf_counter() - t0:.1f}s",
+            file=sys.stderr,
+        )
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--child", str(tmp / "data")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             urls = json.loads(proc.stdout.readline())
             rows = scenarios(s)
@@ -504,8 +651,11 @@ def main(argv: list[str] | None = None) -> None:
                 sc.result["floor_rps"] = floor.result["rps"]
                 throughput(urls[sc.target], sc, nxt, args.seconds, args.connections, tmp)
                 r = sc.result
-                print(f"{sc.name}: n={r['n']} p50={r['p50']:.2f}ms p95={r['p95']:.2f}ms "
-                      f"rps={r['rps']:.0f}", file=sys.stderr)
+                print(
+                    f"{sc.name}: n={r['n']} p50={r['p50']:.2f}ms p95={r['p95']:.2f}ms "
+                    f"rps={r['rps']:.0f}",
+                    file=sys.stderr,
+                )
         finally:
             proc.stdin.close()
             proc.wait(timeout=30)

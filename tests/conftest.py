@@ -78,7 +78,8 @@ def module_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerT
     tmp = tmp_path_factory.mktemp("service")
     (tmp / "jupyter-root").mkdir()
     srv = ServerThread(
-        data_dir=tmp / "data", notebook_root=str(tmp / "jupyter-root"),
+        data_dir=tmp / "data",
+        notebook_root=str(tmp / "jupyter-root"),
         max_upload_bytes=1024 * 1024,
     ).start()
     yield srv

@@ -26,10 +26,14 @@ from .errors import UseCaseError
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--data-dir", help="data directory (default: the per-user data dir, "
-                       "or UCWIDGETS_DATA_DIR)")
-    where.add_argument("--database-url", help="SQLAlchemy URL of the database, e.g. "
-                       "postgresql+psycopg://user@host/db (dataset files stay in the data dir)")
+    where.add_argument(
+        "--data-dir", help="data directory (default: the per-user data dir, or UCWIDGETS_DATA_DIR)"
+    )
+    where.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL of the database, e.g. "
+        "postgresql+psycopg://user@host/db (dataset files stay in the data dir)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,15 +43,22 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the Use Case service until interrupted")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    serve.add_argument("--notebook-root", help="the Jupyter root notebook paths are relative to "
-                       "(default: the current directory)")
+    serve.add_argument(
+        "--notebook-root",
+        help="the Jupyter root notebook paths are relative to (default: the current directory)",
+    )
     serve.add_argument("--max-upload-mb", type=int, default=512)
-    serve.add_argument("--modeling-workers", type=int, default=1,
-                       help="how many models train at once, one process each (default 1)")
+    serve.add_argument(
+        "--modeling-workers",
+        type=int,
+        default=1,
+        help="how many models train at once, one process each (default 1)",
+    )
     _store_options(serve)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     add = user.add_parser("add", help="create a user and print a new token")
     add.add_argument("username")
     add.add_argument("--full-name")
@@ -61,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     _store_options(deactivate)
 
     token = commands.add_parser("token", help="manage tokens").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     create = token.add_parser("create", help="issue a new token for a user")
     create.add_argument("username")
     create.add_argument("--json", action="store_true")
@@ -84,12 +96,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .server.app import Service, make_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    service = Service(args.data_dir, args.database_url, args.notebook_root,
-                      modeling_workers=args.modeling_workers,
-                      max_upload_bytes=args.max_upload_mb * 1024**2)
+    service = Service(
+        args.data_dir,
+        args.database_url,
+        args.notebook_root,
+        modeling_workers=args.modeling_workers,
+        max_upload_bytes=args.max_upload_mb * 1024**2,
+    )
     sockets = bind_sockets(args.port, args.host)
     port = sockets[0].getsockname()[1]
 

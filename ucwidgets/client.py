@@ -89,8 +89,11 @@ def Client(  # DataRobot names this function like a class
     settings = _resolve(token, endpoint, config_path)
     timeout = DEFAULT_TIMEOUT if connect_timeout is None else (connect_timeout, DEFAULT_TIMEOUT[1])
     rest = RESTClientObject(
-        settings["endpoint"], settings["token"], token_type=settings.get("token_type", token_type),
-        timeout=timeout, ssl_verify=ssl_verify,
+        settings["endpoint"],
+        settings["token"],
+        token_type=settings.get("token_type", token_type),
+        timeout=timeout,
+        ssl_verify=ssl_verify,
     )
     _check(rest)
     set_client(rest)

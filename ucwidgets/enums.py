@@ -21,7 +21,7 @@ class _StrEnum(str, Enum):
         return str(self.value)
 
 
-class SHARING_ROLE(_StrEnum):  # noqa: N801 - DataRobot's name
+class SHARING_ROLE(_StrEnum):
     """Roles a share request may carry; only OWNER, EDITOR, CONSUMER and NO_ROLE suit use cases."""
 
     OWNER = "OWNER"
@@ -40,7 +40,7 @@ USE_CASE_ROLES = ("OWNER", "EDITOR", "CONSUMER", "NO_ROLE")
 ROLE_RANK = {"OWNER": 3, "EDITOR": 2, "CONSUMER": 1}
 
 
-class SHARING_RECIPIENT_TYPE(_StrEnum):  # noqa: N801 - DataRobot's name
+class SHARING_RECIPIENT_TYPE(_StrEnum):
     """Kinds of share recipient; use cases support USER only."""
 
     USER = "user"
@@ -69,7 +69,7 @@ class UseCaseEntityType(_StrEnum):
 LINKABLE_TYPES = ("dataset", "project", "application", "notebook")
 
 
-class PROJECT_STAGE(_StrEnum):  # noqa: N801 - DataRobot's name
+class PROJECT_STAGE(_StrEnum):
     """Stages of a project."""
 
     EMPTY = "empty"
@@ -80,7 +80,7 @@ class PROJECT_STAGE(_StrEnum):  # noqa: N801 - DataRobot's name
     MODELING = "modeling"
 
 
-class AUTOPILOT_MODE(_StrEnum):  # noqa: N801 - DataRobot's name
+class AUTOPILOT_MODE(_StrEnum):
     """Modeling modes accepted by ``analyze_and_model``."""
 
     FULL_AUTO = "auto"
@@ -93,7 +93,7 @@ class AUTOPILOT_MODE(_StrEnum):  # noqa: N801 - DataRobot's name
 AUTOPILOT_MODE_CODES = {"auto": 0, "manual": 2, "comprehensive": 3, "quick": 4}
 
 
-class TARGET_TYPE(_StrEnum):  # noqa: N801 - DataRobot's name
+class TARGET_TYPE(_StrEnum):
     """Target types inferred when a project's target is set."""
 
     BINARY = "Binary"
@@ -101,7 +101,7 @@ class TARGET_TYPE(_StrEnum):  # noqa: N801 - DataRobot's name
     MULTICLASS = "Multiclass"
 
 
-class EVENT_VERB(_StrEnum):  # noqa: N801
+class EVENT_VERB(_StrEnum):
     """What an entry of a use case's change feed records."""
 
     CREATED = "created"

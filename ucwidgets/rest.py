@@ -243,8 +243,7 @@ class RESTClientObject:
                     )
                 if time.monotonic() + delay > deadline:
                     raise AsyncProcessUnsuccessfulError(
-                        f"The job at {location} was still {state or 'running'} after "
-                        f"{max_wait} s",
+                        f"The job at {location} was still {state or 'running'} after {max_wait} s",
                         status_code=504,
                     )
                 bar = bar or _progress(desc="waiting for the server", unit="s", total=None)
@@ -326,8 +325,13 @@ class _MultipartBody:
             stream, size = file, _remaining_size(file)
         self._parts += [stream, io.BytesIO(f"\r\n--{boundary}--\r\n".encode())]
         self._length = len(head) + size + len(self._parts[-1].getvalue())
-        self._bar = _progress(desc=f"uploading {os.path.basename(filename)}", total=size,
-                              unit="B", unit_scale=True, unit_divisor=1024)
+        self._bar = _progress(
+            desc=f"uploading {os.path.basename(filename)}",
+            total=size,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+        )
 
     def __len__(self) -> int:
         return self._length

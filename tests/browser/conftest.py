@@ -181,5 +181,3 @@ def run_notebook(
     yield run
     for session in jupyter_lab.api("GET", "/api/sessions") or []:
         jupyter_lab.api("DELETE", f"/api/sessions/{session['id']}")
-
-

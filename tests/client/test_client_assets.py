@@ -34,7 +34,11 @@ def test_dataset_from_path_filelike_and_memory(alice, risk_csv) -> None:
 
     assert dr.Dataset.get(from_path.id).name == "risk_data.csv"
     assert {d.id for d in dr.Dataset.list()} == {
-        from_path.id, from_handle.id, unnamed.id, from_frame.id, from_records.id
+        from_path.id,
+        from_handle.id,
+        unnamed.id,
+        from_frame.id,
+        from_records.id,
     }
     with pytest.raises(ValueError):
         dr.Dataset.create_from_file()
@@ -71,8 +75,11 @@ def test_project_lifecycle(alice, risk_csv) -> None:
     project = dr.Project.create_from_dataset(dataset.id, project_name="Risk", use_case=uc)
     assert project.use_case_id == uc.id
     assert project.analyze_and_model(target="credit_risk", worker_count=-1) is project
-    assert (project.stage, project.target, project.target_type) == ("modeling", "credit_risk",
-                                                                    "Binary")
+    assert (project.stage, project.target, project.target_type) == (
+        "modeling",
+        "credit_risk",
+        "Binary",
+    )
     project.rename("Risk v2")
     assert dr.Project.get(project.id).project_name == "Risk v2"
     assert [p.id for p in dr.Project.list(use_case=uc)] == [project.id]

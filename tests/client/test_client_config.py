@@ -20,10 +20,18 @@ from ucwidgets.paths import config_dir
 
 PACKAGE = Path(ucwidgets.__file__).parent
 API_MODULES = [
-    "ucwidgets.client", "ucwidgets.rest", "ucwidgets.context", "ucwidgets.models",
-    "ucwidgets.models.use_cases.use_case", "ucwidgets.models.dataset", "ucwidgets.models.project",
-    "ucwidgets.models.application", "ucwidgets.models.notebook", "ucwidgets.models.sharing",
-    "ucwidgets.models.events", "ucwidgets.models.listing",
+    "ucwidgets.client",
+    "ucwidgets.rest",
+    "ucwidgets.context",
+    "ucwidgets.models",
+    "ucwidgets.models.use_cases.use_case",
+    "ucwidgets.models.dataset",
+    "ucwidgets.models.project",
+    "ucwidgets.models.application",
+    "ucwidgets.models.notebook",
+    "ucwidgets.models.sharing",
+    "ucwidgets.models.events",
+    "ucwidgets.models.listing",
 ]
 HEAVY = ("pandas", "ipywidgets", "tornado", "sqlalchemy")
 
@@ -52,8 +60,14 @@ def fresh_env(tmp_path: Path) -> dict[str, str]:
 
 
 def run_python(code: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, timeout=90, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -82,22 +96,28 @@ def test_config_file_and_config_path(service, make_user, isolated) -> None:
 
     other = make_user()
     explicit = isolated / "elsewhere.json"
-    explicit.write_text(json.dumps({"endpoint": service.url, "token": other.token,
-                                    "default_use_case": "e" * 24}))
+    explicit.write_text(
+        json.dumps({"endpoint": service.url, "token": other.token, "default_use_case": "e" * 24})
+    )
     dr.Client(config_path=explicit)
     assert context.get_current_use_case_id() == "e" * 24
 
 
 def test_runtime_file_of_a_live_extension(service, make_user, isolated) -> None:
     user = make_user()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     runtime = isolated / "runtime"
     (runtime / "ucwidgets-1.json").write_text(
-        json.dumps({"endpoint": "http://127.0.0.1:9/api/v2", "token": "x",
-                    "pid": int(dead.stdout)}))
+        json.dumps({"endpoint": "http://127.0.0.1:9/api/v2", "token": "x", "pid": int(dead.stdout)})
+    )
     (runtime / "ucwidgets-2.json").write_text(
-        json.dumps({"endpoint": service.url, "token": user.token, "pid": os.getpid()}))
+        json.dumps({"endpoint": service.url, "token": user.token, "pid": os.getpid()})
+    )
     dr.Client()
     assert get_client().endpoint == service.url + "/"
 
@@ -137,19 +157,29 @@ def test_api_layer_never_imports_the_server_stack() -> None:
 
 def test_only_discovery_imports_the_server() -> None:
     """Parse the API layer: ``ucwidgets.server`` appears only in ``_embedded_service``."""
-    files = [PACKAGE / "client.py", PACKAGE / "rest.py", PACKAGE / "context.py",
-             *(PACKAGE / "models").rglob("*.py")]
+    files = [
+        PACKAGE / "client.py",
+        PACKAGE / "rest.py",
+        PACKAGE / "context.py",
+        *(PACKAGE / "models").rglob("*.py"),
+    ]
     offenders = []
     for file in files:
         tree = ast.parse(file.read_text(encoding="utf-8"))
         allowed = {
-            id(node) for func in ast.walk(tree)
+            id(node)
+            for func in ast.walk(tree)
             if isinstance(func, ast.FunctionDef) and func.name == "_embedded_service"
             for node in ast.walk(func)
         }
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 top = name.split(".")[0]
                 if top in ("tornado", "sqlalchemy", "alembic", "ipywidgets") or (

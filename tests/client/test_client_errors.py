@@ -145,8 +145,12 @@ def test_status_codes_map_to_the_hierarchy(scripted) -> None:
 
 def test_async_job_failure_and_slow_job(scripted, risk_csv) -> None:
     started = (202, {"Location": scripted.absolute("status/s1/")}, None)
-    polls = iter([(200, {}, {"status": "RUNNING"}),
-                  (303, {"Location": scripted.absolute("datasets/d1/")}, None)])
+    polls = iter(
+        [
+            (200, {}, {"status": "RUNNING"}),
+            (303, {"Location": scripted.absolute("datasets/d1/")}, None),
+        ]
+    )
     scripted.routes[("POST", "datasets/fromFile/")] = started
     scripted.routes[("GET", "status/s1/")] = lambda: next(polls)
     scripted.routes[("GET", "datasets/d1/")] = (200, {}, {"datasetId": "d1", "name": "x.csv"})

@@ -176,9 +176,7 @@ def test_notifications_of_what_others_changed(service, make_user, risk_csv) -> N
         dataset = dr.Dataset.create_from_file(file_path=risk_csv, use_case=uc.id)
 
     unread = list_notifications(unread=True)
-    assert ("added", dataset.id, bob.username) in {
-        (e.verb, e.entity_id, e.actor) for e in unread
-    }
+    assert ("added", dataset.id, bob.username) in {(e.verb, e.entity_id, e.actor) for e in unread}
     assert all(e.use_case_id == uc.id and e.read is False for e in unread)
     mark_notifications_read()
     assert list_notifications(unread=True) == []

@@ -38,14 +38,20 @@ from service_api import RISK_CSV, Api  # noqa: E402
 from ucwidgets.server.app import ServerThread  # noqa: E402
 from ucwidgets.server.handlers.meta import openapi_document  # noqa: E402
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 #: Examples per operation and generation phase; raise it (``UCW_FUZZ_EXAMPLES=500``) to hunt.
 MAX_EXAMPLES = int(os.environ.get("UCW_FUZZ_EXAMPLES", "25"))
 
 schema = schemathesis.openapi.from_dict(openapi_document())
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                with_security_parameters=False)
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], with_security_parameters=False
+)
 
 #: Ids that exist right now, by path parameter name; each test's seeds replace them.
 KNOWN: dict[str, list[Any]] = {}
@@ -55,8 +61,10 @@ def modeling_csv(n: int = 40) -> bytes:
     """``n`` rows, a binary target ``defaulted`` the engine can model."""
     rows = ["age,income,region,defaulted"]
     for i in range(n):
-        rows.append(f"{20 + i % 50},{30000 + 997 * i % 60000},{'nsew'[i % 4]},"
-                    f"{'yes' if (i * 7) % 11 < 5 else 'no'}")
+        rows.append(
+            f"{20 + i % 50},{30000 + 997 * i % 60000},{'nsew'[i % 4]},"
+            f"{'yes' if (i * 7) % 11 < 5 else 'no'}"
+        )
     return ("\n".join(rows) + "\n").encode()
 
 
@@ -64,8 +72,9 @@ def modeling_csv(n: int = 40) -> bytes:
 def fuzz_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     tmp = tmp_path_factory.mktemp("fuzz")
     (tmp / "root").mkdir()
-    srv = ServerThread(data_dir=tmp / "data", notebook_root=str(tmp / "root"),
-                       max_upload_bytes=256 * 1024).start()
+    srv = ServerThread(
+        data_dir=tmp / "data", notebook_root=str(tmp / "root"), max_upload_bytes=256 * 1024
+    ).start()
     yield srv
     srv.stop()
 
@@ -94,8 +103,9 @@ def modeled(fuzz_api: Api) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def seeds(fuzz_service: ServerThread, fuzz_api: Api, modeled: list[dict[str, str]]
-          ) -> Iterator[Api]:
+def seeds(
+    fuzz_service: ServerThread, fuzz_api: Api, modeled: list[dict[str, str]]
+) -> Iterator[Api]:
     """Fresh assets in a fresh use case, published in ``KNOWN`` for this test's strategies."""
     uc = fuzz_api.create_use_case("Fuzz seed", description="seeded")
     ds = fuzz_api.upload_dataset(RISK_CSV)
@@ -103,18 +113,28 @@ def seeds(fuzz_service: ServerThread, fuzz_api: Api, modeled: list[dict[str, str
     project = fuzz_api.create_project(ds["datasetId"], "Seed project")
     app = fuzz_api.post("applications/", json={"name": "Seed app"}).json()
     nb = fuzz_api.post("notebooks/", json={"path": f"nb{uc['id']}.ipynb"}).json()
-    for segment, eid in (("datasets", ds["datasetId"]), ("projects", project["id"]),
-                         ("applications", app["id"]), ("notebooks", nb["id"])):
+    for segment, eid in (
+        ("datasets", ds["datasetId"]),
+        ("projects", project["id"]),
+        ("applications", app["id"]),
+        ("notebooks", nb["id"]),
+    ):
         assert fuzz_api.post(f"useCases/{uc['id']}/{segment}/{eid}/").status_code in (200, 201)
     other = fuzz_service.store.list_users()
     KNOWN.clear()
     KNOWN.update(
-        useCaseId=[uc["id"]], datasetId=[ds["datasetId"]], projectId=[project["id"]],
-        applicationId=[app["id"]], notebookId=[nb["id"]],
+        useCaseId=[uc["id"]],
+        datasetId=[ds["datasetId"]],
+        projectId=[project["id"]],
+        applicationId=[app["id"]],
+        notebookId=[nb["id"]],
         statusId=[upload.headers["Location"].rstrip("/").rsplit("/", 1)[1]],
-        modeled=modeled, userId=[u["id"] for u in other],
-        username=[u["username"] for u in other], column=["credit_risk", "age", "region"],
-        csv=[RISK_CSV])
+        modeled=modeled,
+        userId=[u["id"] for u in other],
+        username=[u["username"] for u in other],
+        column=["credit_risk", "age", "region"],
+        csv=[RISK_CSV],
+    )
     yield fuzz_api
     KNOWN.clear()
 
@@ -143,8 +163,12 @@ def flatmap_query(context: Any, query: Any) -> Any:
     fields: dict[str, Any] = {k: st.just(v) for k, v in query.items()}
     if "useCaseIds" in query:
         fields["useCaseIds"] = st.one_of(st.just(KNOWN["useCaseId"]), st.just(query["useCaseIds"]))
-    for name, known in (("useCaseId", "useCaseId"), ("projectId", "projectId"),
-                        ("applicationId", "applicationId"), ("id", "userId")):
+    for name, known in (
+        ("useCaseId", "useCaseId"),
+        ("projectId", "projectId"),
+        ("applicationId", "applicationId"),
+        ("id", "userId"),
+    ):
         if name in query:
             fields[name] = _known_or(known, query[name])
     return st.fixed_dictionaries(fields)
@@ -152,10 +176,24 @@ def flatmap_query(context: Any, query: Any) -> Any:
 
 #: Prediction rows with the modeled project's columns and any JSON value, extremes included.
 EXTREMES = st.sampled_from(["inf", "-Infinity", "NaN", "1e400", 1e308, -1.7e308, 10**40, -0.0])
-ROWS = st.lists(st.fixed_dictionaries({}, optional=dict.fromkeys(
-    ("age", "income", "region", "defaulted"),
-    st.one_of(EXTREMES, st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False,
-              allow_infinity=False), st.text(max_size=4)))), min_size=1, max_size=4)
+ROWS = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional=dict.fromkeys(
+            ("age", "income", "region", "defaulted"),
+            st.one_of(
+                EXTREMES,
+                st.none(),
+                st.booleans(),
+                st.integers(),
+                st.floats(allow_nan=False, allow_infinity=False),
+                st.text(max_size=4),
+            ),
+        ),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @schema.hook
@@ -168,25 +206,45 @@ def flatmap_body(context: Any, body: Any) -> Any:
     fields: dict[str, Any] = {k: st.just(v) for k, v in body.items()}
     if isinstance(body.get("data"), list):
         fields["data"] = st.one_of(ROWS, st.just(body["data"]))
-    for name, known in (("datasetId", "datasetId"), ("useCaseId", "useCaseId"),
-                        ("target", "column"), ("file", "csv")):
+    for name, known in (
+        ("datasetId", "datasetId"),
+        ("useCaseId", "useCaseId"),
+        ("target", "column"),
+        ("file", "csv"),
+    ):
         if name in body:
             fields[name] = _known_or(known, body[name])
     roles = body.get("roles")
     if isinstance(roles, list) and roles and all(isinstance(r, dict) for r in roles):
-        fields["roles"] = st.lists(st.fixed_dictionaries(
-            {k: (_known_or("userId", v) if k == "id" else
-                 _known_or("username", v) if k == "username" else st.just(v))
-             for k, v in roles[0].items()}), min_size=1, max_size=3)
+        fields["roles"] = st.lists(
+            st.fixed_dictionaries(
+                {
+                    k: (
+                        _known_or("userId", v)
+                        if k == "id"
+                        else _known_or("username", v)
+                        if k == "username"
+                        else st.just(v)
+                    )
+                    for k, v in roles[0].items()
+                }
+            ),
+            min_size=1,
+            max_size=3,
+        )
     return st.fixed_dictionaries(fields)
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_operation_conforms_and_never_fails(case: Any, seeds: Api) -> None:
-    case.call_and_validate(base_url=seeds.base, session=seeds.session, checks=CHECKS,
-                           timeout=30)
+    case.call_and_validate(base_url=seeds.base, session=seeds.session, checks=CHECKS, timeout=30)
 
 
 class Workflow(schema.as_state_machine()):  # type: ignore[misc]
@@ -200,8 +258,9 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"base_url": self.base_url, "session": self.session, "timeout": 30}
 
-    def validate_response(self, response: Any, case: Any, additional_checks: Any = None,
-                          **kwargs: Any) -> None:
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
         try:
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
         except Exception as e:
@@ -215,10 +274,17 @@ def test_linked_workflows_conform_and_never_fail(seeds: Api) -> None:
     try:
         # Generation only, as schemathesis runs state machines: a live server's state moves on
         # between runs, so a replay (shrinking) could not reproduce a scenario anyway.
-        Workflow.run(settings=settings(
-            max_examples=MAX_EXAMPLES, stateful_step_count=6, phases=[Phase.generate],
-            deadline=None, derandomize=True, database=None,
-            suppress_health_check=list(HealthCheck)))
+        Workflow.run(
+            settings=settings(
+                max_examples=MAX_EXAMPLES,
+                stateful_step_count=6,
+                phases=[Phase.generate],
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
     except FlakyStrategyDefinition:
         # Which rules are enabled depends on what earlier responses put in the bundles, so a
         # scenario can draw differently from Hypothesis's record of it; that ends the run early
@@ -226,29 +292,44 @@ def test_linked_workflows_conform_and_never_fail(seeds: Api) -> None:
         assert Workflow.failures == []
 
 
-@pytest.mark.parametrize("row", [
-    {"age": 1e308, "income": -1e308}, {"age": 1.7e308, "region": "n"}, {"age": "inf"},
-    {"age": "-Infinity", "income": "NaN"}, {"income": 10**40}])
-def test_any_number_in_a_prediction_row_predicts(fuzz_api: Api, modeled: list[dict[str, str]],
-                                                 row: dict) -> None:
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"age": 1e308, "income": -1e308},
+        {"age": 1.7e308, "region": "n"},
+        {"age": "inf"},
+        {"age": "-Infinity", "income": "NaN"},
+        {"income": 10**40},
+    ],
+)
+def test_any_number_in_a_prediction_row_predicts(
+    fuzz_api: Api, modeled: list[dict[str, str]], row: dict
+) -> None:
     """Found by the fuzzer: infinities and numbers past float32 (in which the trees compute)
     made every model or the forests answer 500. Non-finite is missing; the rest is clipped."""
     pid = modeled[0]["projectId"]
     for model in fuzz_api.get(f"projects/{pid}/models/").json():
         url = f"projects/{pid}/models/{model['id']}/predictions/"
-        for body, ctype in ((json.dumps([row]).encode(), "application/json"),
-                            (pd.DataFrame([row]).to_csv(index=False).encode(), "text/csv")):
+        for body, ctype in (
+            (json.dumps([row]).encode(), "application/json"),
+            (pd.DataFrame([row]).to_csv(index=False).encode(), "text/csv"),
+        ):
             r = fuzz_api.post(url, data=body, headers={"Content-Type": ctype})
             assert r.status_code == 200, (model["modelType"], body, r.text)
-            assert math.isfinite(json.loads(r.text, parse_constant=float)["data"][0][
-                "positiveProbability"])
+            assert math.isfinite(
+                json.loads(r.text, parse_constant=float)["data"][0]["positiveProbability"]
+            )
 
 
 def test_seeds_reach_the_store(seeds: Api) -> None:
     """The fixtures' ids are real (else the fuzzer would only ever meet 404s)."""
-    for name, path in (("useCaseId", "useCases/{}/"), ("datasetId", "datasets/{}/"),
-                       ("projectId", "projects/{}/"), ("applicationId", "applications/{}/"),
-                       ("notebookId", "notebooks/{}/")):
+    for name, path in (
+        ("useCaseId", "useCases/{}/"),
+        ("datasetId", "datasets/{}/"),
+        ("projectId", "projects/{}/"),
+        ("applicationId", "applications/{}/"),
+        ("notebookId", "notebooks/{}/"),
+    ):
         assert seeds.get(path.format(KNOWN[name][0])).status_code == 200, name
     assert seeds.get(f"status/{KNOWN['statusId'][0]}/").status_code == 303
 

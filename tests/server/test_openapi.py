@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 VERBS = ("get", "head", "post", "put", "patch", "delete", "options")
 DOC = openapi_document()
-OPERATIONS = [(path, method) for path, item in DOC["paths"].items() for method in item
-              if method in VERBS]
+OPERATIONS = [
+    (path, method) for path, item in DOC["paths"].items() for method in item if method in VERBS
+]
 
 
 def defined_verbs(handler: type[tornado.web.RequestHandler]) -> set[str]:
@@ -49,8 +50,9 @@ def test_the_document_is_valid_openapi_3() -> None:
     schemathesis.openapi.from_dict(DOC).validate()
 
 
-@pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m.upper()} {p}"
-                                                              for p, m in OPERATIONS])
+@pytest.mark.parametrize(
+    ("path", "method"), OPERATIONS, ids=[f"{m.upper()} {p}" for p, m in OPERATIONS]
+)
 def test_every_documented_operation_is_served(path: str, method: str) -> None:
     route = route_of(path)
     assert route is not None, f"{path} matches no route"
@@ -69,13 +71,17 @@ def test_every_served_verb_is_documented(pattern: str, handler: type) -> None:
 
 def test_every_link_segment_is_documented() -> None:
     """``useCases/{id}/{segment}/{eid}/`` is documented once per segment the handler knows."""
-    documented = {m.group(1) for path in DOC["paths"]
-                  if (m := re.fullmatch(r"/useCases/\{useCaseId\}/(\w+)/\{\w+\}/", path))}
+    documented = {
+        m.group(1)
+        for path in DOC["paths"]
+        if (m := re.fullmatch(r"/useCases/\{useCaseId\}/(\w+)/\{\w+\}/", path))
+    }
     assert documented == set(SEGMENTS)
 
 
-@pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m.upper()} {p}"
-                                                              for p, m in OPERATIONS])
+@pytest.mark.parametrize(
+    ("path", "method"), OPERATIONS, ids=[f"{m.upper()} {p}" for p, m in OPERATIONS]
+)
 def test_every_operation_documents_its_security_and_errors(path: str, method: str) -> None:
     operation = DOC["paths"][path][method]
     _, handler = route_of(path)  # type: ignore[misc]
@@ -100,8 +106,7 @@ def test_every_operation_documents_its_security_and_errors(path: str, method: st
 def test_the_document_bounds_paging_and_ids() -> None:
     params = DOC["components"]["parameters"]
     assert params["offset"]["schema"]["minimum"] == 0
-    assert (params["limit"]["schema"]["minimum"], params["limit"]["schema"]["maximum"]) == \
-        (1, 1000)
+    assert (params["limit"]["schema"]["minimum"], params["limit"]["schema"]["maximum"]) == (1, 1000)
     assert params["useCaseId"]["schema"]["pattern"] == "^[0-9a-f]{24}$"
 
 

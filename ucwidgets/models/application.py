@@ -82,8 +82,12 @@ class Application(APIObject):
         return f"Application(name={self.name!r})"
 
     def _repr_html_(self) -> str:
-        rows = [("id", self.id), ("url", self.url), ("created by", self.created_by),
-                ("created", self.created_at)]
+        rows = [
+            ("id", self.id),
+            ("url", self.url),
+            ("created by", self.created_by),
+            ("created", self.created_at),
+        ]
         return card_html("Application", self.name, rows)
 
     @classmethod

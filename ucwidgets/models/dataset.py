@@ -98,8 +98,12 @@ class Dataset(APIObject):
         return f"Dataset(name={self.name!r}, id={self.id!r})"
 
     def _repr_html_(self) -> str:
-        rows = [("id", self.id), ("rows", self.row_count), ("created by", self.created_by),
-                ("created", self.created_at)]
+        rows = [
+            ("id", self.id),
+            ("rows", self.row_count),
+            ("created by", self.created_by),
+            ("created", self.created_at),
+        ]
         return card_html("Dataset", self.name, rows)
 
     def _frame_row(self) -> dict[str, Any]:
@@ -150,8 +154,14 @@ class Dataset(APIObject):
             name = getattr(filelike, "name", None)
             # DataRobot's client sends .name verbatim, often a full path; the basename is the name.
             filename = os.path.basename(name) if isinstance(name, str) and name else "data.csv"
-        return cls._upload(source, filename, categories, read_timeout, max_wait,
-                           target_use_case_ids(use_case, use_cases))
+        return cls._upload(
+            source,
+            filename,
+            categories,
+            read_timeout,
+            max_wait,
+            target_use_case_ids(use_case, use_cases),
+        )
 
     @classmethod
     def create_from_in_memory_data(
@@ -180,13 +190,24 @@ class Dataset(APIObject):
             raise ValueError("pass exactly one of data_frame and records")
         frame = data_frame if data_frame is not None else pd.DataFrame.from_records(records)
         payload = frame.to_csv(index=False).encode("utf-8")
-        return cls._upload(payload, fname or "data.csv", categories, read_timeout, max_wait,
-                           target_use_case_ids(use_case, use_cases))
+        return cls._upload(
+            payload,
+            fname or "data.csv",
+            categories,
+            read_timeout,
+            max_wait,
+            target_use_case_ids(use_case, use_cases),
+        )
 
     @classmethod
     def _upload(
-        cls, source: Any, filename: str, categories: list[str] | None, read_timeout: float,
-        max_wait: float, use_case_ids: list[str],
+        cls,
+        source: Any,
+        filename: str,
+        categories: list[str] | None,
+        read_timeout: float,
+        max_wait: float,
+        use_case_ids: list[str],
     ) -> Dataset:
         rest = cls._client()
         started = rest.upload(

@@ -80,8 +80,12 @@ class Notebook(APIObject):
         return f"Notebook(name={self.name!r}, id={self.id!r}, path={self.path!r})"
 
     def _repr_html_(self) -> str:
-        rows = [("id", self.id), ("path", self.path), ("created by", self.created_by),
-                ("created", self.created_at)]
+        rows = [
+            ("id", self.id),
+            ("path", self.path),
+            ("created by", self.created_by),
+            ("created", self.created_at),
+        ]
         return card_html("Notebook", self.name, rows)
 
     @classmethod

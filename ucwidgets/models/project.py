@@ -104,8 +104,13 @@ class Project(APIObject):
         return f"Project({self.project_name or self.id})"
 
     def _repr_html_(self) -> str:
-        rows = [("id", self.id), ("stage", self.stage), ("target", self.target),
-                ("target type", self.target_type), ("created", self.created)]
+        rows = [
+            ("id", self.id),
+            ("stage", self.stage),
+            ("target", self.target),
+            ("target type", self.target_type),
+            ("created", self.created),
+        ]
         return card_html("Project", self.project_name or self.id, rows)
 
     # -- creation ---------------------------------------------------------------------------
@@ -146,12 +151,14 @@ class Project(APIObject):
         rest = cls._client()
         timeout = (DEFAULT_TIMEOUT[0], read_timeout)
         if isinstance(sourcedata, str) and _URL.match(sourcedata):
-            started = rest.post("projects/", {"projectName": project_name, "url": sourcedata},
-                                timeout=timeout)
+            started = rest.post(
+                "projects/", {"projectName": project_name, "url": sourcedata}, timeout=timeout
+            )
         else:
             payload, filename = _as_upload(sourcedata, dataset_filename)
-            started = rest.upload("projects/", {"projectName": project_name}, payload, filename,
-                                  timeout=timeout)
+            started = rest.upload(
+                "projects/", {"projectName": project_name}, payload, filename, timeout=timeout
+            )
         return cls._finish(started, max_wait, target_use_case_ids(use_case, use_cases))
 
     @classmethod
@@ -326,21 +333,21 @@ class Project(APIObject):
             while True:
                 status = self.get_status()
                 if status.get("stage") != "modeling":
-                    raise RuntimeError("The target has not been set, there is no autopilot "
-                                       "running")
+                    raise RuntimeError("The target has not been set, there is no autopilot running")
                 counts = status.get("job_counts") or {}
                 if verbosity > 0 and counts:
                     bar = bar or _models_bar(self.project_name or self.id)
                     bar.total = sum(counts.values())
                     bar.n = counts.get("done", 0) + counts.get("failed", 0)
-                    bar.set_postfix(running=counts.get("running", 0),
-                                    queued=counts.get("queued", 0))
+                    bar.set_postfix(
+                        running=counts.get("running", 0), queued=counts.get("queued", 0)
+                    )
                 if status.get("autopilot_done"):
                     break
                 if deadline is not None and time.monotonic() + delay > deadline:
                     raise AsyncProcessUnsuccessfulError(
-                        f"Modeling of {self!r} was still running after {timeout} s",
-                        status_code=504)
+                        f"Modeling of {self!r} was still running after {timeout} s", status_code=504
+                    )
                 time.sleep(delay)
                 delay = min(delay * 1.5, check_interval)
         finally:
@@ -349,7 +356,8 @@ class Project(APIObject):
         self.refresh()
         if status.get("modeling_status") == "failed":
             raise AsyncProcessUnsuccessfulError(
-                f"Modeling of {self!r} failed: {status.get('failure') or 'no reason given'}")
+                f"Modeling of {self!r} failed: {status.get('failure') or 'no reason given'}"
+            )
 
     def rename(self, project_name: str) -> None:
         """Rename the project."""

@@ -79,8 +79,13 @@ def handlers(ctx: ServiceContext, prefix: str | None = None) -> list[tuple[str, 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     # The path only: a query string could carry a secret someone pasted there.
     request = handler.request
-    log.info("%d %s %s %.1fms", handler.get_status(), request.method, request.path,
-             1000.0 * request.request_time())
+    log.info(
+        "%d %s %s %.1fms",
+        handler.get_status(),
+        request.method,
+        request.path,
+        1000.0 * request.request_time(),
+    )
 
 
 def make_app(ctx: ServiceContext) -> tornado.web.Application:
@@ -104,8 +109,11 @@ def ensure_local_user(store: Store, data_dir: Path) -> str:
             log.warning("the token in %s is no longer valid; issuing a new one", token_file)
     username = getpass.getuser()
     existing = {u["username"] for u in store.list_users()}
-    _, token = (store.create_token(username) if username in existing
-                else store.create_user(username, full_name=username))
+    _, token = (
+        store.create_token(username)
+        if username in existing
+        else store.create_user(username, full_name=username)
+    )
     fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(token + "\n")
@@ -117,9 +125,15 @@ class Service:
     """A store, its modeling engine, and the context the handlers share; the unit every mode
     starts. ``modeling_workers`` bounds how many models train at once (one process each)."""
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None,
-                 database_url: str | None = None, notebook_root: str | None = None,
-                 api_root: str = "/api/v2/", modeling_workers: int = 1, **limits: Any) -> None:
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        database_url: str | None = None,
+        notebook_root: str | None = None,
+        api_root: str = "/api/v2/",
+        modeling_workers: int = 1,
+        **limits: Any,
+    ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.store = Store.open(self.data_dir, database_url)
         self.token = ensure_local_user(self.store, self.data_dir)
@@ -127,8 +141,13 @@ class Service:
         # Queued jobs resume, and running ones of a stopped service restart, from here on.
         self.modeling = ModelingEngine(self.store, workers=modeling_workers).start()
         self.ctx = ServiceContext(
-            store=self.store, executor=self.executor, api_root=api_root,
-            notebook_root=Path(notebook_root or os.getcwd()), modeling=self.modeling, **limits)
+            store=self.store,
+            executor=self.executor,
+            api_root=api_root,
+            notebook_root=Path(notebook_root or os.getcwd()),
+            modeling=self.modeling,
+            **limits,
+        )
 
     def close(self) -> None:
         self.modeling.close()
@@ -148,9 +167,15 @@ class ServerThread:
     >>> srv.stop()
     """
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None,
-                 database_url: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 notebook_root: str | None = None, **limits: Any) -> None:
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        database_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        notebook_root: str | None = None,
+        **limits: Any,
+    ) -> None:
         self.service = Service(data_dir, database_url, notebook_root, **limits)
         self.store = self.service.store
         self.token = self.service.token
@@ -171,8 +196,11 @@ class ServerThread:
     def _run(self) -> None:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
-        self._server = HTTPServer(make_app(self.service.ctx), xheaders=False,
-                                  max_body_size=self.service.ctx.max_upload_bytes + 1)
+        self._server = HTTPServer(
+            make_app(self.service.ctx),
+            xheaders=False,
+            max_body_size=self.service.ctx.max_upload_bytes + 1,
+        )
         self._server.add_sockets(self._sockets)
         self._ready.set()
         self._loop.run_forever()

@@ -15,40 +15,70 @@ from .training import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAMPLE_PCT
 NO_DEPLOYMENT = "none"
 LOCAL_ORG = "local"
 APP_PERMISSIONS = ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE"]
-NOTEBOOK_SETTINGS = {k: False for k in ("showLineNumbers", "hideCellTitles", "hideCellOutputs",
-                                         "showScrollers", "hideCellFooters",
-                                         "highlightWhitespace")}
+NOTEBOOK_SETTINGS = {
+    k: False
+    for k in (
+        "showLineNumbers",
+        "hideCellTitles",
+        "hideCellOutputs",
+        "showScrollers",
+        "hideCellFooters",
+        "highlightWhitespace",
+    )
+}
 
 
 def user(u: dict) -> dict:
     """A ``UseCaseUser``."""
-    return {"id": u["id"], "fullName": u["full_name"] or u["username"], "email": u["username"],
-            "userhash": None, "username": u["username"]}
+    return {
+        "id": u["id"],
+        "fullName": u["full_name"] or u["username"],
+        "email": u["username"],
+        "userhash": None,
+        "username": u["username"],
+    }
 
 
 def use_case(uc: dict) -> dict:
     counts = uc["counts"]
     owners = [m for m in uc["members"] if m["role"] == "OWNER"]
     return {
-        "id": uc["id"], "name": uc["name"], "description": uc["description"],
-        "createdAt": uc["created_at"], "updatedAt": uc["updated_at"],
-        "created": user(uc["created"]), "updated": user(uc["updated"]),
-        "createdBy": uc["created"]["id"], "updatedBy": uc["updated"]["id"],
-        "modelsCount": counts.get("model", 0), "projectsCount": counts["project"],
-        "datasetsCount": counts["dataset"], "filesCount": 0,
-        "notebooksCount": counts["notebook"], "applicationsCount": counts["application"],
-        "playgroundsCount": 0, "vectorDatabasesCount": 0,
+        "id": uc["id"],
+        "name": uc["name"],
+        "description": uc["description"],
+        "createdAt": uc["created_at"],
+        "updatedAt": uc["updated_at"],
+        "created": user(uc["created"]),
+        "updated": user(uc["updated"]),
+        "createdBy": uc["created"]["id"],
+        "updatedBy": uc["updated"]["id"],
+        "modelsCount": counts.get("model", 0),
+        "projectsCount": counts["project"],
+        "datasetsCount": counts["dataset"],
+        "filesCount": 0,
+        "notebooksCount": counts["notebook"],
+        "applicationsCount": counts["application"],
+        "playgroundsCount": 0,
+        "vectorDatabasesCount": 0,
         "owners": [user(m) for m in owners],
-        "members": [{**user(m), "role": m["role"], "canShare": m["can_share"]}
-                    for m in uc["members"]],
+        "members": [
+            {**user(m), "role": m["role"], "canShare": m["can_share"]} for m in uc["members"]
+        ],
     }
 
 
 def link(lk: dict, creator: dict) -> dict:
     """A ``UseCaseReferenceEntity`` (``entityType`` lowercase singular)."""
-    return {"id": lk["id"], "entityType": lk["entity_type"], "entityId": lk["entity_id"],
-            "experimentContainerId": lk["use_case_id"], "useCaseId": lk["use_case_id"],
-            "createdAt": lk["created_at"], "created": user(creator), "isDeleted": False}
+    return {
+        "id": lk["id"],
+        "entityType": lk["entity_type"],
+        "entityId": lk["entity_id"],
+        "experimentContainerId": lk["use_case_id"],
+        "useCaseId": lk["use_case_id"],
+        "createdAt": lk["created_at"],
+        "created": user(creator),
+        "isDeleted": False,
+    }
 
 
 def _homes(asset: dict) -> dict:
@@ -58,35 +88,66 @@ def _homes(asset: dict) -> dict:
 
 def dataset(d: dict) -> dict:
     return {
-        "datasetId": d["id"], "id": d["id"], "versionId": d["version_id"], "name": d["name"],
-        "categories": d["categories"], "creationDate": d["created_at"],
-        "createdBy": d["creator"]["username"], "creator": user(d["creator"]), "dataPersisted": True, "isDataEngineEligible": False,
-        "isLatestVersion": True, "isSnapshot": True, "datasetSize": d["size"],
-        "rowCount": d["row_count"], "sampleSize": {"type": "rows", "value": d["row_count"]},
-        "processingState": "COMPLETED", "columnCount": len(d["columns"]),
-        "columns": d["columns"], **_homes(d),
+        "datasetId": d["id"],
+        "id": d["id"],
+        "versionId": d["version_id"],
+        "name": d["name"],
+        "categories": d["categories"],
+        "creationDate": d["created_at"],
+        "createdBy": d["creator"]["username"],
+        "creator": user(d["creator"]),
+        "dataPersisted": True,
+        "isDataEngineEligible": False,
+        "isLatestVersion": True,
+        "isSnapshot": True,
+        "datasetSize": d["size"],
+        "rowCount": d["row_count"],
+        "sampleSize": {"type": "rows", "value": d["row_count"]},
+        "processingState": "COMPLETED",
+        "columnCount": len(d["columns"]),
+        "columns": d["columns"],
+        **_homes(d),
     }
 
 
 def project(p: dict) -> dict:
     homes = p["use_cases"]
     body = {
-        "id": p["id"], "projectName": p["name"],
+        "id": p["id"],
+        "projectName": p["name"],
         # The client refuses a blank description, so an empty one is left out.
         "projectDescription": p["description"] or None,
-        "fileName": p["file_name"], "stage": p["stage"], "target": p["target"],
-        "targetType": p["target_type"], "metric": p["metric"],
-        "positiveClass": p["positive_class"], "autopilotMode": p["autopilot_mode"],
-        "holdoutUnlocked": False, "created": p["created_at"],
-        "createdBy": p["creator"]["username"], "creator": user(p["creator"]),
-        "maxTrainPct": 64.0, "maxTrainRows": p["row_count"],
-        "partition": {"cvMethod": "random", "validationType": "CV", "holdoutPct": 20, "reps": 5,
-                      "useTimeSeries": False},
+        "fileName": p["file_name"],
+        "stage": p["stage"],
+        "target": p["target"],
+        "targetType": p["target_type"],
+        "metric": p["metric"],
+        "positiveClass": p["positive_class"],
+        "autopilotMode": p["autopilot_mode"],
+        "holdoutUnlocked": False,
+        "created": p["created_at"],
+        "createdBy": p["creator"]["username"],
+        "creator": user(p["creator"]),
+        "maxTrainPct": 64.0,
+        "maxTrainRows": p["row_count"],
+        "partition": {
+            "cvMethod": "random",
+            "validationType": "CV",
+            "holdoutPct": 20,
+            "reps": 5,
+            "useTimeSeries": False,
+        },
         "advancedOptions": {"smartDownsampled": False, "responseCap": False},
-        "unsupervisedMode": False, "useFeatureDiscovery": False, "useGpu": False,
-        "catalogId": p["dataset_id"], "datasetId": p["dataset_id"],
-        "rowCount": p["row_count"], "useCase": homes[0] if homes else None,
-        "status": p["status"], "failure": p["failure"], **_homes(p),
+        "unsupervisedMode": False,
+        "useFeatureDiscovery": False,
+        "useGpu": False,
+        "catalogId": p["dataset_id"],
+        "datasetId": p["dataset_id"],
+        "rowCount": p["row_count"],
+        "useCase": homes[0] if homes else None,
+        "status": p["status"],
+        "failure": p["failure"],
+        **_homes(p),
         **modeling_state(p),
     }
     # The client drops nulls itself, but an absent key is the clearer wire for "unset".
@@ -95,27 +156,62 @@ def project(p: dict) -> dict:
 
 def application(a: dict) -> dict:
     return {
-        "id": a["id"], "applicationTypeId": "ucwidgets.registered", "userId": a["created_by"],
-        "modelDeploymentId": NO_DEPLOYMENT, "name": a["name"], "description": a["description"],
-        "url": a["url"], "createdBy": a["creator"]["username"], "creator": user(a["creator"]), "createdAt": a["created_at"],
-        "updatedAt": a["updated_at"], "datasets": [], "cloudProvider": "local",
-        "deploymentIds": [], "permissions": APP_PERMISSIONS, "hasCustomLogo": False,
-        "orgId": LOCAL_ORG, "poolUsed": False, **_homes(a),
+        "id": a["id"],
+        "applicationTypeId": "ucwidgets.registered",
+        "userId": a["created_by"],
+        "modelDeploymentId": NO_DEPLOYMENT,
+        "name": a["name"],
+        "description": a["description"],
+        "url": a["url"],
+        "createdBy": a["creator"]["username"],
+        "creator": user(a["creator"]),
+        "createdAt": a["created_at"],
+        "updatedAt": a["updated_at"],
+        "datasets": [],
+        "cloudProvider": "local",
+        "deploymentIds": [],
+        "permissions": APP_PERMISSIONS,
+        "hasCustomLogo": False,
+        "orgId": LOCAL_ORG,
+        "poolUsed": False,
+        **_homes(a),
     }
 
 
 def notebook(n: dict) -> dict:
     homes, creator = n["use_cases"], n["creator"]
-    stamp = {"at": n["created_at"], "by": {"id": creator["id"], "activated": True,
-                                           "username": creator["username"],
-                                           "firstName": creator["full_name"], "lastName": ""}}
+    stamp = {
+        "at": n["created_at"],
+        "by": {
+            "id": creator["id"],
+            "activated": True,
+            "username": creator["username"],
+            "firstName": creator["full_name"],
+            "lastName": "",
+        },
+    }
     body = {
-        "id": n["id"], "name": n["name"], "path": n["path"], "description": n["description"],
-        "type": "plain", "permissions": ["CAN_READ", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE",
-                                         "CAN_COPY", "CAN_EXECUTE"],
-        "tags": [], "created": stamp, "lastViewed": stamp,
-        "updated": {**stamp, "at": n["updated_at"]}, "settings": NOTEBOOK_SETTINGS,
-        "hasSchedule": False, "hasEnabledSchedule": False, "creator": user(creator),
+        "id": n["id"],
+        "name": n["name"],
+        "path": n["path"],
+        "description": n["description"],
+        "type": "plain",
+        "permissions": [
+            "CAN_READ",
+            "CAN_UPDATE",
+            "CAN_DELETE",
+            "CAN_SHARE",
+            "CAN_COPY",
+            "CAN_EXECUTE",
+        ],
+        "tags": [],
+        "created": stamp,
+        "lastViewed": stamp,
+        "updated": {**stamp, "at": n["updated_at"]},
+        "settings": NOTEBOOK_SETTINGS,
+        "hasSchedule": False,
+        "hasEnabledSchedule": False,
+        "creator": user(creator),
         **_homes(n),
     }
     if homes:
@@ -124,29 +220,48 @@ def notebook(n: dict) -> dict:
 
 
 def shared_role(m: dict) -> dict:
-    return {"id": m["id"], "name": m["username"], "userFullName": m["full_name"],
-            "role": m["role"], "shareRecipientType": "user", "canShare": m["can_share"]}
+    return {
+        "id": m["id"],
+        "name": m["username"],
+        "userFullName": m["full_name"],
+        "role": m["role"],
+        "shareRecipientType": "user",
+        "canShare": m["can_share"],
+    }
 
 
 def event(e: dict) -> dict:
-    body = {"id": e["id"], "useCaseId": e["use_case_id"], "useCaseName": e["use_case_name"],
-            "actor": user(e["actor"]), "verb": e["verb"], "entityType": e["entity_type"],
-            "entityId": e["entity_id"], "entityName": e["entity_name"], "at": e["at"]}
+    body = {
+        "id": e["id"],
+        "useCaseId": e["use_case_id"],
+        "useCaseName": e["use_case_name"],
+        "actor": user(e["actor"]),
+        "verb": e["verb"],
+        "entityType": e["entity_type"],
+        "entityId": e["entity_id"],
+        "entityName": e["entity_name"],
+        "at": e["at"],
+    }
     if "read" in e:
         body["read"] = e["read"]
     return body
 
 
 def job(j: dict) -> dict:
-    return {"statusId": j["id"], "status": j["status"], "message": j["message"],
-            "code": 0, "created": j["created_at"], "description": ""}
+    return {
+        "statusId": j["id"],
+        "status": j["status"],
+        "message": j["message"],
+        "code": 0,
+        "created": j["created_at"],
+        "description": "",
+    }
 
 
 # -- modeling (issue 6) ---------------------------------------------------------------------
 STAGE_DESCRIPTIONS = {"aim": "Ready to set target", "modeling": "Ready for modeling"}
 #: Our job states in DataRobot's ``QUEUE_STATUS`` words.
-QUEUE_STATUS = {"queued": "queue", "running": "inprogress", "done": "COMPLETED",
-                "failed": "error"}
+QUEUE_STATUS = {"queued": "queue", "running": "inprogress", "done": "COMPLETED", "failed": "error"}
 
 
 def modeling_state(p: dict) -> dict:
@@ -158,23 +273,38 @@ def modeling_state(p: dict) -> dict:
 
 def project_status(p: dict, counts: dict[str, int]) -> dict:
     """``GET projects/{id}/status/``: DataRobot's three keys, the modeling state, job counts."""
-    return {**modeling_state(p), "stage": p["stage"],
-            "stageDescription": STAGE_DESCRIPTIONS.get(p["stage"], p["stage"]),
-            "failure": p.get("failure"), "jobCounts": counts}
+    return {
+        **modeling_state(p),
+        "stage": p["stage"],
+        "stageDescription": STAGE_DESCRIPTIONS.get(p["stage"], p["stage"]),
+        "failure": p.get("failure"),
+        "jobCounts": counts,
+    }
 
 
 def model(m: dict, p: dict) -> dict:
     """A leaderboard entry in the shape of DataRobot's ``Model``."""
     binary = p["target_type"] == "Binary"
     body = {
-        "id": m["id"], "projectId": m["project_id"], "modelType": m["model_type"],
-        "modelCategory": "model", "modelFamily": MODEL_FAMILIES.get(m["blueprint"], "other"),
-        "modelNumber": m["model_number"], "blueprintId": blueprint_id(p, m["blueprint"]),
-        "featurelistName": "All Features", "processes": [*PREPROCESSING, m["model_type"]],
-        "samplePct": m["sample_pct"], "trainingRowCount": m["training_row_count"],
-        "trainingTime": m["training_seconds"], "isFrozen": False, "isStarred": False,
-        "isBlender": False, "isTrainedIntoValidation": False, "isTrainedIntoHoldout": False,
-        "metrics": m["metrics"], "createdAt": m["created_at"],
+        "id": m["id"],
+        "projectId": m["project_id"],
+        "modelType": m["model_type"],
+        "modelCategory": "model",
+        "modelFamily": MODEL_FAMILIES.get(m["blueprint"], "other"),
+        "modelNumber": m["model_number"],
+        "blueprintId": blueprint_id(p, m["blueprint"]),
+        "featurelistName": "All Features",
+        "processes": [*PREPROCESSING, m["model_type"]],
+        "samplePct": m["sample_pct"],
+        "trainingRowCount": m["training_row_count"],
+        "trainingTime": m["training_seconds"],
+        "isFrozen": False,
+        "isStarred": False,
+        "isBlender": False,
+        "isTrainedIntoValidation": False,
+        "isTrainedIntoHoldout": False,
+        "metrics": m["metrics"],
+        "createdAt": m["created_at"],
     }
     if binary:
         body.update(predictionThreshold=0.5, predictionThresholdReadOnly=False)
@@ -184,10 +314,18 @@ def model(m: dict, p: dict) -> dict:
 def model_job(j: dict, p: dict) -> dict:
     """A ``ModelJob`` (``GET projects/{id}/modelJobs/``)."""
     model_type = MODEL_TYPES.get((p["target_type"], j["blueprint"]), j["blueprint"])
-    return {"id": j["id"], "projectId": j["project_id"], "status": QUEUE_STATUS[j["status"]],
-            "jobType": "model", "isBlocked": False, "modelType": model_type,
-            "processes": [*PREPROCESSING, model_type], "samplePct": SAMPLE_PCT,
-            "blueprintId": blueprint_id(p, j["blueprint"]), "modelingStatus": j["status"]}
+    return {
+        "id": j["id"],
+        "projectId": j["project_id"],
+        "status": QUEUE_STATUS[j["status"]],
+        "jobType": "model",
+        "isBlocked": False,
+        "modelType": model_type,
+        "processes": [*PREPROCESSING, model_type],
+        "samplePct": SAMPLE_PCT,
+        "blueprintId": blueprint_id(p, j["blueprint"]),
+        "modelingStatus": j["status"],
+    }
 
 
 def blueprint_id(p: dict, blueprint: str) -> str:
@@ -195,5 +333,9 @@ def blueprint_id(p: dict, blueprint: str) -> str:
     return hashlib.md5(f"{p['target_type']}:{blueprint}".encode()).hexdigest()
 
 
-ASSET_RENDERERS: dict[str, Any] = {"dataset": dataset, "project": project,
-                                   "application": application, "notebook": notebook}
+ASSET_RENDERERS: dict[str, Any] = {
+    "dataset": dataset,
+    "project": project,
+    "application": application,
+    "notebook": notebook,
+}

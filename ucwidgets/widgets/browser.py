@@ -400,9 +400,14 @@ class UseCaseBrowser(UseCasePanel):
         with self._api():
             project = Project.get(project_id)
             frame = project.get_models().to_frame()
-        self.leaderboard = {"id": project.id, "name": project.project_name or project.id,
-                            "metric": project.metric, "status": project.modeling_status,
-                            "failure": project.failure, "models": frame}
+        self.leaderboard = {
+            "id": project.id,
+            "name": project.project_name or project.id,
+            "metric": project.metric,
+            "status": project.modeling_status,
+            "failure": project.failure,
+            "models": frame,
+        }
 
     def delete(self) -> None:
         """Delete the selected use case (OWNER only); its assets stay."""
@@ -749,16 +754,28 @@ def _leaderboard_html(board: dict | None) -> str:
         return f"{title}<div class='ucw-muted'>No models yet (modeling: {text(state)}).</div>"
     metric = (board["metric"] or "").lower().replace(" ", "_")
     columns = {"model_type": "Model"}
-    for part, label in (("validation", "Validation"), ("cross_validation", "Cross-validation"),
-                        ("holdout", "Holdout")):
+    for part, label in (
+        ("validation", "Validation"),
+        ("cross_validation", "Cross-validation"),
+        ("holdout", "Holdout"),
+    ):
         if f"{metric}_{part}" in models:
             columns[f"{metric}_{part}"] = f"{board['metric']} · {label}"
     table = models[list(columns)].rename(columns=columns)
     # pandas escapes every cell and header: model and metric names stay text.
-    html = table.to_html(index=False, classes="ucw-table", float_format="{:.4f}".format,
-                         na_rep="–", border=0, escape=True)
-    note = "" if board["status"] == "done" else (
-        f"<div class='ucw-muted'>Modeling: {text(board['status'] or '')}…</div>")
+    html = table.to_html(
+        index=False,
+        classes="ucw-table",
+        float_format="{:.4f}".format,
+        na_rep="-",
+        border=0,
+        escape=True,
+    )
+    note = (
+        ""
+        if board["status"] == "done"
+        else (f"<div class='ucw-muted'>Modeling: {text(board['status'] or '')}…</div>")
+    )
     return title + html + note
 
 

@@ -98,7 +98,10 @@ class UseCaseUser:
         return Listing(filter(None, map(cls.from_server_data, items)), cls)
 
     _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string", "full_name": "string", "email": "string", "username": "string",
+        "id": "string",
+        "full_name": "string",
+        "email": "string",
+        "username": "string",
     }
 
     def _frame_row(self) -> dict[str, Any]:
@@ -173,8 +176,16 @@ class UseCase(APIObject):
         self.updated_at = parse_time(data.get("updatedAt"))
         self.created = UseCaseUser.from_server_data(data.get("created"))
         self.updated = UseCaseUser.from_server_data(data.get("updated"))
-        for kind in ("models", "projects", "datasets", "files", "notebooks", "applications",
-                     "playgrounds", "vectorDatabases"):
+        for kind in (
+            "models",
+            "projects",
+            "datasets",
+            "files",
+            "notebooks",
+            "applications",
+            "playgrounds",
+            "vectorDatabases",
+        ):
             snake = "vector_databases" if kind == "vectorDatabases" else kind
             setattr(self, f"{snake}_count", int(data.get(f"{kind}Count") or 0))
         self.members = _users(data.get("members"))
@@ -199,10 +210,16 @@ class UseCase(APIObject):
         )
 
     def _repr_html_(self) -> str:
-        rows = [("id", self.id), ("description", self.description),
-                ("datasets", self.datasets_count), ("projects", self.projects_count),
-                ("applications", self.applications_count), ("notebooks", self.notebooks_count),
-                ("members", self.members_count), ("updated", self.updated_at)]
+        rows = [
+            ("id", self.id),
+            ("description", self.description),
+            ("datasets", self.datasets_count),
+            ("projects", self.projects_count),
+            ("applications", self.applications_count),
+            ("notebooks", self.notebooks_count),
+            ("members", self.members_count),
+            ("updated", self.updated_at),
+        ]
         return card_html("Use Case", self.name, rows)
 
     # -- the current use case ---------------------------------------------------------------
@@ -270,8 +287,7 @@ class UseCase(APIObject):
         params = {**camel(search_params), **camel(explicit)}
         params = {key: value for key, value in params.items() if value is not None}
         meta: dict[str, Any] = {}
-        items = cls._client().paginate("useCases/", params, follow="limit" not in params,
-                                       meta=meta)
+        items = cls._client().paginate("useCases/", params, follow="limit" not in params, meta=meta)
         return Listing([cls(item) for item in items], cls, meta)
 
     def browse(self, **kwargs: Any) -> Any:
@@ -356,18 +372,24 @@ class UseCase(APIObject):
         """
         rows: list[dict[str, Any]] = []
         for dataset in self.list_datasets():
-            rows.append(_asset_row("dataset", dataset.id, dataset.name, dataset.created_by,
-                                   dataset.created_at))
+            rows.append(
+                _asset_row(
+                    "dataset", dataset.id, dataset.name, dataset.created_by, dataset.created_at
+                )
+            )
         for project in self.list_projects():
             created_by = user_label(project._data.get("createdBy"))
-            rows.append(_asset_row("project", project.id, project.project_name, created_by,
-                                   project.created))
+            rows.append(
+                _asset_row("project", project.id, project.project_name, created_by, project.created)
+            )
         for app in self.list_applications():
-            rows.append(_asset_row("application", app.id, app.name, app.created_by,
-                                   app.created_at))
+            rows.append(_asset_row("application", app.id, app.name, app.created_by, app.created_at))
         for notebook in self.list_notebooks():
-            rows.append(_asset_row("notebook", notebook.id, notebook.name, notebook.created_by,
-                                   notebook.created_at))
+            rows.append(
+                _asset_row(
+                    "notebook", notebook.id, notebook.name, notebook.created_by, notebook.created_at
+                )
+            )
         return build_frame(ASSET_COLUMNS, rows)
 
     # -- sharing and events -----------------------------------------------------------------
@@ -443,5 +465,10 @@ def _entity_info(
 
 
 def _asset_row(kind: str, id: str, name: Any, created_by: Any, created_at: Any) -> dict[str, Any]:
-    return {"entity_type": kind, "id": id, "name": name, "created_by": created_by,
-            "created_at": created_at}
+    return {
+        "entity_type": kind,
+        "id": id,
+        "name": name,
+        "created_by": created_by,
+        "created_at": created_at,
+    }

@@ -99,16 +99,18 @@ class ApiHandler(tornado.web.RequestHandler):
             raise MethodNotAllowed(f"{self.request.method} is not allowed here.")
         policy = getattr(getattr(self, verb, None), "policy", None)
         if policy is None:
-            log.error("route %s %s has no authorization policy", self.request.method,
-                      type(self).__name__)
+            log.error(
+                "route %s %s has no authorization policy", self.request.method, type(self).__name__
+            )
             raise Forbidden("This route makes no authorization decision, so it is refused.")
         if policy == "token":
             token = self._token()
             self.user = await self.call(self.ctx.store.authenticate, token)
         length = self.request.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > self.body_limit:
-            raise PayloadTooLarge(f"The request body is larger than the limit of "
-                                  f"{self.body_limit} bytes.")
+            raise PayloadTooLarge(
+                f"The request body is larger than the limit of {self.body_limit} bytes."
+            )
         self.accept_body()
         self._prepared = True
 
@@ -128,8 +130,9 @@ class ApiHandler(tornado.web.RequestHandler):
         self._received += len(chunk)
         try:
             if self._received > self.body_limit:
-                raise PayloadTooLarge(f"The request body is larger than the limit of "
-                                      f"{self.body_limit} bytes.")
+                raise PayloadTooLarge(
+                    f"The request body is larger than the limit of {self.body_limit} bytes."
+                )
             self.receive(chunk)
         except Exception as e:
             self.body_error = e
@@ -169,7 +172,8 @@ class ApiHandler(tornado.web.RequestHandler):
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking store call on the executor, so slow queries never stall the loop."""
         return await IOLoop.current().run_in_executor(
-            self.ctx.executor, functools.partial(fn, *args, **kwargs))
+            self.ctx.executor, functools.partial(fn, *args, **kwargs)
+        )
 
     # -- requests --------------------------------------------------------------------------
     def json_body(self) -> dict[str, Any]:
@@ -189,8 +193,7 @@ class ApiHandler(tornado.web.RequestHandler):
         if not isinstance(body, dict):
             raise BadRequest("The request body must be a JSON object.")
         if b"\\u" in raw and _has_lone_surrogate(body):
-            raise BadRequest("The request body escapes a lone UTF-16 surrogate, which is not "
-                             "text.")
+            raise BadRequest("The request body escapes a lone UTF-16 surrogate, which is not text.")
         return body
 
     def query(self, name: str, default: str | None = None) -> str | None:
@@ -215,8 +218,9 @@ class ApiHandler(tornado.web.RequestHandler):
             raise BadRequest(f"The query parameter {name} must be an integer.")
         value = int(raw)
         if value < low or value > high:
-            raise ValidationError(f"{name} must be between {low} and {high}.",
-                                  errors={name: "out of range"})
+            raise ValidationError(
+                f"{name} must be between {low} and {high}.", errors={name: "out of range"}
+            )
         return value
 
     def query_bool(self, name: str, default: bool = False) -> bool:
@@ -230,8 +234,10 @@ class ApiHandler(tornado.web.RequestHandler):
         raise BadRequest(f"The query parameter {name} must be true or false.")
 
     def paging(self) -> tuple[int, int]:
-        return (self.query_int("offset", 0),
-                self.query_int("limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT))
+        return (
+            self.query_int("offset", 0),
+            self.query_int("limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
+        )
 
     # -- responses -------------------------------------------------------------------------
     def api_url(self, path: str, params: dict[str, Any] | None = None) -> str:
@@ -243,22 +249,33 @@ class ApiHandler(tornado.web.RequestHandler):
         self.set_status(status)
         self.finish(json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
-    def send_page(self, items: list[Any], total: int, offset: int, limit: int,
-                  **extra: Any) -> None:
+    def send_page(
+        self, items: list[Any], total: int, offset: int, limit: int, **extra: Any
+    ) -> None:
         """The DataRobot pagination envelope with absolute ``next`` and ``previous`` links."""
         params = {k: self.get_query_arguments(k) for k in self.request.query_arguments}
         nxt = prev = None
         if offset + len(items) < total:
-            nxt = self.api_url(self._path_in_api(), {**params, "offset": offset + len(items),
-                                                     "limit": limit})
+            nxt = self.api_url(
+                self._path_in_api(), {**params, "offset": offset + len(items), "limit": limit}
+            )
         if offset > 0:
-            prev = self.api_url(self._path_in_api(), {**params, "offset": max(0, offset - limit),
-                                                      "limit": limit})
-        self.send({"count": len(items), "totalCount": total, "next": nxt, "previous": prev,
-                   "data": items, **extra})
+            prev = self.api_url(
+                self._path_in_api(), {**params, "offset": max(0, offset - limit), "limit": limit}
+            )
+        self.send(
+            {
+                "count": len(items),
+                "totalCount": total,
+                "next": nxt,
+                "previous": prev,
+                "data": items,
+                **extra,
+            }
+        )
 
     def _path_in_api(self) -> str:
-        return self.request.path[len(self.ctx.api_root):]
+        return self.request.path[len(self.ctx.api_root) :]
 
     def accepted(self, job_id: str, body: dict | None = None) -> None:
         """202 + Location of the status resource (WIRE.md §1.8)."""
@@ -278,8 +295,13 @@ class ApiHandler(tornado.web.RequestHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         # Refusals are part of the API, not failures of the service: no traceback for them.
         if isinstance(value, UseCaseError) and value.status_code < 500:
-            log.info("%d %s %s: %s", value.status_code, self.request.method, self.request.path,
-                     value.message)
+            log.info(
+                "%d %s %s: %s",
+                value.status_code,
+                self.request.method,
+                self.request.path,
+                value.message,
+            )
             return
         if isinstance(value, ServiceUnavailable):
             log.warning("503 %s %s: %s", self.request.method, self.request.path, value.message)
@@ -324,12 +346,17 @@ def _as_error(status_code: int, exc_info: Any) -> UseCaseError:
     if isinstance(exc, UseCaseError):
         return exc
     if isinstance(exc, tornado.web.HTTPError):
-        messages = {404: "Not found.", 405: "Method not allowed.", 400: "Bad request.",
-                    413: "The request body is too large."}
+        messages = {
+            404: "Not found.",
+            405: "Method not allowed.",
+            400: "Bad request.",
+            413: "The request body is too large.",
+        }
         message = exc.log_message if exc.log_message and exc.status_code < 500 else None
         cls = MethodNotAllowed if exc.status_code == 405 else error_for_status(exc.status_code)
-        return cls(message or messages.get(exc.status_code, "Request failed."),
-                   status_code=exc.status_code)
+        return cls(
+            message or messages.get(exc.status_code, "Request failed."), status_code=exc.status_code
+        )
     if status_code < 500:
         return error_for_status(status_code)("Request failed.", status_code=status_code)
     return UseCaseError("Internal error: the request was not applied.")

@@ -15,9 +15,14 @@ class DatasetsHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         items, total = await self.call(
-            self.ctx.store.list_datasets, self.user, use_case_ids=use_case_ids(self),
-            category=self.query("category"), order_by=self.query("orderBy"), offset=offset,
-            limit=limit)
+            self.ctx.store.list_datasets,
+            self.user,
+            use_case_ids=use_case_ids(self),
+            category=self.query("category"),
+            order_by=self.query("orderBy"),
+            offset=offset,
+            limit=limit,
+        )
         self.query_bool("filterFailed")  # every stored dataset completed; validated only
         self.send_page([wire.dataset(d) for d in items], total, offset, limit)
 
@@ -26,17 +31,25 @@ class DatasetFromFileHandler(UploadHandler):
     @authenticated
     async def post(self) -> None:
         name, digest, size, described = await self.uploaded_file()
-        dataset, job = await self.call(self.ctx.store.create_dataset, self.user,
-                                       safe_file_name(name), digest, size, described)
-        self.accepted(job, {"catalogId": dataset["id"], "catalogVersionId":
-                            dataset["version_id"], "statusId": job})
+        dataset, job = await self.call(
+            self.ctx.store.create_dataset, self.user, safe_file_name(name), digest, size, described
+        )
+        self.accepted(
+            job,
+            {
+                "catalogId": dataset["id"],
+                "catalogVersionId": dataset["version_id"],
+                "statusId": job,
+            },
+        )
 
 
 class DatasetHandler(ApiHandler):
     @authenticated
     async def get(self, dataset_id: str) -> None:
-        self.send(wire.dataset(await self.call(self.ctx.store.get, self.user, "dataset",
-                                               dataset_id)))
+        self.send(
+            wire.dataset(await self.call(self.ctx.store.get, self.user, "dataset", dataset_id))
+        )
 
     @authenticated
     async def patch(self, dataset_id: str) -> None:
@@ -44,8 +57,11 @@ class DatasetHandler(ApiHandler):
         unknown = set(body) - {"name", "categories"}
         if unknown:
             raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-        self.send(wire.dataset(await self.call(self.ctx.store.update_dataset, self.user,
-                                               dataset_id, body)))
+        self.send(
+            wire.dataset(
+                await self.call(self.ctx.store.update_dataset, self.user, dataset_id, body)
+            )
+        )
 
     @authenticated
     async def delete(self, dataset_id: str) -> None:
@@ -66,4 +82,3 @@ class DatasetFileHandler(ApiHandler):
                 self.write(chunk)
                 await self.flush()
         self.finish()
-

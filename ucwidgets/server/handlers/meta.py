@@ -18,9 +18,15 @@ class VersionHandler(ApiHandler):
     @authenticated
     def get(self) -> None:
         major, minor, *_ = self.ctx.version_string.split(".")
-        self.send({"major": int(major), "minor": int(minor),
-                   "versionString": self.ctx.version_string, "releasedVersion": __version__,
-                   "service": "ucwidgets"})
+        self.send(
+            {
+                "major": int(major),
+                "minor": int(minor),
+                "versionString": self.ctx.version_string,
+                "releasedVersion": __version__,
+                "service": "ucwidgets",
+            }
+        )
 
 
 class HealthHandler(ApiHandler):
@@ -77,6 +83,7 @@ class UsersHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        found, total = await self.call(self.ctx.store.search_users, self.query("search", ""),
-                                       offset, limit)
+        found, total = await self.call(
+            self.ctx.store.search_users, self.query("search", ""), offset, limit
+        )
         self.send_page([wire.user(u) for u in found], total, offset, limit)

@@ -11,8 +11,12 @@ from .uploads import UploadHandler
 from .use_cases import use_case_ids
 
 #: ``modelJobs/?status=`` (DataRobot's ``QUEUE_STATUS``) -> our job states.
-JOB_STATUSES = {None: ("queued", "running"), "queue": ("queued",), "inprogress": ("running",),
-                "error": ("failed",)}
+JOB_STATUSES = {
+    None: ("queued", "running"),
+    "queue": ("queued",),
+    "inprogress": ("running",),
+    "error": ("failed",),
+}
 
 
 class ProjectsHandler(UploadHandler):
@@ -28,10 +32,14 @@ class ProjectsHandler(UploadHandler):
     async def get(self) -> None:
         offset = self.query_int("offset", 0)
         limit = self.query_int("limit", 0) or None
-        items = await self.call(self.ctx.store.list_projects, self.user,
-                                use_case_ids=use_case_ids(self),
-                                project_name=self.query("projectName"), offset=offset,
-                                limit=limit)
+        items = await self.call(
+            self.ctx.store.list_projects,
+            self.user,
+            use_case_ids=use_case_ids(self),
+            project_name=self.query("projectName"),
+            offset=offset,
+            limit=limit,
+        )
         self.send([wire.project(p) for p in items])
 
     @authenticated
@@ -39,30 +47,39 @@ class ProjectsHandler(UploadHandler):
         if self.form is not None:
             name, digest, size, described = await self.uploaded_file()
             project, job = await self.call(
-                self.ctx.store.create_project_from_upload, self.user,
-                self.form.fields.get("projectName"), safe_file_name(name), digest, size,
-                described)
+                self.ctx.store.create_project_from_upload,
+                self.user,
+                self.form.fields.get("projectName"),
+                safe_file_name(name),
+                digest,
+                size,
+                described,
+            )
         else:
             body = self.json_body()
             if "url" in body and "datasetId" not in body:
                 raise ValidationError(
                     "This service does not fetch data from URLs; upload the file instead.",
-                    errors={"url": "unsupported"})
-            project, job = await self.call(self.ctx.store.create_project_from_dataset,
-                                           self.user, body)
+                    errors={"url": "unsupported"},
+                )
+            project, job = await self.call(
+                self.ctx.store.create_project_from_dataset, self.user, body
+            )
         self.accepted(job, {"pid": project["id"]})
 
 
 class ProjectHandler(ApiHandler):
     @authenticated
     async def get(self, project_id: str) -> None:
-        self.send(wire.project(await self.call(self.ctx.store.get, self.user, "project",
-                                               project_id)))
+        self.send(
+            wire.project(await self.call(self.ctx.store.get, self.user, "project", project_id))
+        )
 
     @authenticated
     async def patch(self, project_id: str) -> None:
-        project = await self.call(self.ctx.store.update_project, self.user, project_id,
-                                  self.json_body())
+        project = await self.call(
+            self.ctx.store.update_project, self.user, project_id, self.json_body()
+        )
         self.send(wire.project(project))
 
     @authenticated
@@ -83,8 +100,7 @@ class ProjectOptionsHandler(ApiHandler):
 class AimHandler(ApiHandler):
     @authenticated
     async def patch(self, project_id: str) -> None:
-        project, job = await self.call(self.ctx.store.aim, self.user, project_id,
-                                       self.json_body())
+        project, job = await self.call(self.ctx.store.aim, self.user, project_id, self.json_body())
         if self.ctx.modeling is not None:
             self.ctx.modeling.wake()
         self.accepted(job, {"pid": project["id"]})
@@ -95,8 +111,7 @@ class ProjectStatusHandler(ApiHandler):
 
     @authenticated
     async def get(self, project_id: str) -> None:
-        project, counts = await self.call(self.ctx.store.modeling_progress, self.user,
-                                          project_id)
+        project, counts = await self.call(self.ctx.store.modeling_progress, self.user, project_id)
         self.send(wire.project_status(project, counts))
 
 
@@ -108,10 +123,12 @@ class ModelJobsHandler(ApiHandler):
     async def get(self, project_id: str) -> None:
         status = self.query("status") or None
         if status not in JOB_STATUSES:
-            raise ValidationError("status must be one of queue, inprogress, error.",
-                                  errors={"status": "unknown"})
-        project, jobs = await self.call(self.ctx.store.list_modeling_jobs, self.user,
-                                        project_id, JOB_STATUSES[status])
+            raise ValidationError(
+                "status must be one of queue, inprogress, error.", errors={"status": "unknown"}
+            )
+        project, jobs = await self.call(
+            self.ctx.store.list_modeling_jobs, self.user, project_id, JOB_STATUSES[status]
+        )
         self.send([wire.model_job(j, project) for j in jobs])
 
 
@@ -127,8 +144,7 @@ class ModelsHandler(ApiHandler):
 class ModelHandler(ApiHandler):
     @authenticated
     async def get(self, project_id: str, model_id: str) -> None:
-        project, model = await self.call(self.ctx.store.get_model, self.user, project_id,
-                                         model_id)
+        project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
         self.send(wire.model(model, project))
 
 
@@ -138,10 +154,10 @@ class PredictionsHandler(ApiHandler):
 
     @authenticated
     async def post(self, project_id: str, model_id: str) -> None:
-        project, model = await self.call(self.ctx.store.get_model, self.user, project_id,
-                                         model_id)
+        project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
         self.raise_body_error()  # the base class bounds the body by max_json_bytes
-        frame = await self.call(modeling.read_rows, self.request.headers.get("Content-Type"),
-                                bytes(self._body))
+        frame = await self.call(
+            modeling.read_rows, self.request.headers.get("Content-Type"), bytes(self._body)
+        )
         rows = await self.call(modeling.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})

@@ -23,8 +23,7 @@ class AssetHandler(ApiHandler):
 
     @authenticated
     async def get(self, asset_id: str) -> None:
-        self.send(self.render(await self.call(self.ctx.store.get, self.user, self.etype,
-                                              asset_id)))
+        self.send(self.render(await self.call(self.ctx.store.get, self.user, self.etype, asset_id)))
 
     @authenticated
     async def patch(self, asset_id: str) -> None:
@@ -40,9 +39,14 @@ class ApplicationsHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        items, total = await self.call(self.ctx.store.list_assets, self.user, "application",
-                                       use_case_ids=use_case_ids(self), offset=offset,
-                                       limit=limit)
+        items, total = await self.call(
+            self.ctx.store.list_assets,
+            self.user,
+            "application",
+            use_case_ids=use_case_ids(self),
+            offset=offset,
+            limit=limit,
+        )
         self.send_page([wire.application(a) for a in items], total, offset, limit)
 
     @authenticated
@@ -67,14 +71,21 @@ class NotebooksHandler(ApiHandler):
         single = self.query("useCaseId")
         if single is not None:
             ids.append(single if is_object_id(single) else "0" * 24)
-        items, total = await self.call(self.ctx.store.list_assets, self.user, "notebook",
-                                       use_case_ids=ids or None, offset=offset, limit=limit)
+        items, total = await self.call(
+            self.ctx.store.list_assets,
+            self.user,
+            "notebook",
+            use_case_ids=ids or None,
+            offset=offset,
+            limit=limit,
+        )
         self.send_page([wire.notebook(n) for n in items], total, offset, limit)
 
     @authenticated
     async def post(self) -> None:
-        nb = await self.call(self.ctx.store.create_notebook, self.user, self.json_body(),
-                             self.ctx.notebook_root)
+        nb = await self.call(
+            self.ctx.store.create_notebook, self.user, self.json_body(), self.ctx.notebook_root
+        )
         self.set_header("Location", self.api_url(f"notebooks/{nb['id']}/"))
         self.send(wire.notebook(nb), status=201)
 

@@ -35,15 +35,18 @@ class _Form:
         self._field = self._value = b""
         self._part: tuple[str, bool] | None = None
         self._buf = bytearray()
-        self.parser = MultipartParser(boundary, {
-            "on_part_begin": self._part_begin,
-            "on_header_field": lambda d, s, e: self._grow("_field", d[s:e]),
-            "on_header_value": lambda d, s, e: self._grow("_value", d[s:e]),
-            "on_header_end": self._header_end,
-            "on_headers_finished": self._headers_finished,
-            "on_part_data": self._part_data,
-            "on_part_end": self._part_end,
-        })
+        self.parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._part_begin,
+                "on_header_field": lambda d, s, e: self._grow("_field", d[s:e]),
+                "on_header_value": lambda d, s, e: self._grow("_value", d[s:e]),
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._part_data,
+                "on_part_end": self._part_end,
+            },
+        )
 
     def _grow(self, attr: str, data: bytes) -> None:
         setattr(self, attr, getattr(self, attr) + data)
@@ -95,8 +98,11 @@ class UploadHandler(ApiHandler):
         if ctype == b"multipart/form-data" and params.get(b"boundary"):
             self.form = _Form(params[b"boundary"], self.ctx.store.blobs.writer)
         elif not (self.accepts_json and ctype == b"application/json"):
-            expected = "multipart/form-data or application/json" if self.accepts_json else \
-                "multipart/form-data with a 'file' part"
+            expected = (
+                "multipart/form-data or application/json"
+                if self.accepts_json
+                else "multipart/form-data with a 'file' part"
+            )
             raise UnsupportedMediaType(f"Send the file as {expected}.")
 
     @property

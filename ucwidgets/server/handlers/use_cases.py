@@ -8,8 +8,12 @@ from ..store.validate import is_object_id
 from .base import ApiHandler, authenticated
 
 #: URL segment -> entity type, for ``useCases/{id}/{segment}/{entityId}/``.
-SEGMENTS = {"datasets": "dataset", "projects": "project", "applications": "application",
-            "notebooks": "notebook"}
+SEGMENTS = {
+    "datasets": "dataset",
+    "projects": "project",
+    "applications": "application",
+    "notebooks": "notebook",
+}
 
 
 class UseCasesHandler(ApiHandler):
@@ -21,9 +25,14 @@ class UseCasesHandler(ApiHandler):
             if self.query(param):
                 entity = (etype, self.query(param))
         items, total = await self.call(
-            self.ctx.store.list_use_cases, self.user, search=self.query("search", "") or "",
-            order_by=self.query("orderBy", "-updatedAt") or "-updatedAt", offset=offset,
-            limit=limit, entity=entity)
+            self.ctx.store.list_use_cases,
+            self.user,
+            search=self.query("search", "") or "",
+            order_by=self.query("orderBy", "-updatedAt") or "-updatedAt",
+            offset=offset,
+            limit=limit,
+            entity=entity,
+        )
         self.send_page([wire.use_case(uc) for uc in items], total, offset, limit)
 
     @authenticated
@@ -59,14 +68,16 @@ class UseCaseLinkHandler(ApiHandler):
 
     @authenticated
     async def post(self, uc_id: str, segment: str, entity_id: str) -> None:
-        link, created = await self.call(self.ctx.store.add_link, self.user, uc_id,
-                                        self._etype(segment), entity_id)
+        link, created = await self.call(
+            self.ctx.store.add_link, self.user, uc_id, self._etype(segment), entity_id
+        )
         self.send(wire.link(link, self.user), status=201 if created else 200)
 
     @authenticated
     async def delete(self, uc_id: str, segment: str, entity_id: str) -> None:
-        await self.call(self.ctx.store.remove_link, self.user, uc_id, self._etype(segment),
-                        entity_id)
+        await self.call(
+            self.ctx.store.remove_link, self.user, uc_id, self._etype(segment), entity_id
+        )
         self.no_content()
 
 
@@ -75,8 +86,9 @@ class SharedRolesHandler(ApiHandler):
     async def get(self, uc_id: str) -> None:
         offset, limit = self.paging()
         user_id = self.query("id")
-        items, total = await self.call(self.ctx.store.shared_roles, self.user, uc_id, offset,
-                                       limit, user_id)
+        items, total = await self.call(
+            self.ctx.store.shared_roles, self.user, uc_id, offset, limit, user_id
+        )
         self.send_page([wire.shared_role(m) for m in items], total, offset, limit)
 
     @authenticated
@@ -95,10 +107,17 @@ class EventsHandler(ApiHandler):
         items = await self.call(self.ctx.store.use_case_events, self.user, uc_id, after, limit)
         nxt = None
         if len(items) == limit:
-            nxt = self.api_url(f"useCases/{uc_id}/events/", {"after": items[-1]["id"],
-                                                             "limit": limit})
-        self.send({"count": len(items), "next": nxt, "previous": None,
-                   "data": [wire.event(e) for e in items]})
+            nxt = self.api_url(
+                f"useCases/{uc_id}/events/", {"after": items[-1]["id"], "limit": limit}
+            )
+        self.send(
+            {
+                "count": len(items),
+                "next": nxt,
+                "previous": None,
+                "data": [wire.event(e) for e in items],
+            }
+        )
 
 
 def use_case_ids(handler: ApiHandler) -> list[str] | None:
@@ -108,6 +127,8 @@ def use_case_ids(handler: ApiHandler) -> list[str] | None:
         return None
     bad = [i for i in ids if not is_object_id(i)]
     if bad:
-        raise ValidationError("useCaseIds must be 24-character hexadecimal ids.",
-                              errors={"useCaseIds": "malformed id"})
+        raise ValidationError(
+            "useCaseIds must be 24-character hexadecimal ids.",
+            errors={"useCaseIds": "malformed id"},
+        )
     return ids

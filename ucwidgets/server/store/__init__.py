@@ -29,8 +29,7 @@ from .use_cases import UseCaseStore
 from .users import UserStore
 
 
-class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, FeedStore,
-            ModelStore):
+class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, FeedStore, ModelStore):
     """The whole domain over one database and one blob directory."""
 
     def __init__(self, db: Database, blobs: BlobStore) -> None:

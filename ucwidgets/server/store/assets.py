@@ -28,8 +28,12 @@ from .schema import (
 from .use_cases import membership, record, touch
 from .users import public_user
 
-TABLES = {"dataset": datasets, "project": projects, "application": applications,
-          "notebook": notebooks}
+TABLES = {
+    "dataset": datasets,
+    "project": projects,
+    "application": applications,
+    "notebook": notebooks,
+}
 #: Types that live in at most one use case.
 SINGLE_HOME = ("project", "application")
 NOT_FOUND = {t: f"{t.capitalize()} not found." for t in TABLES}
@@ -38,26 +42,35 @@ NOT_FOUND = {t: f"{t.capitalize()} not found." for t in TABLES}
 def visible(etype: str, user_id: str) -> Any:
     """The condition "``user_id`` can see this asset", for a query on its table."""
     table = TABLES[etype]
-    shared = select(links.c.entity_id).join(
-        memberships, memberships.c.use_case_id == links.c.use_case_id
-    ).where(links.c.entity_type == etype, memberships.c.user_id == user_id)
+    shared = (
+        select(links.c.entity_id)
+        .join(memberships, memberships.c.use_case_id == links.c.use_case_id)
+        .where(links.c.entity_type == etype, memberships.c.user_id == user_id)
+    )
     return or_(table.c.created_by == user_id, table.c.id.in_(shared))
 
 
 def linked_use_cases(conn: Any, etype: str, entity_id: str) -> list[Any]:
     return conn.execute(
-        select(use_cases.c.id, use_cases.c.name).join(links, links.c.use_case_id == use_cases.c.id)
+        select(use_cases.c.id, use_cases.c.name)
+        .join(links, links.c.use_case_id == use_cases.c.id)
         .where(links.c.entity_type == etype, links.c.entity_id == entity_id)
-        .order_by(use_cases.c.name)).all()
+        .order_by(use_cases.c.name)
+    ).all()
 
 
 def in_use_cases(etype: str, use_case_ids: list[str], user_id: str) -> Any:
     """Assets linked to any of ``use_case_ids`` that ``user_id`` belongs to."""
     return TABLES[etype].c.id.in_(
-        select(links.c.entity_id).join(
-            memberships, and_(memberships.c.use_case_id == links.c.use_case_id,
-                              memberships.c.user_id == user_id))
-        .where(links.c.entity_type == etype, links.c.use_case_id.in_(use_case_ids)))
+        select(links.c.entity_id)
+        .join(
+            memberships,
+            and_(
+                memberships.c.use_case_id == links.c.use_case_id, memberships.c.user_id == user_id
+            ),
+        )
+        .where(links.c.entity_type == etype, links.c.use_case_id.in_(use_case_ids))
+    )
 
 
 class AssetStore:
@@ -69,8 +82,9 @@ class AssetStore:
     def get_asset(self, conn: Any, actor: dict, etype: str, entity_id: str) -> Any:
         """The asset row if the caller can see it, else ``NotFound``."""
         table = TABLES[etype]
-        row = conn.execute(select(table).where(
-            table.c.id == entity_id, visible(etype, actor["id"]))).first()
+        row = conn.execute(
+            select(table).where(table.c.id == entity_id, visible(etype, actor["id"]))
+        ).first()
         if row is None:
             raise NotFound(NOT_FOUND[etype])
         return row
@@ -79,13 +93,23 @@ class AssetStore:
         """Raise ``Forbidden`` unless the caller created the asset or edits a use case of it."""
         if row.created_by == actor["id"]:
             return
-        roles = conn.execute(select(memberships.c.role).join(
-            links, links.c.use_case_id == memberships.c.use_case_id).where(
-            links.c.entity_type == etype, links.c.entity_id == row.id,
-            memberships.c.user_id == actor["id"])).scalars().all()
+        roles = (
+            conn.execute(
+                select(memberships.c.role)
+                .join(links, links.c.use_case_id == memberships.c.use_case_id)
+                .where(
+                    links.c.entity_type == etype,
+                    links.c.entity_id == row.id,
+                    memberships.c.user_id == actor["id"],
+                )
+            )
+            .scalars()
+            .all()
+        )
         if not any(ROLE_RANK[r] >= ROLE_RANK["EDITOR"] for r in roles):
-            raise Forbidden(f"Only the creator or an editor of its use case can change this "
-                            f"{etype}.")
+            raise Forbidden(
+                f"Only the creator or an editor of its use case can change this {etype}."
+            )
 
     def announce(self, conn: Any, actor: dict, etype: str, row: Any, verb: str) -> None:
         """Write ``verb`` into the feed of every use case the asset is linked to."""
@@ -93,9 +117,17 @@ class AssetStore:
             record(conn, uc.id, actor["id"], verb, etype, row.id, row.name)
             touch(conn, uc.id, actor["id"])
 
-    def list_assets(self, actor: dict, etype: str, *, use_case_ids: list[str] | None = None,
-                    where: Any = None, order: Any = None, offset: int = 0,
-                    limit: int | None = 100) -> tuple[list[Any], int]:
+    def list_assets(
+        self,
+        actor: dict,
+        etype: str,
+        *,
+        use_case_ids: list[str] | None = None,
+        where: Any = None,
+        order: Any = None,
+        offset: int = 0,
+        limit: int | None = 100,
+    ) -> tuple[list[Any], int]:
         """Visible assets of one type, optionally only those in the given use cases."""
         table = TABLES[etype]
         cond = visible(etype, actor["id"])
@@ -117,23 +149,37 @@ class AssetStore:
         for link in conn.execute(
             select(links.c.entity_id, use_cases.c.id, use_cases.c.name)
             .join(use_cases, use_cases.c.id == links.c.use_case_id)
-            .join(memberships, (memberships.c.use_case_id == links.c.use_case_id)
-                  & (memberships.c.user_id == actor["id"]))
+            .join(
+                memberships,
+                (memberships.c.use_case_id == links.c.use_case_id)
+                & (memberships.c.user_id == actor["id"]),
+            )
             .where(links.c.entity_type == etype, links.c.entity_id.in_(list(homes)))
             .order_by(use_cases.c.name)
         ):
             homes[link.entity_id].append({"id": link.id, "name": link.name})
-        creators = {u.id: public_user(u) for u in conn.execute(
-            select(users).where(users.c.id.in_({r.created_by for r in rows})))}
-        return [{**r._mapping, "entity_type": etype, "use_cases": homes[r.id],
-                 "creator": creators[r.created_by]} for r in rows]
+        creators = {
+            u.id: public_user(u)
+            for u in conn.execute(select(users).where(users.c.id.in_({r.created_by for r in rows})))
+        }
+        return [
+            {
+                **r._mapping,
+                "entity_type": etype,
+                "use_cases": homes[r.id],
+                "creator": creators[r.created_by],
+            }
+            for r in rows
+        ]
 
     def describe_asset(self, conn: Any, actor: dict, etype: str, row: Any) -> dict:
         return self.describe_assets(conn, actor, etype, [row])[0]
 
     def get(self, actor: dict, etype: str, entity_id: str) -> dict:
         with self.db.read() as conn:
-            return self.describe_asset(conn, actor, etype, self.get_asset(conn, actor, etype, entity_id))
+            return self.describe_asset(
+                conn, actor, etype, self.get_asset(conn, actor, etype, entity_id)
+            )
 
     # -- changing --------------------------------------------------------------------------
     def update_asset(self, actor: dict, etype: str, entity_id: str, values: dict) -> dict:
@@ -156,13 +202,15 @@ class AssetStore:
             if row.created_by != actor["id"]:
                 raise Forbidden(f"Only the creator can delete this {etype}.")
             self.announce(conn, actor, etype, row, "deleted")
-            conn.execute(links.delete().where(links.c.entity_type == etype,
-                                              links.c.entity_id == entity_id))
+            conn.execute(
+                links.delete().where(links.c.entity_type == etype, links.c.entity_id == entity_id)
+            )
             conn.execute(table.delete().where(table.c.id == entity_id))
 
     # -- links -----------------------------------------------------------------------------
-    def add_link(self, actor: dict, use_case_id: str, etype: str, entity_id: str
-                 ) -> tuple[dict, bool]:
+    def add_link(
+        self, actor: dict, use_case_id: str, etype: str, entity_id: str
+    ) -> tuple[dict, bool]:
         """Link an asset to a use case; return ``(link, created)``.
 
         Adding an asset that is already linked here returns the existing link.
@@ -170,8 +218,9 @@ class AssetStore:
         with self.db.write() as conn:
             return self.link_in(conn, actor, use_case_id, etype, entity_id)
 
-    def link_in(self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
-                ) -> tuple[dict, bool]:
+    def link_in(
+        self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
+    ) -> tuple[dict, bool]:
         """``add_link`` inside the caller's write transaction."""
         access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
         row = self.get_asset(conn, actor, etype, entity_id)
@@ -190,30 +239,43 @@ class AssetStore:
             link = self._link(conn, use_case_id, etype, entity_id)
             if link is None:
                 raise NotFound(f"{etype.capitalize()} is not in this use case.")
-            name = conn.execute(select(TABLES[etype].c.name).where(
-                TABLES[etype].c.id == entity_id)).scalar_one()
+            name = conn.execute(
+                select(TABLES[etype].c.name).where(TABLES[etype].c.id == entity_id)
+            ).scalar_one()
             conn.execute(links.delete().where(links.c.id == link["id"]))
             record(conn, use_case_id, actor["id"], "removed", etype, entity_id, name)
             touch(conn, use_case_id, actor["id"])
 
     def _link(self, conn: Any, use_case_id: str, etype: str, entity_id: str) -> dict | None:
-        row = conn.execute(select(links).where(
-            links.c.use_case_id == use_case_id, links.c.entity_type == etype,
-            links.c.entity_id == entity_id)).first()
+        row = conn.execute(
+            select(links).where(
+                links.c.use_case_id == use_case_id,
+                links.c.entity_type == etype,
+                links.c.entity_id == entity_id,
+            )
+        ).first()
         return None if row is None else dict(row._mapping)
 
-    def _insert_link(self, conn: Any, actor: dict, use_case_id: str, etype: str,
-                     row: Any) -> dict:
-        link = {"id": new_id(), "use_case_id": use_case_id, "entity_type": etype,
-                "entity_id": row.id, "created_by": actor["id"], "created_at": now()}
+    def _insert_link(self, conn: Any, actor: dict, use_case_id: str, etype: str, row: Any) -> dict:
+        link = {
+            "id": new_id(),
+            "use_case_id": use_case_id,
+            "entity_type": etype,
+            "entity_id": row.id,
+            "created_by": actor["id"],
+            "created_at": now(),
+        }
         conn.execute(links.insert().values(**link))
         record(conn, use_case_id, actor["id"], "added", etype, row.id, row.name)
         touch(conn, use_case_id, actor["id"])
         return link
 
     def _check_single_home(self, conn: Any, actor: dict, etype: str, entity_id: str) -> None:
-        other = conn.execute(select(links.c.use_case_id).where(
-            links.c.entity_type == etype, links.c.entity_id == entity_id)).scalar()
+        other = conn.execute(
+            select(links.c.use_case_id).where(
+                links.c.entity_type == etype, links.c.entity_id == entity_id
+            )
+        ).scalar()
         if other is None:
             return
         where = "another use case"
@@ -224,29 +286,41 @@ class AssetStore:
 
     def _check_project(self, conn: Any, actor: dict, use_case_id: str, project: Any) -> None:
         """The project rules of ACCESS.md; a project in set-up brings its dataset along."""
-        dataset_linked = project.dataset_id is not None and self._link(
-            conn, use_case_id, "dataset", project.dataset_id) is not None
+        dataset_linked = (
+            project.dataset_id is not None
+            and self._link(conn, use_case_id, "dataset", project.dataset_id) is not None
+        )
         if project.target is None:
             if project.dataset_id is not None and not dataset_linked:
-                dataset = conn.execute(select(datasets).where(
-                    datasets.c.id == project.dataset_id)).one()
+                dataset = conn.execute(
+                    select(datasets).where(datasets.c.id == project.dataset_id)
+                ).one()
                 self._insert_link(conn, actor, use_case_id, "dataset", dataset)
             return
         if project.target_type not in ("Binary", "Regression"):
             raise ValidationError(
                 f"Only binary classification and regression projects can be added to a use "
-                f"case; this project's target type is {project.target_type}.")
+                f"case; this project's target type is {project.target_type}."
+            )
         if not dataset_linked:
-            raise ValidationError("The dataset this project was made from must be linked to "
-                                  "the same use case first.")
+            raise ValidationError(
+                "The dataset this project was made from must be linked to the same use case first."
+            )
         if project.stage != "modeling":
-            raise ValidationError("Modeling must have started on this project before it can be "
-                                  "added to a use case.")
+            raise ValidationError(
+                "Modeling must have started on this project before it can be added to a use case."
+            )
 
     def project_home(self, conn: Any, project_id: str) -> str | None:
-        return conn.execute(select(links.c.use_case_id).where(
-            links.c.entity_type == "project", links.c.entity_id == project_id)).scalar()
+        return conn.execute(
+            select(links.c.use_case_id).where(
+                links.c.entity_type == "project", links.c.entity_id == project_id
+            )
+        ).scalar()
 
     def has_link(self, conn: Any, etype: str, entity_id: str) -> bool:
-        return bool(conn.execute(select(exists().where(
-            links.c.entity_type == etype, links.c.entity_id == entity_id))).scalar())
+        return bool(
+            conn.execute(
+                select(exists().where(links.c.entity_type == etype, links.c.entity_id == entity_id))
+            ).scalar()
+        )

@@ -26,8 +26,11 @@ METRICS = {
     "Regression": ("RMSE", "R Squared", "MAE"),
     "Multiclass": ("LogLoss", "Accuracy"),
 }
-DATASET_ORDER = {"created": datasets.c.created_at, "name": datasets.c.name,
-                 "datasetSize": datasets.c.size}
+DATASET_ORDER = {
+    "created": datasets.c.created_at,
+    "name": datasets.c.name,
+    "datasetSize": datasets.c.size,
+}
 CATEGORY_MAX = 16
 
 
@@ -36,8 +39,10 @@ def _order(mapping: dict[str, Any], order_by: str | None, table: Any) -> list[An
         return [table.c.created_at.desc(), table.c.id]
     column = mapping.get(order_by.lstrip("-"))
     if column is None:
-        raise ValidationError(f"orderBy must be one of {', '.join(sorted(mapping))}, optionally "
-                              "prefixed with '-'.", errors={"orderBy": "unknown sort key"})
+        raise ValidationError(
+            f"orderBy must be one of {', '.join(sorted(mapping))}, optionally prefixed with '-'.",
+            errors={"orderBy": "unknown sort key"},
+        )
     return [column.desc() if order_by.startswith("-") else column.asc(), table.c.id]
 
 
@@ -56,32 +61,51 @@ class CatalogStore:
     # -- jobs ------------------------------------------------------------------------------
     def _job(self, conn: Any, actor: dict, location: str) -> str:
         job_id = new_id()
-        conn.execute(jobs.insert().values(id=job_id, user_id=actor["id"], status="COMPLETED",
-                                          location=location, created_at=now()))
+        conn.execute(
+            jobs.insert().values(
+                id=job_id,
+                user_id=actor["id"],
+                status="COMPLETED",
+                location=location,
+                created_at=now(),
+            )
+        )
         return job_id
 
     def get_job(self, actor: dict, job_id: str) -> dict:
         with self.db.read() as conn:
-            row = conn.execute(select(jobs).where(jobs.c.id == job_id,
-                                                  jobs.c.user_id == actor["id"])).first()
+            row = conn.execute(
+                select(jobs).where(jobs.c.id == job_id, jobs.c.user_id == actor["id"])
+            ).first()
         if row is None:
             raise NotFound("Status not found.")
         return dict(row._mapping)
 
     # -- datasets --------------------------------------------------------------------------
-    def create_dataset(self, actor: dict, file_name: str, blob: str, size: int,
-                       described: dict) -> tuple[dict, str]:
+    def create_dataset(
+        self, actor: dict, file_name: str, blob: str, size: int, described: dict
+    ) -> tuple[dict, str]:
         """Register an uploaded, already durable file as a dataset; return it and its job."""
         with self.db.write() as conn:
             row = self._insert_dataset(conn, actor, file_name, blob, size, described)
             job = self._job(conn, actor, f"datasets/{row['id']}/")
             return self.describe_asset(conn, actor, "dataset", _row(conn, datasets, row["id"])), job
 
-    def _insert_dataset(self, conn: Any, actor: dict, file_name: str, blob: str, size: int,
-                        described: dict) -> dict:
-        row = {"id": new_id(), "version_id": new_id(), "name": file_name, "categories": [],
-               "created_by": actor["id"], "created_at": now(), "blob": blob, "size": size,
-               "row_count": described["row_count"], "columns": described["columns"]}
+    def _insert_dataset(
+        self, conn: Any, actor: dict, file_name: str, blob: str, size: int, described: dict
+    ) -> dict:
+        row = {
+            "id": new_id(),
+            "version_id": new_id(),
+            "name": file_name,
+            "categories": [],
+            "created_by": actor["id"],
+            "created_at": now(),
+            "blob": blob,
+            "size": size,
+            "row_count": described["row_count"],
+            "columns": described["columns"],
+        }
         conn.execute(datasets.insert().values(**row))
         return row
 
@@ -93,30 +117,57 @@ class CatalogStore:
             cats = body["categories"]
             if isinstance(cats, str):
                 cats = [cats]
-            if not isinstance(cats, list) or len(cats) > CATEGORY_MAX or not all(
-                    isinstance(c, str) and c.strip() for c in cats):
-                raise ValidationError("categories must be a list of non-empty strings.",
-                                      errors={"categories": "invalid"})
+            if (
+                not isinstance(cats, list)
+                or len(cats) > CATEGORY_MAX
+                or not all(isinstance(c, str) and c.strip() for c in cats)
+            ):
+                raise ValidationError(
+                    "categories must be a list of non-empty strings.",
+                    errors={"categories": "invalid"},
+                )
             values["categories"] = [validate.name(c, "categories", 64) for c in cats]
         return self.update_asset(actor, "dataset", dataset_id, values)
 
-    def list_datasets(self, actor: dict, *, use_case_ids: list[str] | None, category: str | None,
-                      order_by: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    def list_datasets(
+        self,
+        actor: dict,
+        *,
+        use_case_ids: list[str] | None,
+        category: str | None,
+        order_by: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[dict], int]:
         where = None
         if category:
             where = cast(datasets.c.categories, Text).like(
-                f'%"{_escape_like(category)}"%', escape="\\")
-        return self.list_assets(actor, "dataset", use_case_ids=use_case_ids, where=where,
-                                order=_order(DATASET_ORDER, order_by, datasets), offset=offset,
-                                limit=limit)
+                f'%"{_escape_like(category)}"%', escape="\\"
+            )
+        return self.list_assets(
+            actor,
+            "dataset",
+            use_case_ids=use_case_ids,
+            where=where,
+            order=_order(DATASET_ORDER, order_by, datasets),
+            offset=offset,
+            limit=limit,
+        )
 
     def dataset_file(self, actor: dict, dataset_id: str) -> tuple[dict, Path]:
         dataset = self.get(actor, "dataset", dataset_id)
         return dataset, self.blobs.path(dataset["blob"])
 
     # -- projects --------------------------------------------------------------------------
-    def create_project_from_upload(self, actor: dict, project_name: str | None, file_name: str,
-                                   blob: str, size: int, described: dict) -> tuple[dict, str]:
+    def create_project_from_upload(
+        self,
+        actor: dict,
+        project_name: str | None,
+        file_name: str,
+        blob: str,
+        size: int,
+        described: dict,
+    ) -> tuple[dict, str]:
         """A project from an uploaded file; the file also becomes a dataset in the catalog."""
         name = validate.name(project_name or file_name, "projectName")
         with self.db.write() as conn:
@@ -134,10 +185,21 @@ class CatalogStore:
 
     def _insert_project(self, conn: Any, actor: dict, name: str, ds: Any) -> tuple[dict, str]:
         pid = new_id()
-        conn.execute(projects.insert().values(
-            id=pid, name=name, description="", dataset_id=ds["id"], file_name=ds["name"],
-            blob=ds["blob"], row_count=ds["row_count"], columns=ds["columns"],
-            created_by=actor["id"], created_at=now(), stage="aim"))
+        conn.execute(
+            projects.insert().values(
+                id=pid,
+                name=name,
+                description="",
+                dataset_id=ds["id"],
+                file_name=ds["name"],
+                blob=ds["blob"],
+                row_count=ds["row_count"],
+                columns=ds["columns"],
+                created_by=actor["id"],
+                created_at=now(),
+                stage="aim",
+            )
+        )
         job = self._job(conn, actor, f"projects/{pid}/")
         return self.describe_asset(conn, actor, "project", _row(conn, projects, pid)), job
 
@@ -146,21 +208,30 @@ class CatalogStore:
         if "projectName" in body:
             values["name"] = validate.name(body["projectName"], "projectName")
         if "projectDescription" in body:
-            values["description"] = validate.text(body["projectDescription"],
-                                                  "projectDescription")
+            values["description"] = validate.text(body["projectDescription"], "projectDescription")
         if "workerCount" in body:
             count = body["workerCount"]
             if isinstance(count, bool) or not isinstance(count, int) or count == 0 or count < -1:
-                raise ValidationError("workerCount must be -1 or a positive integer.",
-                                      errors={"workerCount": "invalid"})
+                raise ValidationError(
+                    "workerCount must be -1 or a positive integer.",
+                    errors={"workerCount": "invalid"},
+                )
             values["worker_count"] = count
         return self.update_asset(actor, "project", project_id, values)
 
-    def list_projects(self, actor: dict, *, use_case_ids: list[str] | None,
-                      project_name: str | None, offset: int, limit: int | None) -> list[dict]:
+    def list_projects(
+        self,
+        actor: dict,
+        *,
+        use_case_ids: list[str] | None,
+        project_name: str | None,
+        offset: int,
+        limit: int | None,
+    ) -> list[dict]:
         where = projects.c.name == project_name if project_name else None
-        rows, _ = self.list_assets(actor, "project", use_case_ids=use_case_ids, where=where,
-                                   offset=offset, limit=limit)
+        rows, _ = self.list_assets(
+            actor, "project", use_case_ids=use_case_ids, where=where, offset=offset, limit=limit
+        )
         return rows
 
     def aim(self, actor: dict, project_id: str, body: dict) -> tuple[dict, str]:
@@ -172,23 +243,29 @@ class CatalogStore:
             raise ValidationError(
                 "Unsupervised projects are not supported: like DataRobot's Use Cases, this "
                 "service models binary classification and regression targets only.",
-                errors={"unsupervisedMode": "not supported"})
+                errors={"unsupervisedMode": "not supported"},
+            )
         settings = self._aim_settings(project, body)
         if settings["target_type"] not in ("Binary", "Regression"):
             raise ValidationError(
                 "Like DataRobot's Use Cases, this service models binary classification and "
                 f"regression targets only; the target {settings['target']!r} makes this "
                 f"project {settings['target_type']}.",
-                errors={"target": "not binary or regression"})
+                errors={"target": "not binary or regression"},
+            )
         with self.db.write() as conn:
             row = self.get_asset(conn, actor, "project", project_id)
             self.require_modify(conn, actor, "project", row)
             if row.target is not None:
-                raise ValidationError("This project already has a target.",
-                                      errors={"target": "already set"})
+                raise ValidationError(
+                    "This project already has a target.", errors={"target": "already set"}
+                )
             modeling = self.queue_modeling(conn, actor, row)
-            conn.execute(projects.update().where(projects.c.id == project_id)
-                         .values(**settings, **modeling, stage="modeling"))
+            conn.execute(
+                projects.update()
+                .where(projects.c.id == project_id)
+                .values(**settings, **modeling, stage="modeling")
+            )
             row = _row(conn, projects, project_id)
             self.announce(conn, actor, "project", row, "modified")
             job = self._job(conn, actor, f"projects/{project_id}/")
@@ -198,48 +275,71 @@ class CatalogStore:
         target = body.get("target")
         columns = [c["name"] for c in project.columns]
         if not isinstance(target, str) or target not in columns:
-            raise ValidationError("target must name a column of the project's data.",
-                                  errors={"target": "not a column"})
+            raise ValidationError(
+                "target must name a column of the project's data.",
+                errors={"target": "not a column"},
+            )
         mode = body.get("mode", "quick")
         if not isinstance(mode, str) or mode not in AUTOPILOT_MODE_CODES:
-            raise ValidationError(f"mode must be one of {', '.join(AUTOPILOT_MODE_CODES)}.",
-                                  errors={"mode": "unknown mode"})
+            raise ValidationError(
+                f"mode must be one of {', '.join(AUTOPILOT_MODE_CODES)}.",
+                errors={"mode": "unknown mode"},
+            )
         values = blob_files.read_column(self.blobs.path(project.blob), target).dropna()
         target_type = infer_target_type(values)
         requested = body.get("targetType")
         if requested is not None and requested != target_type:
-            raise ValidationError(f"The target {target!r} is {target_type}, not {requested}.",
-                                  errors={"targetType": "does not match the data"})
+            raise ValidationError(
+                f"The target {target!r} is {target_type}, not {requested}.",
+                errors={"targetType": "does not match the data"},
+            )
         metric = body.get("metric") or METRICS[target_type][0]
         if metric not in METRICS[target_type]:
             raise ValidationError(
                 f"metric must be one of {', '.join(METRICS[target_type])} for a {target_type} "
-                "target.", errors={"metric": "unsupported"})
+                "target.",
+                errors={"metric": "unsupported"},
+            )
         positive = body.get("positiveClass")
         if target_type == "Binary":
             classes = sorted(str(v) for v in values.unique())
             positive = classes[-1] if positive is None else str(positive)
             if positive not in classes:
-                raise ValidationError(f"positiveClass must be one of {classes}.",
-                                      errors={"positiveClass": "not a class of the target"})
+                raise ValidationError(
+                    f"positiveClass must be one of {classes}.",
+                    errors={"positiveClass": "not a class of the target"},
+                )
         elif positive is not None:
-            raise ValidationError("positiveClass applies to binary targets only.",
-                                  errors={"positiveClass": "not binary"})
-        return {"target": target, "target_type": target_type, "metric": metric,
-                "positive_class": positive, "autopilot_mode": AUTOPILOT_MODE_CODES[mode]}
+            raise ValidationError(
+                "positiveClass applies to binary targets only.",
+                errors={"positiveClass": "not binary"},
+            )
+        return {
+            "target": target,
+            "target_type": target_type,
+            "metric": metric,
+            "positive_class": positive,
+            "autopilot_mode": AUTOPILOT_MODE_CODES[mode],
+        }
 
     # -- applications and notebooks ----------------------------------------------------------
     def create_application(self, actor: dict, body: dict) -> dict:
         validate.only_keys(body, {"name", "description", "url"})
         at = now()
-        row = {"id": new_id(), "name": validate.name(body.get("name")),
-               "description": validate.text(body.get("description")),
-               "url": _url(body.get("url")), "created_by": actor["id"], "created_at": at,
-               "updated_at": at}
+        row = {
+            "id": new_id(),
+            "name": validate.name(body.get("name")),
+            "description": validate.text(body.get("description")),
+            "url": _url(body.get("url")),
+            "created_by": actor["id"],
+            "created_at": at,
+            "updated_at": at,
+        }
         with self.db.write() as conn:
             conn.execute(TABLES["application"].insert().values(**row))
-            return self.describe_asset(conn, actor, "application", _row(conn, TABLES["application"],
-                                                                  row["id"]))
+            return self.describe_asset(
+                conn, actor, "application", _row(conn, TABLES["application"], row["id"])
+            )
 
     def update_application(self, actor: dict, app_id: str, body: dict) -> dict:
         validate.only_keys(body, {"name", "description", "url"})
@@ -255,14 +355,21 @@ class CatalogStore:
         if use_case_id is not None:
             use_case_id = validate.object_id(use_case_id, "useCaseId")
         at = now()
-        row = {"id": new_id(), "name": validate.name(body.get("name", posixpath.basename(path))),
-               "path": path, "description": validate.text(body.get("description")),
-               "created_by": actor["id"], "created_at": at, "updated_at": at}
+        row = {
+            "id": new_id(),
+            "name": validate.name(body.get("name", posixpath.basename(path))),
+            "path": path,
+            "description": validate.text(body.get("description")),
+            "created_by": actor["id"],
+            "created_at": at,
+            "updated_at": at,
+        }
         with self.db.write() as conn:
             # Registering a path again returns the notebook this user already registered there.
             table = TABLES["notebook"]
-            same = conn.execute(select(table.c.id).where(
-                table.c.created_by == actor["id"], table.c.path == path)).scalar()
+            same = conn.execute(
+                select(table.c.id).where(table.c.created_by == actor["id"], table.c.path == path)
+            ).scalar()
             if same is None:
                 conn.execute(table.insert().values(**row))
             else:
@@ -287,8 +394,9 @@ def infer_target_type(values: Any) -> str:
 
     distinct = values.nunique()
     if distinct < 2:
-        raise ValidationError("The target needs at least two distinct values.",
-                              errors={"target": "constant"})
+        raise ValidationError(
+            "The target needs at least two distinct values.", errors={"target": "constant"}
+        )
     if distinct == 2:
         return "Binary"
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -307,8 +415,9 @@ def notebook_path(value: Any, root: Path) -> str:
     root = root.resolve()
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):
-        raise ValidationError("path must stay inside the Jupyter root.",
-                              errors={"path": "outside the root"})
+        raise ValidationError(
+            "path must stay inside the Jupyter root.", errors={"path": "outside the root"}
+        )
     return resolved.relative_to(root).as_posix()
 
 

@@ -197,7 +197,9 @@ links = Table(
 events = Table(
     "events",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=False),
     _user_fk("actor_id"),
     Column("verb", String(16), nullable=False),
@@ -224,8 +226,9 @@ jobs = Table(
 modeling_jobs = Table(
     "modeling_jobs",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("project_id", ID, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
     _user_fk("user_id"),
     Column("blueprint", String(32), nullable=False),

@@ -45,16 +45,20 @@ class SharingStore:
                 if entry["role"] == "OWNER":
                     can_share = True  # an owner can always share
                 try:
-                    access.check_share(grantor, actor["id"], user.id, current, entry["role"],
-                                       can_share)
+                    access.check_share(
+                        grantor, actor["id"], user.id, current, entry["role"], can_share
+                    )
                 except Forbidden as e:
                     e.errors = {str(index): e.message}
                     raise
-                changed |= self._apply(conn, use_case_id, actor, user, current, entry["role"],
-                                       can_share)
-            owners = conn.execute(select(func.count()).select_from(memberships).where(
-                memberships.c.use_case_id == use_case_id, memberships.c.role == "OWNER"
-            )).scalar_one()
+                changed |= self._apply(
+                    conn, use_case_id, actor, user, current, entry["role"], can_share
+                )
+            owners = conn.execute(
+                select(func.count())
+                .select_from(memberships)
+                .where(memberships.c.use_case_id == use_case_id, memberships.c.role == "OWNER")
+            ).scalar_one()
             if owners == 0:
                 raise Conflict("A use case must keep at least one OWNER; nothing was changed.")
             if changed:
@@ -62,14 +66,16 @@ class SharingStore:
 
     def _parse_share(self, body: dict) -> list[dict]:
         if body.get("operation", "updateRoles") != "updateRoles":
-            raise ValidationError("operation must be 'updateRoles'.",
-                                  errors={"operation": "unknown operation"})
+            raise ValidationError(
+                "operation must be 'updateRoles'.", errors={"operation": "unknown operation"}
+            )
         roles = body.get("roles")
         if not isinstance(roles, list) or not roles:
             raise ValidationError("roles must be a non-empty list.", errors={"roles": "empty"})
         if len(roles) > MAX_BATCH:
-            raise ValidationError(f"A share request takes at most {MAX_BATCH} roles.",
-                                  errors={"roles": "too many"})
+            raise ValidationError(
+                f"A share request takes at most {MAX_BATCH} roles.", errors={"roles": "too many"}
+            )
         entries = []
         for i, raw in enumerate(roles):
             if not isinstance(raw, dict):
@@ -92,16 +98,18 @@ class SharingStore:
             can_share = raw.get("canShare")
             if can_share is not None and not isinstance(can_share, bool):
                 raise _entry_error(i, "canShare must be true or false.")
-            entries.append({"role": role, "id": uid, "username": username,
-                            "can_share": can_share})
+            entries.append({"role": role, "id": uid, "username": username, "can_share": can_share})
         return entries
 
     def _resolve_recipients(self, conn: Any, entries: list[dict]) -> list[Any]:
         resolved, seen = [], set()
         for i, entry in enumerate(entries):
             q = select(users)
-            q = q.where(users.c.id == entry["id"]) if entry["id"] else q.where(
-                users.c.username == entry["username"])
+            q = (
+                q.where(users.c.id == entry["id"])
+                if entry["id"]
+                else q.where(users.c.username == entry["username"])
+            )
             user = conn.execute(q).first()
             if user is None or not user.active:
                 raise _entry_error(i, "unknown or inactive user.")
@@ -113,15 +121,22 @@ class SharingStore:
             resolved.append(user)
         return resolved
 
-    def _apply(self, conn: Any, use_case_id: str, actor: dict, user: Any, current: Any,
-               role: str, can_share: bool) -> bool:
+    def _apply(
+        self,
+        conn: Any,
+        use_case_id: str,
+        actor: dict,
+        user: Any,
+        current: Any,
+        role: str,
+        can_share: bool,
+    ) -> bool:
         """Apply one entry; return whether it changed anything."""
         key = (memberships.c.use_case_id == use_case_id) & (memberships.c.user_id == user.id)
         if role == "NO_ROLE":
             if current is not None:
                 conn.execute(memberships.delete().where(key))
-                record(conn, use_case_id, actor["id"], "unshared", "user", user.id,
-                       user.username)
+                record(conn, use_case_id, actor["id"], "unshared", "user", user.id, user.username)
             return current is not None
         if current is None:
             add_member(conn, use_case_id, user.id, role, can_share)
@@ -132,8 +147,9 @@ class SharingStore:
         record(conn, use_case_id, actor["id"], "shared", "user", user.id, user.username)
         return True
 
-    def shared_roles(self, actor: dict, use_case_id: str, offset: int, limit: int,
-                     user_id: str | None = None) -> tuple[list[dict], int]:
+    def shared_roles(
+        self, actor: dict, use_case_id: str, offset: int, limit: int, user_id: str | None = None
+    ) -> tuple[list[dict], int]:
         """The members of a use case with their roles, one page, by username."""
         with self.db.read() as conn:
             access.require(membership(conn, use_case_id, actor["id"]), "view")
@@ -141,11 +157,22 @@ class SharingStore:
             if user_id is not None:
                 cond = cond & (memberships.c.user_id == user_id)
             total = conn.execute(
-                select(func.count()).select_from(memberships).where(cond)).scalar_one()
+                select(func.count()).select_from(memberships).where(cond)
+            ).scalar_one()
             rows = conn.execute(
-                select(memberships.c.role, memberships.c.can_share, users.c.id,
-                       users.c.username, users.c.full_name)
-                .join(users, users.c.id == memberships.c.user_id).where(cond)
-                .order_by(users.c.username).offset(offset).limit(limit)).all()
-        return [{**public_user(r), "role": r.role, "can_share": bool(r.can_share)}
-                for r in rows], total
+                select(
+                    memberships.c.role,
+                    memberships.c.can_share,
+                    users.c.id,
+                    users.c.username,
+                    users.c.full_name,
+                )
+                .join(users, users.c.id == memberships.c.user_id)
+                .where(cond)
+                .order_by(users.c.username)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        return [
+            {**public_user(r), "role": r.role, "can_share": bool(r.can_share)} for r in rows
+        ], total

@@ -16,17 +16,35 @@ from .users import _escape_like, public_user
 
 #: ``orderBy`` values of ``GET useCases/``, as the membership copies of the use case's keys
 #: (indexed per user); a leading ``-`` sorts descending.
-USE_CASE_ORDER = {"name": memberships.c.uc_name, "createdAt": memberships.c.uc_created_at,
-                  "updatedAt": memberships.c.uc_updated_at}
+USE_CASE_ORDER = {
+    "name": memberships.c.uc_name,
+    "createdAt": memberships.c.uc_created_at,
+    "updatedAt": memberships.c.uc_updated_at,
+}
 COUNTED_TYPES = ("dataset", "project", "application", "notebook")
 
 
-def record(conn: Any, use_case_id: str, actor_id: str, verb: str, entity_type: str,
-           entity_id: str, entity_name: str) -> None:
+def record(
+    conn: Any,
+    use_case_id: str,
+    actor_id: str,
+    verb: str,
+    entity_type: str,
+    entity_id: str,
+    entity_name: str,
+) -> None:
     """Write one change-feed event, in the caller's transaction."""
-    conn.execute(events.insert().values(
-        use_case_id=use_case_id, actor_id=actor_id, verb=verb, entity_type=entity_type,
-        entity_id=entity_id, entity_name=entity_name, at=now()))
+    conn.execute(
+        events.insert().values(
+            use_case_id=use_case_id,
+            actor_id=actor_id,
+            verb=verb,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            entity_name=entity_name,
+            at=now(),
+        )
+    )
 
 
 def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) -> Any:
@@ -42,8 +60,11 @@ def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) ->
         q = select(use_cases.c.id).where(use_cases.c.id == use_case_id).with_for_update()
         if conn.execute(q).first() is None:
             return None
-    row = conn.execute(select(memberships).where(
-        memberships.c.use_case_id == use_case_id, memberships.c.user_id == user_id)).first()
+    row = conn.execute(
+        select(memberships).where(
+            memberships.c.use_case_id == use_case_id, memberships.c.user_id == user_id
+        )
+    ).first()
     return None if row is None else dict(row._mapping)
 
 
@@ -51,23 +72,38 @@ def touch(conn: Any, use_case_id: str, actor_id: str, **values: Any) -> None:
     """Mark a use case changed (with new ``values``, e.g. ``name``), keeping the members'
     sort keys in step."""
     at = now()
-    conn.execute(use_cases.update().where(use_cases.c.id == use_case_id)
-                 .values(**values, updated_at=at, updated_by=actor_id))
+    conn.execute(
+        use_cases.update()
+        .where(use_cases.c.id == use_case_id)
+        .values(**values, updated_at=at, updated_by=actor_id)
+    )
     keys = {"uc_updated_at": at}
     if "name" in values:
         keys["uc_name"] = values["name"]
-    conn.execute(memberships.update().where(memberships.c.use_case_id == use_case_id)
-                 .values(**keys))
+    conn.execute(
+        memberships.update().where(memberships.c.use_case_id == use_case_id).values(**keys)
+    )
 
 
 def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: bool) -> None:
     """Insert a membership with the use case's sort keys copied in."""
-    uc = conn.execute(select(use_cases.c.name, use_cases.c.created_at, use_cases.c.updated_at)
-                      .where(use_cases.c.id == use_case_id)).one()
-    conn.execute(memberships.insert().values(
-        use_case_id=use_case_id, user_id=user_id, role=role, can_share=can_share,
-        created_at=now(), uc_name=uc.name, uc_created_at=uc.created_at,
-        uc_updated_at=uc.updated_at))
+    uc = conn.execute(
+        select(use_cases.c.name, use_cases.c.created_at, use_cases.c.updated_at).where(
+            use_cases.c.id == use_case_id
+        )
+    ).one()
+    conn.execute(
+        memberships.insert().values(
+            use_case_id=use_case_id,
+            user_id=user_id,
+            role=role,
+            can_share=can_share,
+            created_at=now(),
+            uc_name=uc.name,
+            uc_created_at=uc.created_at,
+            uc_updated_at=uc.updated_at,
+        )
+    )
 
 
 def describe(conn: Any, rows: list[Any]) -> list[dict]:
@@ -78,28 +114,45 @@ def describe(conn: Any, rows: list[Any]) -> list[dict]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for uc_id, etype, n in conn.execute(
         select(links.c.use_case_id, links.c.entity_type, func.count())
-        .where(links.c.use_case_id.in_(ids)).group_by(links.c.use_case_id, links.c.entity_type)
+        .where(links.c.use_case_id.in_(ids))
+        .group_by(links.c.use_case_id, links.c.entity_type)
     ):
         counts[uc_id][etype] = n
     members: dict[str, list[dict]] = defaultdict(list)
     for m in conn.execute(
-        select(memberships.c.use_case_id, memberships.c.role, memberships.c.can_share,
-               users.c.id, users.c.username, users.c.full_name)
+        select(
+            memberships.c.use_case_id,
+            memberships.c.role,
+            memberships.c.can_share,
+            users.c.id,
+            users.c.username,
+            users.c.full_name,
+        )
         .join(users, users.c.id == memberships.c.user_id)
-        .where(memberships.c.use_case_id.in_(ids)).order_by(users.c.username)
+        .where(memberships.c.use_case_id.in_(ids))
+        .order_by(users.c.username)
     ):
-        members[m.use_case_id].append({**public_user(m), "role": m.role,
-                                       "can_share": bool(m.can_share)})
+        members[m.use_case_id].append(
+            {**public_user(m), "role": m.role, "can_share": bool(m.can_share)}
+        )
     people_ids = {r.created_by for r in rows} | {r.updated_by for r in rows}
-    people = {u.id: public_user(u) for u in conn.execute(
-        select(users).where(users.c.id.in_(people_ids)))}
-    return [{
-        "id": r.id, "name": r.name, "description": r.description,
-        "created_at": r.created_at, "updated_at": r.updated_at,
-        "created": people[r.created_by], "updated": people[r.updated_by],
-        "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
-        "members": members[r.id],
-    } for r in rows]
+    people = {
+        u.id: public_user(u) for u in conn.execute(select(users).where(users.c.id.in_(people_ids)))
+    }
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "description": r.description,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "created": people[r.created_by],
+            "updated": people[r.updated_by],
+            "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
+            "members": members[r.id],
+        }
+        for r in rows
+    ]
 
 
 class UseCaseStore:
@@ -113,9 +166,17 @@ class UseCaseStore:
         description = validate.text(body.get("description"))
         uc_id, at = new_id(), now()
         with self.db.write() as conn:
-            conn.execute(use_cases.insert().values(
-                id=uc_id, name=name, description=description, created_by=actor["id"],
-                created_at=at, updated_by=actor["id"], updated_at=at))
+            conn.execute(
+                use_cases.insert().values(
+                    id=uc_id,
+                    name=name,
+                    description=description,
+                    created_by=actor["id"],
+                    created_at=at,
+                    updated_by=actor["id"],
+                    updated_at=at,
+                )
+            )
             add_member(conn, uc_id, actor["id"], "OWNER", True)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, uc_id)
@@ -136,8 +197,9 @@ class UseCaseStore:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
             if values:
                 touch(conn, use_case_id, actor["id"], **values)
-                current = conn.execute(select(use_cases.c.name)
-                                       .where(use_cases.c.id == use_case_id)).scalar_one()
+                current = conn.execute(
+                    select(use_cases.c.name).where(use_cases.c.id == use_case_id)
+                ).scalar_one()
                 record(conn, use_case_id, actor["id"], "updated", "useCase", use_case_id, current)
             return self._describe_one(conn, use_case_id)
 
@@ -147,9 +209,16 @@ class UseCaseStore:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
             conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
 
-    def list_use_cases(self, actor: dict, *, search: str = "", order_by: str = "-updatedAt",
-                       offset: int = 0, limit: int = 100, entity: tuple[str, str] | None = None
-                       ) -> tuple[list[dict], int]:
+    def list_use_cases(
+        self,
+        actor: dict,
+        *,
+        search: str = "",
+        order_by: str = "-updatedAt",
+        offset: int = 0,
+        limit: int = 100,
+        entity: tuple[str, str] | None = None,
+    ) -> tuple[list[dict], int]:
         """The caller's use cases, filtered and sorted, one page; and the total count.
 
         The page is read from the caller's memberships in index order, so its cost depends on
@@ -159,32 +228,50 @@ class UseCaseStore:
         if column is None:
             raise ValidationError(
                 f"orderBy must be one of {', '.join(sorted(USE_CASE_ORDER))}, optionally "
-                "prefixed with '-'.", errors={"orderBy": "unknown sort key"})
+                "prefixed with '-'.",
+                errors={"orderBy": "unknown sort key"},
+            )
         descending = order_by.startswith("-")
-        order = [column.desc() if descending else column.asc(),
-                 memberships.c.use_case_id.desc() if descending
-                 else memberships.c.use_case_id.asc()]
+        order = [
+            column.desc() if descending else column.asc(),
+            memberships.c.use_case_id.desc() if descending else memberships.c.use_case_id.asc(),
+        ]
         cond = self._listing_filter(actor, search, entity)
         with self.db.read() as conn:
-            total = conn.execute(select(func.count()).select_from(memberships)
-                                 .where(cond)).scalar_one()
-            ids = conn.execute(select(memberships.c.use_case_id).where(cond).order_by(*order)
-                               .offset(offset).limit(limit)).scalars().all()
-            rows = {r.id: r for r in conn.execute(select(use_cases)
-                                                  .where(use_cases.c.id.in_(ids)))}
+            total = conn.execute(
+                select(func.count()).select_from(memberships).where(cond)
+            ).scalar_one()
+            ids = (
+                conn.execute(
+                    select(memberships.c.use_case_id)
+                    .where(cond)
+                    .order_by(*order)
+                    .offset(offset)
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
+            rows = {r.id: r for r in conn.execute(select(use_cases).where(use_cases.c.id.in_(ids)))}
             return describe(conn, [rows[i] for i in ids]), total
 
     def _listing_filter(self, actor: dict, search: str, entity: tuple[str, str] | None) -> Any:
         cond = memberships.c.user_id == actor["id"]
         if search:
             pattern = f"%{_escape_like(search.lower())}%"
-            matching = select(use_cases.c.id).where(or_(
-                func.lower(use_cases.c.name).like(pattern, escape="\\"),
-                func.lower(use_cases.c.description).like(pattern, escape="\\")))
+            matching = select(use_cases.c.id).where(
+                or_(
+                    func.lower(use_cases.c.name).like(pattern, escape="\\"),
+                    func.lower(use_cases.c.description).like(pattern, escape="\\"),
+                )
+            )
             cond = cond & memberships.c.use_case_id.in_(matching)
         if entity is not None:
-            cond = cond & memberships.c.use_case_id.in_(select(links.c.use_case_id).where(
-                links.c.entity_type == entity[0], links.c.entity_id == entity[1]))
+            cond = cond & memberships.c.use_case_id.in_(
+                select(links.c.use_case_id).where(
+                    links.c.entity_type == entity[0], links.c.entity_id == entity[1]
+                )
+            )
         return cond
 
     def _describe_one(self, conn: Any, use_case_id: str) -> dict:

@@ -39,6 +39,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         for key in KEYS:
-            batch_op.drop_index(f"ix_memberships_user_{key.removeprefix('uc_').removesuffix('_at')}")
+            batch_op.drop_index(
+                f"ix_memberships_user_{key.removeprefix('uc_').removesuffix('_at')}"
+            )
         for key in KEYS:
             batch_op.drop_column(key)

@@ -132,7 +132,7 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
 
     def dataset(name: str) -> str:
-        return store.create_dataset(bench, name, blob, 4, described)[0]["id"]
+        return store.create_dataset(bench, name, blob, described)[0]["id"]
 
     seeded = [dataset(f"seed{k}.csv") for k in range(10)]
     link_datasets = [dataset(f"link{k}.csv") for k in range(LINK_DATASETS)]

@@ -26,6 +26,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,12 @@ from ucwidgets.errors import NotFound, Unauthorized
 from ucwidgets.paths import config_dir
 from ucwidgets.rest import DEFAULT_TIMEOUT, RESTClientObject
 
-__all__ = ["Client", "client_configuration", "get_client", "set_client"]
+__all__ = ["Client", "client_configuration", "get_client", "set_client", "using"]
 
 _lock = threading.RLock()
 _client: RESTClientObject | None = None
+# A client for the current thread or task only (a widget's own), consulted before the global.
+_override: ContextVar[RESTClientObject | None] = ContextVar("ucwidgets_client", default=None)
 _embedded: Any = None  # the one embedded ServerThread of this process
 
 
@@ -104,6 +107,9 @@ def Client(  # DataRobot names this function like a class
 
 def get_client() -> RESTClientObject:
     """The client model calls use; configures one with :func:`Client` on first use."""
+    override = _override.get()
+    if override is not None:
+        return override
     with _lock:
         if _client is None:
             Client()
@@ -117,6 +123,26 @@ def set_client(client: RESTClientObject | None) -> RESTClientObject | None:
     with _lock:
         previous, _client = _client, client
     return previous
+
+
+@contextmanager
+def using(client: RESTClientObject) -> Iterator[RESTClientObject]:
+    """Send this thread's (or task's) model calls through ``client`` inside a ``with`` block.
+
+    Unlike :func:`client_configuration`, nothing global changes: other threads, such as the
+    kernel's main thread while a widget refreshes on a timer, keep their own client.
+
+    Examples
+    --------
+    >>> from ucwidgets.client import using
+    >>> with using(other_client):  # doctest: +SKIP
+    ...     dr.UseCase.list()
+    """
+    token = _override.set(client)
+    try:
+        yield client
+    finally:
+        _override.reset(token)
 
 
 @contextmanager

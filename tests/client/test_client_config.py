@@ -187,3 +187,34 @@ def test_only_discovery_imports_the_server() -> None:
                 ):
                     offenders.append(f"{file.name}:{node.lineno} {name}")
     assert offenders == []
+
+
+def test_using_changes_the_client_of_one_thread_only() -> None:
+    import threading
+
+    from ucwidgets.client import get_client, set_client, using
+    from ucwidgets.rest import RESTClientObject
+
+    main = RESTClientObject("http://127.0.0.1:1/api/v2", "main-token")
+    widget = RESTClientObject("http://127.0.0.1:2/api/v2", "widget-token")
+    previous = set_client(main)
+    try:
+        entered, release = threading.Event(), threading.Event()
+        seen = {}
+
+        def refresh() -> None:  # what a widget's timer thread does
+            with using(widget):
+                seen["inside"] = get_client()
+                entered.set()
+                release.wait(5)
+            seen["after"] = get_client()
+
+        thread = threading.Thread(target=refresh)
+        thread.start()
+        entered.wait(5)
+        assert get_client() is main  # the user's thread is untouched meanwhile
+        release.set()
+        thread.join(5)
+        assert seen == {"inside": widget, "after": main}
+    finally:
+        set_client(previous)

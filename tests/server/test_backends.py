@@ -74,3 +74,28 @@ def test_racing_owners_keep_one_owner(any_service):
     stayed = ann if statuses[ann.username] == 409 else ben
     members = stayed.get(f"useCases/{uc['id']}/sharedRoles/").json()["data"]
     assert [(m["name"], m["role"]) for m in members] == [(stayed.username, "OWNER")]
+
+
+def test_racing_links_of_one_application_one_wins(any_service):
+    """The single-home rule under a race: on PostgreSQL the unique index, not the check, may be
+    what stops the second link; either way the loser gets a 409, never a 500."""
+    ann = _user(any_service, "ann@example.com")
+    other = Api(ann.base, ann.token, ann.user)  # a second connection for the second thread
+    for _ in range(10):
+        one, two = (ann.create_use_case(name)["id"] for name in ("One", "Two"))
+        app = ann.post("applications/", json={"name": "App"}).json()["id"]
+        barrier = threading.Barrier(2)
+        statuses: list[int] = []
+        calls = ((ann, one, app, barrier, statuses), (other, two, app, barrier, statuses))
+        threads = [threading.Thread(target=_link, args=call) for call in calls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(statuses) == [201, 409]
+        assert len(ann.get(f"applications/{app}/").json()["useCaseIds"]) == 1
+
+
+def _link(api: Api, uc: str, app: str, barrier: threading.Barrier, statuses: list) -> None:
+    barrier.wait()
+    statuses.append(api.post(f"useCases/{uc}/applications/{app}/").status_code)

@@ -192,6 +192,30 @@ def test_a_file_name_with_control_characters_is_422(alice, tmp_dir):
         )
 
 
+def _stored_blobs(service) -> set:
+    root = service.store.blobs.root
+    return {p for p in root.rglob("*") if p.is_file() and root / "tmp" not in p.parents}
+
+
+@pytest.mark.parametrize(
+    ("route", "data", "filename"),
+    [
+        ("projects/", {"projectName": ""}, "fresh.csv"),
+        ("projects/", {"projectName": "bad\x00name"}, "fresh.csv"),
+        ("datasets/fromFile/", {}, "bad\x07name.csv"),
+    ],
+)
+def test_a_refused_upload_leaves_no_file_in_the_blob_store(
+    alice, module_service, tmp_dir, route, data, filename
+):
+    content = RISK_CSV + b"99,12345,east,1\n"  # content no other test stored
+    before = _stored_blobs(module_service)
+    with unchanged(alice, tmp_dir=tmp_dir):
+        r = alice.post(route, data=data, files={"file": (filename, content)})
+        assert_error(r, 422)
+    assert _stored_blobs(module_service) == before
+
+
 # -- notebooks -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "path",

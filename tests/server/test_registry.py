@@ -103,7 +103,8 @@ def test_notebooks_link_and_list_by_use_case(alice):
         ("added", "notebook"),
         ("removed", "notebook"),
     ]
-    assert alice.get("notebooks/", params={"useCaseId": "nonsense"}).json()["data"] == []
+    # A malformed id is refused, as in every other listing's useCaseIds filter.
+    assert_error(alice.get("notebooks/", params={"useCaseId": "nonsense"}), 422)
 
 
 def test_patch_and_delete_a_notebook(alice):

@@ -88,5 +88,5 @@ def _check_self(role: str, can_share: bool, new_role: str, new_can_share: bool) 
         return
     if ROLE_RANK[new_role] > ROLE_RANK[role]:
         raise Forbidden("You cannot raise your own role.")
-    if new_can_share and not can_share and ROLE_RANK[new_role] == ROLE_RANK[role]:
+    if new_can_share and not can_share:  # not even together with a demotion
         raise Forbidden("You cannot give yourself the right to share.")

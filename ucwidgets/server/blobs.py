@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,17 @@ class BlobWriter:
         self.temp_path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class StoredBlob:
+    """A file already durable in the blob store (what :meth:`BlobStore.put_bytes` returns)."""
+
+    digest: str
+    size: int
+
+    def commit(self) -> str:
+        return self.digest
+
+
 class BlobStore:
     """Content-addressed files under ``root``.
 
@@ -62,8 +74,8 @@ class BlobStore:
     --------
     >>> import tempfile
     >>> blobs = BlobStore(tempfile.mkdtemp())
-    >>> w = blobs.writer(); w.write(b"a,b\\n1,2\\n"); digest = w.commit()
-    >>> blobs.path(digest).read_bytes()
+    >>> stored = blobs.put_bytes(b"a,b\\n1,2\\n")
+    >>> blobs.path(stored.digest).read_bytes()
     b'a,b\\n1,2\\n'
     """
 
@@ -78,11 +90,11 @@ class BlobStore:
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:]
 
-    def put_bytes(self, data: bytes) -> str:
+    def put_bytes(self, data: bytes) -> StoredBlob:
         w = self.writer()
         try:
             w.write(data)
-            return w.commit()
+            return StoredBlob(w.commit(), len(data))
         except BaseException:
             w.abort()
             raise

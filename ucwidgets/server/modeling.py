@@ -235,13 +235,19 @@ class ModelingEngine:
         try:
             reply = future.result()
         except WorkerDied as e:
+            log.warning("job %s: the training process stopped: %s", job["id"], e)
             reply = {
                 "ok": False,
-                "error": f"The training process stopped unexpectedly ({e}); "
-                "the data may be too large for this machine's memory.",
+                "error": "The training process stopped unexpectedly; the data may be too large "
+                "for this machine's memory.",
             }
-        except Exception as e:  # e.g. the training process could not be started
-            reply = {"ok": False, "error": f"Training could not run: {e}"}
+        except Exception:  # e.g. the training process could not be started
+            # Members see a fixed reason; the details (paths, internals) go to the log only.
+            log.exception("job %s could not run", job["id"])
+            reply = {
+                "ok": False,
+                "error": "Training could not run on this service; its log has the details.",
+            }
         if reply["ok"]:
             self.store.finish_modeling_job(job["id"], self.worker_id, reply["result"])
             log.info("job %s done", job["id"])

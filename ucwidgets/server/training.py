@@ -31,6 +31,7 @@ import os
 import pickle
 import sys
 import time
+import traceback
 import warnings
 from typing import Any
 
@@ -329,8 +330,15 @@ def main() -> None:
     for line in sys.stdin:
         try:
             reply = {"ok": True, "result": train(json.loads(line))}
-        except Exception as e:  # any failure of the job is its answer; the process lives on
+        except ValueError as e:  # what is wrong with the data: shown to the project's members
             reply = {"ok": False, "error": str(e).strip() or type(e).__name__}
+        except Exception as e:  # anything else is the service's business: details to its log
+            traceback.print_exc(file=sys.stderr)
+            reply = {
+                "ok": False,
+                "error": f"Training failed ({type(e).__name__}); the service's "
+                "log has the details.",
+            }
         channel.write(json.dumps(reply) + "\n")
         channel.flush()
 

@@ -67,7 +67,7 @@ def use_case(uc: dict) -> dict:
     }
 
 
-def link(lk: dict, creator: dict) -> dict:
+def link(lk: dict) -> dict:
     """A ``UseCaseReferenceEntity`` (``entityType`` lowercase singular)."""
     return {
         "id": lk["id"],
@@ -76,7 +76,7 @@ def link(lk: dict, creator: dict) -> dict:
         "experimentContainerId": lk["use_case_id"],
         "useCaseId": lk["use_case_id"],
         "createdAt": lk["created_at"],
-        "created": user(creator),
+        "created": user(lk["creator"]),
         "isDeleted": False,
     }
 

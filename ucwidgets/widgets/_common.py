@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ import ipywidgets as w
 from traitlets import Bool, Unicode, observe
 
 from ucwidgets import context
-from ucwidgets.client import get_client, set_client
+from ucwidgets.client import get_client, using
 from ucwidgets.errors import UseCaseError
 
 T = TypeVar("T")
@@ -205,19 +205,15 @@ class UseCasePanel(w.VBox):
     def _api(self, use_case: Any = "keep") -> Iterator[None]:
         """Run model calls through this widget's client (and, if given, a current use case).
 
-        The API layer's models read one global client; a widget given its own ``client`` swaps
-        it in for the duration of the call and puts the previous one back.
+        A widget given its own ``client`` uses it for this thread only (``client.using``), so a
+        refresh on a timer thread never changes the client the user's own code sees.
         """
-        previous = set_client(self.client) if self.client is not None else None
-        try:
-            if use_case == "keep":
-                yield
-            else:
-                with context.use_case(use_case):
-                    yield
-        finally:
+        with ExitStack() as stack:
             if self.client is not None:
-                set_client(previous)
+                stack.enter_context(using(self.client))
+            if use_case != "keep":
+                stack.enter_context(context.use_case(use_case))
+            yield
 
     def _ensure_client(self) -> None:
         """Configure the global client now, so discovery failures surface as widget errors."""

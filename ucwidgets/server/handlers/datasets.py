@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ...errors import ValidationError
 from .. import wire
-from ..store.catalog import safe_file_name
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
 from .use_cases import use_case_ids
@@ -30,9 +28,9 @@ class DatasetsHandler(ApiHandler):
 class DatasetFromFileHandler(UploadHandler):
     @authenticated
     async def post(self) -> None:
-        name, digest, size, described = await self.uploaded_file()
+        name, upload, described = await self.uploaded_file()
         dataset, job = await self.call(
-            self.ctx.store.create_dataset, self.user, safe_file_name(name), digest, size, described
+            self.ctx.store.create_dataset, self.user, name, upload, described
         )
         self.accepted(
             job,
@@ -54,9 +52,6 @@ class DatasetHandler(ApiHandler):
     @authenticated
     async def patch(self, dataset_id: str) -> None:
         body = self.json_body()
-        unknown = set(body) - {"name", "categories"}
-        if unknown:
-            raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
         self.send(
             wire.dataset(
                 await self.call(self.ctx.store.update_dataset, self.user, dataset_id, body)

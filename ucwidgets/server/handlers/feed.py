@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ...errors import ValidationError
 from .. import wire
-from ..store.validate import BIGINT_MAX
 from .base import ApiHandler, authenticated
 
 
@@ -23,15 +21,7 @@ class NotificationsReadHandler(ApiHandler):
 
     @authenticated
     async def post(self) -> None:
-        body = self.json_body()
-        upto = body.get("upTo")
-        if upto is not None and (
-            isinstance(upto, bool) or not isinstance(upto, int) or not 0 <= upto <= BIGINT_MAX
-        ):
-            raise ValidationError(
-                "upTo must be a non-negative event id.", errors={"upTo": "invalid"}
-            )
-        marked = await self.call(self.ctx.store.mark_read, self.user, upto)
+        marked = await self.call(self.ctx.store.mark_read, self.user, self.json_body().get("upTo"))
         self.send({"readUpTo": marked})
 
 

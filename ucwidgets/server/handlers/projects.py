@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ...errors import ValidationError
 from .. import modeling, wire
-from ..store.catalog import safe_file_name
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
 from .use_cases import use_case_ids
@@ -45,23 +44,17 @@ class ProjectsHandler(UploadHandler):
     @authenticated
     async def post(self) -> None:
         if self.form is not None:
-            name, digest, size, described = await self.uploaded_file()
+            name, upload, described = await self.uploaded_file()
             project, job = await self.call(
                 self.ctx.store.create_project_from_upload,
                 self.user,
                 self.form.fields.get("projectName"),
-                safe_file_name(name),
-                digest,
-                size,
+                name,
+                upload,
                 described,
             )
         else:
             body = self.json_body()
-            if "url" in body and "datasetId" not in body:
-                raise ValidationError(
-                    "This service does not fetch data from URLs; upload the file instead.",
-                    errors={"url": "unsupported"},
-                )
             project, job = await self.call(
                 self.ctx.store.create_project_from_dataset, self.user, body
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import wire
-from ..store.validate import is_object_id
 from .base import ApiHandler, authenticated
 from .use_cases import use_case_ids
 
@@ -67,10 +66,7 @@ class NotebooksHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        ids = use_case_ids(self) or []
-        single = self.query("useCaseId")
-        if single is not None:
-            ids.append(single if is_object_id(single) else "0" * 24)
+        ids = (use_case_ids(self) or []) + (use_case_ids(self, "useCaseId") or [])
         items, total = await self.call(
             self.ctx.store.list_assets,
             self.user,

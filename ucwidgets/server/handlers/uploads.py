@@ -130,11 +130,12 @@ class UploadHandler(ApiHandler):
         self.discard_body()
         super().on_connection_close()
 
-    async def uploaded_file(self) -> tuple[str | None, str, int, dict]:
-        """Finish the upload: parse it with pandas, make it durable, return its facts.
+    async def uploaded_file(self) -> tuple[str | None, BlobWriter, dict]:
+        """Finish reading the upload and parse it once with pandas.
 
-        Returns ``(file_name, blob_digest, size, description)``; raises 422 when there is no
-        file part or the file is not a readable CSV (nothing is stored then).
+        Returns ``(file_name, upload, description)``; the store makes ``upload`` durable once
+        the rest of the request has passed validation. Raises 422 when there is no file part or
+        the file is not a readable CSV; the temporary file is removed when the request ends.
         """
         self.raise_body_error()
         assert self.form is not None
@@ -147,5 +148,4 @@ class UploadHandler(ApiHandler):
             raise ValidationError("The upload has no 'file' part.", errors={"file": "missing"})
         blob.flush()
         described = await self.call(describe_csv, blob.temp_path)
-        digest = await self.call(blob.commit)
-        return self.form.file_name, digest, blob.size, described
+        return self.form.file_name, blob, described

@@ -20,10 +20,17 @@ class UseCasesHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        entity = None
-        for param, etype in (("projectId", "project"), ("applicationId", "application")):
-            if self.query(param):
-                entity = (etype, self.query(param))
+        given = [
+            (etype, self.query(param))
+            for param, etype in (("projectId", "project"), ("applicationId", "application"))
+            if self.query(param)
+        ]
+        if len(given) > 1:
+            raise ValidationError(
+                "Filter by projectId or applicationId, not both.",
+                errors={"applicationId": "with projectId"},
+            )
+        entity = given[0] if given else None
         items, total = await self.call(
             self.ctx.store.list_use_cases,
             self.user,
@@ -71,7 +78,7 @@ class UseCaseLinkHandler(ApiHandler):
         link, created = await self.call(
             self.ctx.store.add_link, self.user, uc_id, self._etype(segment), entity_id
         )
-        self.send(wire.link(link, self.user), status=201 if created else 200)
+        self.send(wire.link(link), status=201 if created else 200)
 
     @authenticated
     async def delete(self, uc_id: str, segment: str, entity_id: str) -> None:
@@ -120,15 +127,14 @@ class EventsHandler(ApiHandler):
         )
 
 
-def use_case_ids(handler: ApiHandler) -> list[str] | None:
-    """The ``useCaseIds`` filter of a listing; ids of the wrong shape are a 422."""
-    ids = handler.query_list("useCaseIds")
+def use_case_ids(handler: ApiHandler, name: str = "useCaseIds") -> list[str] | None:
+    """The use case filter of a listing (``useCaseIds``, or the notebooks' ``useCaseId``);
+    ids of the wrong shape are a 422."""
+    ids = handler.query_list(name)
     if ids is None:
         return None
-    bad = [i for i in ids if not is_object_id(i)]
-    if bad:
+    if not all(is_object_id(i) for i in ids):
         raise ValidationError(
-            "useCaseIds must be 24-character hexadecimal ids.",
-            errors={"useCaseIds": "malformed id"},
+            f"{name} must be 24-character hexadecimal ids.", errors={name: "malformed id"}
         )
     return ids

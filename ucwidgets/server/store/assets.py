@@ -216,7 +216,9 @@ class AssetStore:
         Adding an asset that is already linked here returns the existing link.
         """
         with self.db.write() as conn:
-            return self.link_in(conn, actor, use_case_id, etype, entity_id)
+            link, created = self.link_in(conn, actor, use_case_id, etype, entity_id)
+            creator = conn.execute(select(users).where(users.c.id == link["created_by"])).one()
+            return {**link, "creator": public_user(creator)}, created
 
     def link_in(
         self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
@@ -292,9 +294,15 @@ class AssetStore:
         )
         if project.target is None:
             if project.dataset_id is not None and not dataset_linked:
-                dataset = conn.execute(
-                    select(datasets).where(datasets.c.id == project.dataset_id)
-                ).one()
+                # The dataset comes along only if the caller can still see it: a link must never
+                # give back what a removal took away.
+                try:
+                    dataset = self.get_asset(conn, actor, "dataset", project.dataset_id)
+                except NotFound as e:
+                    raise ValidationError(
+                        "The dataset this project was made from is no longer visible to you, so "
+                        "the project cannot bring it into this use case."
+                    ) from e
                 self._insert_link(conn, actor, use_case_id, "dataset", dataset)
             return
         if project.target_type not in ("Binary", "Regression"):

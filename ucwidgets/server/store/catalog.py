@@ -83,9 +83,15 @@ class CatalogStore:
 
     # -- datasets --------------------------------------------------------------------------
     def create_dataset(
-        self, actor: dict, file_name: str, blob: str, size: int, described: dict
+        self, actor: dict, file_name: str | None, upload: Any, described: dict
     ) -> tuple[dict, str]:
-        """Register an uploaded, already durable file as a dataset; return it and its job."""
+        """Register an uploaded file as a dataset; return it and its job.
+
+        ``upload`` is a ``BlobWriter`` (or a ``StoredBlob``): it is made durable only once the
+        request has passed validation, and before the row that points at it commits.
+        """
+        file_name = safe_file_name(file_name)
+        blob, size = upload.commit(), upload.size
         with self.db.write() as conn:
             row = self._insert_dataset(conn, actor, file_name, blob, size, described)
             job = self._job(conn, actor, f"datasets/{row['id']}/")
@@ -110,6 +116,7 @@ class CatalogStore:
         return row
 
     def update_dataset(self, actor: dict, dataset_id: str, body: dict) -> dict:
+        validate.only_keys(body, {"name", "categories"})
         values: dict[str, Any] = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])
@@ -163,18 +170,24 @@ class CatalogStore:
         self,
         actor: dict,
         project_name: str | None,
-        file_name: str,
-        blob: str,
-        size: int,
+        file_name: str | None,
+        upload: Any,
         described: dict,
     ) -> tuple[dict, str]:
         """A project from an uploaded file; the file also becomes a dataset in the catalog."""
-        name = validate.name(project_name or file_name, "projectName")
+        file_name = safe_file_name(file_name)
+        name = validate.name(file_name if project_name is None else project_name, "projectName")
+        blob, size = upload.commit(), upload.size
         with self.db.write() as conn:
             ds = self._insert_dataset(conn, actor, file_name, blob, size, described)
             return self._insert_project(conn, actor, name, ds)
 
     def create_project_from_dataset(self, actor: dict, body: dict) -> tuple[dict, str]:
+        if "url" in body and "datasetId" not in body:
+            raise ValidationError(
+                "This service does not fetch data from URLs; upload the file instead.",
+                errors={"url": "unsupported"},
+            )
         dataset_id = body.get("datasetId")
         if not isinstance(dataset_id, str):
             raise ValidationError("datasetId must be a string.", errors={"datasetId": "missing"})
@@ -377,7 +390,7 @@ class CatalogStore:
             # In the same transaction: a refused link leaves no notebook behind.
             if use_case_id is not None:
                 self.link_in(conn, actor, use_case_id, "notebook", row["id"])
-        return self.get(actor, "notebook", row["id"])
+            return self.describe_asset(conn, actor, "notebook", _row(conn, table, row["id"]))
 
     def update_notebook(self, actor: dict, notebook_id: str, body: dict, root: Path) -> dict:
         validate.only_keys(body, {"name", "description", "path"})

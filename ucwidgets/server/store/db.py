@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ...errors import ServiceUnavailable
+from ...errors import Conflict, ServiceUnavailable
 
 BUSY_TIMEOUT_S = 10
 
@@ -96,6 +96,13 @@ class Database:
 def _unavailable_on_db_failure() -> Iterator[None]:
     try:
         yield
+    except IntegrityError as e:
+        # The store checks every rule before it writes; a constraint that still fires means a
+        # concurrent request made the same change first (two links of one project at once).
+        raise Conflict(
+            "Another change to the same thing was applied at the same time; nothing was "
+            "applied. Reload and try again."
+        ) from e
     except OperationalError as e:
         raise ServiceUnavailable(
             "The database is busy or unreachable; nothing was applied. Try again.", retry_after=1

@@ -88,8 +88,14 @@ class FeedStore:
             item["read"] = item["id"] <= read_upto
         return page, total, unread
 
-    def mark_read(self, actor: dict, upto: int | None = None) -> int:
+    def mark_read(self, actor: dict, upto: Any = None) -> int:
         """Mark notifications read up to event ``upto`` (default: all so far)."""
+        if upto is not None and (
+            isinstance(upto, bool) or not isinstance(upto, int) or not 0 <= upto <= BIGINT_MAX
+        ):
+            raise ValidationError(
+                "upTo must be a non-negative event id.", errors={"upTo": "invalid"}
+            )
         with self.db.write() as conn:
             if upto is None:
                 upto = conn.execute(select(func.coalesce(func.max(events.c.id), 0))).scalar_one()

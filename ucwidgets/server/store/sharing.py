@@ -22,6 +22,25 @@ MAX_BATCH = 100
 ENTRY_KEYS = {"role", "shareRecipientType", "id", "username", "canShare"}
 
 
+def _check(
+    grantor: dict | None,
+    actor: dict,
+    index: int,
+    recipient_id: str,
+    current: Any,
+    role: str,
+    can_share: bool,
+) -> None:
+    """``access.check_share`` for entry ``index``, with the entry named in the error."""
+    try:
+        if grantor is None:  # the caller left in this very batch
+            raise Forbidden("You cannot share a use case in the request that removes you from it.")
+        access.check_share(grantor, actor["id"], recipient_id, current, role, can_share)
+    except Forbidden as e:
+        e.errors = {str(index): e.message}
+        raise
+
+
 def _entry_error(index: int, message: str) -> ValidationError:
     return ValidationError(f"roles[{index}]: {message}", errors={str(index): message})
 
@@ -36,7 +55,7 @@ class SharingStore:
             grantor = membership(conn, use_case_id, actor["id"], lock=True)
             access.require(grantor, "view")
             resolved = self._resolve_recipients(conn, entries)
-            changed = False
+            changed, checks = False, []
             for index, (entry, user) in enumerate(zip(entries, resolved, strict=True)):
                 current = membership(conn, use_case_id, user.id)
                 can_share = entry["can_share"]
@@ -44,13 +63,9 @@ class SharingStore:
                     can_share = bool(current["can_share"]) if current else False
                 if entry["role"] == "OWNER":
                     can_share = True  # an owner can always share
-                try:
-                    access.check_share(
-                        grantor, actor["id"], user.id, current, entry["role"], can_share
-                    )
-                except Forbidden as e:
-                    e.errors = {str(index): e.message}
-                    raise
+                check = (index, user.id, current, entry["role"], can_share)
+                _check(grantor, actor, *check)
+                checks.append(check)
                 changed |= self._apply(
                     conn, use_case_id, actor, user, current, entry["role"], can_share
                 )
@@ -61,6 +76,18 @@ class SharingStore:
             ).scalar_one()
             if owners == 0:
                 raise Conflict("A use case must keep at least one OWNER; nothing was changed.")
+            # A batch that lowers the caller's own role is checked again against the role the
+            # caller ends with: no grant may exceed the grantor's role at commit (invariant 5).
+            final = membership(conn, use_case_id, actor["id"])
+            if final != grantor:
+                for check in checks:
+                    if check[1] != actor["id"]:
+                        try:
+                            _check(final, actor, *check)
+                        except Forbidden as e:
+                            e.message += " (Change your own role in a separate request.)"
+                            e.args = (e.message,)
+                            raise
             if changed:
                 touch(conn, use_case_id, actor["id"])
 

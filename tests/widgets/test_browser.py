@@ -217,6 +217,7 @@ def test_leaderboard_of_a_project_shows_its_models_best_first(alice, client_of):
         project.analyze_and_model(target="credit_risk", metric="AUC")
         project.wait_for_autopilot(check_interval=0.2, verbosity=0)
         expected = [m.model_type for m in project.get_models()]
+        assert UseCase.get(uc.id).models_count == len(expected)  # the use case counts them
     browser = UseCaseBrowser(client=client_of(alice), use_case=uc.id)
     (toggle,) = by_class(browser, "ucw-browser-leaderboard-toggle")
     toggle.click()

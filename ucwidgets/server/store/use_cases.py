@@ -11,7 +11,7 @@ from ...errors import ValidationError
 from .. import access
 from . import validate
 from .db import new_id, now
-from .schema import events, links, memberships, use_cases, users
+from .schema import events, links, memberships, models, use_cases, users
 from .users import _escape_like, public_user
 
 #: ``orderBy`` values of ``GET useCases/``, as the membership copies of the use case's keys
@@ -21,7 +21,7 @@ USE_CASE_ORDER = {
     "createdAt": memberships.c.uc_created_at,
     "updatedAt": memberships.c.uc_updated_at,
 }
-COUNTED_TYPES = ("dataset", "project", "application", "notebook")
+COUNTED_TYPES = ("model", "dataset", "project", "application", "notebook")
 
 
 def record(
@@ -118,6 +118,14 @@ def describe(conn: Any, rows: list[Any]) -> list[dict]:
         .group_by(links.c.use_case_id, links.c.entity_type)
     ):
         counts[uc_id][etype] = n
+    # Models count through the projects linked to each use case (DataRobot's modelsCount).
+    for uc_id, n in conn.execute(
+        select(links.c.use_case_id, func.count())
+        .join(models, models.c.project_id == links.c.entity_id)
+        .where(links.c.entity_type == "project", links.c.use_case_id.in_(ids))
+        .group_by(links.c.use_case_id)
+    ):
+        counts[uc_id]["model"] = n
     members: dict[str, list[dict]] = defaultdict(list)
     for m in conn.execute(
         select(

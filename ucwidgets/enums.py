@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from ucwidgets.enums import SHARING_ROLE, UseCaseEntityType
->>> SHARING_ROLE.CONSUMER
-'CONSUMER'
+>>> SHARING_ROLE.CONSUMER == "CONSUMER"
+True
 >>> UseCaseEntityType.DATASET.url_segment
 'datasets'
 """

@@ -176,10 +176,14 @@ class ApiHandler(tornado.web.RequestHandler):
         )
 
     # -- requests --------------------------------------------------------------------------
+    def raw_body(self) -> bytes:
+        """The request body as it came (bounded by ``body_limit``), or the error met reading it."""
+        self.raise_body_error()
+        return bytes(self._body)
+
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object; 400 when it is not one."""
-        self.raise_body_error()
-        raw = bytes(self._body)
+        raw = self.raw_body()
         if not raw:
             return {}
         try:

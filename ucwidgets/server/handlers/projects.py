@@ -148,9 +148,8 @@ class PredictionsHandler(ApiHandler):
     @authenticated
     async def post(self, project_id: str, model_id: str) -> None:
         project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
-        self.raise_body_error()  # the base class bounds the body by max_json_bytes
         frame = await self.call(
-            modeling.read_rows, self.request.headers.get("Content-Type"), bytes(self._body)
+            modeling.read_rows, self.request.headers.get("Content-Type"), self.raw_body()
         )
         rows = await self.call(modeling.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})

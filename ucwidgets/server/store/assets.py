@@ -74,7 +74,22 @@ def in_use_cases(etype: str, use_case_ids: list[str], user_id: str) -> Any:
 
 
 class AssetStore:
-    """Finding, modifying, deleting and linking assets of every type."""
+    """Finding, modifying, deleting and linking assets of every type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> uc = store.create_use_case(ann, {"name": "Risk"})
+    >>> app = store.create_application(ann, {"name": "Scorer"})
+    >>> link, created = store.add_link(ann, uc["id"], "application", app["id"])
+    >>> created, link["entity_type"]
+    (True, 'application')
+    >>> store.add_link(ann, uc["id"], "application", app["id"])[1]  # adding twice: same link
+    False
+    """
 
     db: Any
 

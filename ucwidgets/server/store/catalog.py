@@ -55,6 +55,22 @@ def safe_file_name(name: str | None, default: str = "data.csv") -> str:
 
 
 class CatalogStore:
+    """What differs between datasets, projects, applications and notebooks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> upload = store.blobs.put_bytes(b"x,y\\n1,0\\n2,1\\n")
+    >>> described = {"row_count": 2, "columns": [{"name": "x", "dtype": "int64"},
+    ...                                          {"name": "y", "dtype": "int64"}]}
+    >>> dataset, _job = store.create_dataset(ann, "tiny.csv", upload, described)
+    >>> dataset["name"], dataset["row_count"]
+    ('tiny.csv', 2)
+    """
+
     db: Any
     blobs: blob_files.BlobStore
 

@@ -47,6 +47,21 @@ class _Actor:
 
 
 class FeedStore:
+    """The change feed of a use case, notifications across use cases, and search.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> uc = store.create_use_case(ann, {"name": "Risk"})
+    >>> [e["verb"] for e in store.use_case_events(ann, uc["id"], after=0, limit=10)]
+    ['created']
+    >>> [hit["name"] for hit in store.search(ann, "ris", [], 0, 10)[0]]
+    ['Risk']
+    """
+
     db: Any
 
     def use_case_events(self, actor: dict, use_case_id: str, after: int, limit: int) -> list[dict]:

@@ -28,6 +28,9 @@ jobs_c = modeling_jobs.c
 
 
 class ModelStore:
+    """Modeling jobs and the models they leave: the queue the engine (``server/modeling.py``)
+    takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
+
     db: Any
     blobs: Any
 

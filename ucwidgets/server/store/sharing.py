@@ -46,6 +46,22 @@ def _entry_error(index: int, message: str) -> ValidationError:
 
 
 class SharingStore:
+    """Roles on a use case: the batched share request and the member listing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> ben, _ = store.create_user("ben@example.com")
+    >>> uc = store.create_use_case(ann, {"name": "Risk"})
+    >>> store.share(ann, uc["id"], {"operation": "updateRoles", "roles": [
+    ...     {"role": "EDITOR", "shareRecipientType": "user", "username": "ben@example.com"}]})
+    >>> [(m["username"], m["role"]) for m in store.shared_roles(ann, uc["id"], 0, 10)[0]]
+    [('ann@example.com', 'OWNER'), ('ben@example.com', 'EDITOR')]
+    """
+
     db: Any
 
     def share(self, actor: dict, use_case_id: str, body: dict) -> None:

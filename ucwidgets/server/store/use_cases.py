@@ -164,7 +164,20 @@ def describe(conn: Any, rows: list[Any]) -> list[dict]:
 
 
 class UseCaseStore:
-    """Use case CRUD and listing; every method takes the acting user first."""
+    """Use case CRUD and listing; every method takes the acting user first.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> uc = store.create_use_case(ann, {"name": "Risk", "description": "Credit"})
+    >>> store.update_use_case(ann, uc["id"], {"name": "Credit risk"})["name"]
+    'Credit risk'
+    >>> [u["name"] for u in store.list_use_cases(ann, search="credit")[0]]
+    ['Credit risk']
+    """
 
     db: Any
 

@@ -30,7 +30,17 @@ def public_user(row: Any) -> dict[str, Any]:
 
 
 class UserStore:
-    """Creating users, issuing tokens, and turning a token into its user."""
+    """Creating users, issuing tokens, and turning a token into its user.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, token = store.create_user("ann@example.com", full_name="Ann")
+    >>> store.authenticate(token)["username"]
+    'ann@example.com'
+    """
 
     db: Any
 

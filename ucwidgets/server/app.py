@@ -21,6 +21,7 @@ import tornado.web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
 from .handlers import datasets, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
@@ -105,7 +106,7 @@ def ensure_local_user(store: Store, data_dir: Path) -> str:
         try:
             store.authenticate(token)
             return token
-        except Exception:
+        except Unauthorized:
             log.warning("the token in %s is no longer valid; issuing a new one", token_file)
     username = getpass.getuser()
     existing = {u["username"] for u in store.list_users()}

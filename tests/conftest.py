@@ -13,12 +13,24 @@ from typing import Any
 
 import pytest
 
+from ucwidgets import context
+from ucwidgets.client import set_client
 from ucwidgets.server.app import ServerThread
 
 sys.path.insert(0, str(Path(__file__).parent))
 from service_api import RISK_CSV, Api
 
 _names = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_client_state() -> Iterator[None]:
+    """Every test starts and ends with no global client and no current use case."""
+    set_client(None)
+    context.set_current_use_case(None)
+    yield
+    set_client(None)
+    context.set_current_use_case(None)
 
 
 @pytest.fixture

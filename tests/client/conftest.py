@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 
 import ucwidgets
-from ucwidgets import context
-from ucwidgets.client import set_client
 
 RISK_CSV = """\
 age,income,debt,credit_risk
@@ -74,16 +72,6 @@ def make_user(service: Any) -> Any:
         return Actor(user["id"], user["username"], full_name or name.title(), token)
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _restore_client_state() -> Iterator[None]:
-    """Each test starts and ends with no global client and no current use case."""
-    set_client(None)
-    context.set_current_use_case(None)
-    yield
-    set_client(None)
-    context.set_current_use_case(None)
 
 
 @pytest.fixture

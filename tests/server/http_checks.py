@@ -187,3 +187,25 @@ def unchanged(*apis: Any, tmp_dir: Path | None = None) -> Iterator[None]:
     yield
     after = [snapshot(api, tmp_dir) for api in apis]
     assert after == before
+
+
+def module_actors() -> tuple:
+    """Module-scoped ``alice``, ``bob`` and ``carol`` on the module's shared service, for
+    modules whose every test asserts it changed nothing. Assign them at module level::
+
+        alice, bob, carol = module_actors()
+    """
+    import pytest
+
+    def actor(name: str, username: str, full_name: str):
+        @pytest.fixture(scope="module", name=name)
+        def fixture(make_module_user):
+            return make_module_user(username, full_name)
+
+        return fixture
+
+    return (
+        actor("alice", "alice@example.com", "Alice Owner"),
+        actor("bob", "bob@example.com", "Bob Editor"),
+        actor("carol", "carol@example.com", "Carol Consumer"),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from http_checks import RISK_CSV, assert_error, assert_page, unchanged
+from http_checks import RISK_CSV, assert_error, assert_page, module_actors, unchanged
 
 from ucwidgets.server.handlers.base import ServiceContext
 
@@ -26,19 +26,7 @@ class World:
 
 
 # One service, users and world for the module: every test here asserts it changed nothing.
-@pytest.fixture(scope="module")
-def alice(make_module_user):
-    return make_module_user("alice@example.com", "Alice Owner")
-
-
-@pytest.fixture(scope="module")
-def bob(make_module_user):
-    return make_module_user("bob@example.com", "Bob Editor")
-
-
-@pytest.fixture(scope="module")
-def carol(make_module_user):
-    return make_module_user("carol@example.com", "Carol Consumer")
+alice, bob, carol = module_actors()
 
 
 @pytest.fixture(scope="module")

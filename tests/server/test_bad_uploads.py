@@ -11,24 +11,12 @@ import time
 
 import pytest
 import requests
-from http_checks import RISK_CSV, assert_error, assert_no_content, unchanged
+from http_checks import RISK_CSV, assert_error, assert_no_content, module_actors, unchanged
 
 LIMIT = 1024 * 1024  # the fixture's upload limit
 
 
-@pytest.fixture(scope="module")
-def alice(make_module_user):
-    return make_module_user("alice@example.com", "Alice Owner")
-
-
-@pytest.fixture(scope="module")
-def bob(make_module_user):
-    return make_module_user("bob@example.com", "Bob Editor")
-
-
-@pytest.fixture(scope="module")
-def carol(make_module_user):
-    return make_module_user("carol@example.com", "Carol Consumer")
+alice, bob, carol = module_actors()
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from ucwidgets import context
-from ucwidgets.client import set_client
 from ucwidgets.rest import RESTClientObject
 
 
@@ -39,16 +37,6 @@ def _no_swallowed_callback_errors(caplog: pytest.LogCaptureFixture) -> Iterator[
             "ipywidgets swallowed a callback exception:\n"
             + "\n".join(f"{r.getMessage()}\n{r.exc_text or ''}" for r in swallowed)
         )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_client_state() -> Iterator[None]:
-    """No global client and no current use case before and after each test."""
-    set_client(None)
-    context.set_current_use_case(None)
-    yield
-    set_client(None)
-    context.set_current_use_case(None)
 
 
 @pytest.fixture

@@ -640,25 +640,27 @@ class UseCaseBrowser(UseCasePanel):
                 name = styled(w.Label(asset["name"] or asset["id"]), "ucw-asset-name", width="40%")
                 row = [name, info]
                 if kind == "project":
-                    board = button(
-                        "Leaderboard",
-                        "ucw-browser-leaderboard-toggle",
-                        icon="trophy",
-                        tooltip=f"Show the models of {asset['name']}",
+                    row.append(
+                        _asset_button(
+                            "Leaderboard",
+                            "ucw-browser-leaderboard-toggle",
+                            "trophy",
+                            f"Show the models of {asset['name']}",
+                            asset,
+                            self._on_leaderboard_button_click,
+                        )
                     )
-                    board._ucw_asset = (kind, asset["id"])  # type: ignore[attr-defined]
-                    board.on_click(self._on_leaderboard_button_click)
-                    row.append(board)
                 if can_edit:
-                    remove = button(
-                        "Remove",
-                        "ucw-browser-remove",
-                        icon="times",
-                        tooltip=f"Remove {asset['name']} from this use case",
+                    row.append(
+                        _asset_button(
+                            "Remove",
+                            "ucw-browser-remove",
+                            "times",
+                            f"Remove {asset['name']} from this use case",
+                            asset,
+                            self._on_remove_button_click,
+                        )
                     )
-                    remove._ucw_asset = (kind, asset["id"])  # type: ignore[attr-defined]
-                    remove.on_click(self._on_remove_button_click)
-                    row.append(remove)
                 rows.append(
                     styled(w.HBox(row, layout=w.Layout(align_items="center")), "ucw-browser-asset")
                 )
@@ -690,6 +692,16 @@ def browse(use_case: Any = None, client: Any = None, **kwargs: Any) -> UseCaseBr
     >>> browse(uc)  # doctest: +SKIP
     """
     return UseCaseBrowser(client=client, use_case=use_case, **kwargs)
+
+
+def _asset_button(
+    label: str, css: str, icon: str, tooltip: str, asset: dict, handler: Any
+) -> w.Button:
+    """A button on one asset's row; its handler reads the asset from ``_ucw_asset``."""
+    b = button(label, css, icon=icon, tooltip=tooltip)
+    b._ucw_asset = (asset["entity_type"], asset["id"])  # type: ignore[attr-defined]
+    b.on_click(handler)
+    return b
 
 
 def _py_time(value: Any) -> Any:

@@ -24,6 +24,8 @@ import platform
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -39,11 +41,33 @@ from ucwidgets.errors import (
 
 #: Seconds to wait for a connection and for a response, unless a call says otherwise.
 DEFAULT_TIMEOUT = (6.05, 60)
+#: Timeouts for this thread (or task) only, over every session's own; see :func:`timeouts`.
+_timeouts: ContextVar[tuple[float, float] | None] = ContextVar("ucwidgets_timeouts", default=None)
 #: Seconds an asynchronous job may run before the client gives up (DataRobot's default too).
 DEFAULT_MAX_WAIT = 600
 #: Uploads at least this large always show a progress bar; smaller ones only when slow.
 _PROGRESS_DELAY = 1.0
 _CHUNK = 1 << 16
+
+
+@contextmanager
+def timeouts(connect: float, read: float) -> Iterator[None]:
+    """Use these connect and read timeouts for this thread's (or task's) requests in a block.
+
+    The widgets use short ones, so a hung service shows as an error within seconds; code in
+    other threads keeps the client's own. A request that names its ``timeout`` keeps it.
+
+    Examples
+    --------
+    >>> from ucwidgets.rest import timeouts
+    >>> with timeouts(3, 10):  # doctest: +SKIP
+    ...     dr.UseCase.list()
+    """
+    token = _timeouts.set((connect, read))
+    try:
+        yield
+    finally:
+        _timeouts.reset(token)
 
 
 class RESTClientObject:
@@ -125,7 +149,7 @@ class RESTClientObject:
         ucwidgets.errors.ServiceUnavailable
             When the endpoint cannot be reached at all.
         """
-        kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("timeout", _timeouts.get() or self.timeout)
         url = self.url(path)
         try:
             response = self.session.request(method, url, **kwargs)

@@ -1,0 +1,90 @@
+// Helpers every ucwidgets panel starts with: this file is put in front of the panel's own module.
+// User text (names, messages) only ever becomes text nodes: h() never parses markup.
+
+/** An element: h("button", {class: "x", onclick: f}, "Save"). Strings become text nodes. */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Ask the kernel to run a panel action: Python's Panel.dispatch(action, **args). */
+function ucwSend(model, action, args) {
+  model.send({ action, args: args || {} });
+}
+
+/** Call fn when any of the traits change; the listeners go when cleanup runs. */
+function ucwListen(model, names, fn, cleanup) {
+  for (const name of names) model.on(`change:${name}`, fn);
+  cleanup.push(() => names.forEach((name) => model.off(`change:${name}`, fn)));
+}
+
+/** The status line: a spinner with Cancel while a request runs, else the last notice. */
+function ucwStatus(model, cleanup) {
+  const el = h("div", { class: "ucw-status", role: "status", "aria-live": "polite" });
+  const draw = () => {
+    el.replaceChildren();
+    if (model.get("busy")) {
+      el.append(
+        h("span", { class: "ucw-spinner", "aria-hidden": "true" }),
+        h("span", { class: "ucw-busy-text" }, "Working…"),
+        h("button", { class: "ucw-cancel", type: "button", onclick: () => ucwSend(model, "cancel") },
+          "Cancel"),
+      );
+    } else if (model.get("notice")) {
+      el.append(h("span", { class: "ucw-notice" }, model.get("notice")));
+    }
+  };
+  ucwListen(model, ["busy", "notice"], draw, cleanup);
+  draw();
+  return el;
+}
+
+/** Where the failure of one control shows, next to it; Retry only when it is transient. */
+function ucwError(model, control, cleanup) {
+  const el = h("div", { class: "ucw-error-slot", "data-control": control });
+  const draw = () => {
+    const error = (model.get("errors") || {})[control];
+    el.replaceChildren();
+    if (!error) return;
+    el.append(h("span", { class: "ucw-error", role: "alert" }, error.message));
+    if (error.transient) {
+      el.append(h("button", { class: "ucw-retry", type: "button",
+        onclick: () => ucwSend(model, "retry", { control }) }, "Retry"));
+    }
+  };
+  ucwListen(model, ["errors"], draw, cleanup);
+  draw();
+  return el;
+}
+
+/** Keep an input's unsaved value in the model's drafts, so no refresh or reconnect loses it. */
+function ucwDraft(model, control, input, saved) {
+  const drafts = model.get("drafts") || {};
+  input.value = control in drafts ? drafts[control] : (saved ?? "");
+  input.addEventListener("input", () => {
+    model.set("drafts", { ...(model.get("drafts") || {}), [control]: input.value });
+    model.save_changes();
+  });
+  return input;
+}
+
+/** "just now", "5 min ago", "3 d ago" for an ISO time. */
+function ucwAgo(iso) {
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (!Number.isFinite(seconds)) return "";
+  const units = [[31536000, "y"], [2592000, "mo"], [86400, "d"], [3600, "h"], [60, "min"]];
+  for (const [size, unit] of units) {
+    if (seconds >= size) return `${Math.floor(seconds / size)} ${unit} ago`;
+  }
+  return "just now";
+}

@@ -16,11 +16,35 @@ import pytest
 from ucwidgets import context
 from ucwidgets.client import set_client
 from ucwidgets.server.app import ServerThread
+from ucwidgets.server.store.db import Database
 
 sys.path.insert(0, str(Path(__file__).parent))
 from service_api import RISK_CSV, Api
 
 _names = itertools.count()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--crash-cycles",
+        type=int,
+        default=50,
+        help="kill -9 cycles of the crash loop (tests/server/test_crash.py); 1000 for the long run",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The crash loop's length is set on the command line, so is its time limit.
+    limit = 120 + 3 * config.getoption("--crash-cycles")
+    for item in items:
+        if "crash_cycles" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(limit))
+
+
+@pytest.fixture
+def crash_cycles(request: pytest.FixtureRequest) -> int:
+    """How many times the crash loop kills the service (``--crash-cycles``)."""
+    return request.config.getoption("--crash-cycles")
 
 
 @pytest.fixture(autouse=True)
@@ -145,10 +169,11 @@ def pg_service(pg_cluster, tmp_path: Path) -> Iterator[ServerThread]:
 
 
 # -- invariants --------------------------------------------------------------------------------
-def check_invariants(service: ServerThread, *actors: Api) -> None:
+def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     """Assert ACCESS.md's invariants on the live database, and invariant 6 through listings.
 
-    Reads the tables directly (SQLAlchemy Core on ``service.store.db``): 1 every use case has an
+    Reads the tables directly (SQLAlchemy Core on ``service.store.db``, or on ``service`` when
+    it is the ``Database`` of a service running elsewhere): 1 every use case has an
     OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER implies can_share;
     4 nothing refers to a deleted use case (and no link to a deleted asset); 10 links are unique,
     and a project or an application is in at most one use case. Then, for every actor with a
@@ -160,7 +185,8 @@ def check_invariants(service: ServerThread, *actors: Api) -> None:
     from ucwidgets.server.store.schema import events, links, memberships, use_cases
 
     m = memberships.c
-    with service.store.db.read() as conn:
+    db = service if isinstance(service, Database) else service.store.db
+    with db.read() as conn:
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         owned = select(m.use_case_id).where(m.role == "OWNER")
@@ -212,3 +238,10 @@ def check_invariants(service: ServerThread, *actors: Api) -> None:
 def invariants(service: ServerThread):
     """``invariants(*actors)`` checks every invariant now (see ``check_invariants``)."""
     return lambda *actors: check_invariants(service, *actors)
+
+
+@pytest.fixture
+def database_invariants():
+    """``database_invariants(db, *actors)``: ``check_invariants`` on the ``Database`` of a
+    service that runs elsewhere (a subprocess)."""
+    return check_invariants

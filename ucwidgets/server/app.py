@@ -137,6 +137,8 @@ class Service:
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.store = Store.open(self.data_dir, database_url)
+        if swept := self.store.blobs.sweep():
+            log.info("removed %d temporary upload files left by a stopped service", swept)
         self.token = ensure_local_user(self.store, self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ucwidgets-db")
         # Queued jobs resume, and running ones of a stopped service restart, from here on.

@@ -3,7 +3,8 @@
 An upload is streamed into a temporary file in the blob directory while it is hashed; when it is
 complete the file is fsynced and renamed to its content address (and the directory fsynced), all
 before the database row that points at it commits. A crash can therefore leave an unreferenced
-blob, never a row without its file.
+blob, never a row without its file. A temporary file is locked while its upload lives, so the
+ones a killed process left behind can be told apart and are swept when the service starts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from typing import Any
 
 from ..errors import ValidationError
 
+try:
+    import fcntl
+except ImportError:  # Windows, where a file open in any process cannot be removed anyway
+    fcntl = None  # type: ignore[assignment]
+
 
 class BlobWriter:
     """One upload in progress: ``write`` chunks, then ``commit`` or ``abort``."""
@@ -24,6 +30,8 @@ class BlobWriter:
     def __init__(self, store: BlobStore) -> None:
         self._store = store
         fd, name = tempfile.mkstemp(dir=store.tmp_dir, prefix="upload-")
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held until the file is renamed or removed
         self._file = os.fdopen(fd, "wb")
         self.temp_path = Path(name)
         self._hash = hashlib.sha256()
@@ -42,11 +50,13 @@ class BlobWriter:
         """Make the file durable under its content address and return that address."""
         self._file.flush()
         os.fsync(self._file.fileno())
-        self._file.close()
         digest = self._hash.hexdigest()
         final = self._store.path(digest)
         final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.temp_path, final)
+        if fcntl is None:
+            self._file.close()  # Windows renames no open file
+        os.replace(self.temp_path, final)  # still locked, so a sweep cannot take it first
+        self._file.close()
         _fsync_dir(final.parent)
         return digest
 
@@ -86,6 +96,22 @@ class BlobStore:
 
     def writer(self) -> BlobWriter:
         return BlobWriter(self)
+
+    def sweep(self) -> int:
+        """Remove the temporary files no live upload holds (a killed process left them, maybe
+        hundreds of MB each); uploads in progress in other processes keep theirs. Returns how
+        many went."""
+        removed = 0
+        for path in self.tmp_dir.iterdir():
+            try:
+                with open(path, "rb") as f:
+                    if fcntl is not None:
+                        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    path.unlink()
+            except (BlockingIOError, PermissionError, FileNotFoundError):
+                continue  # an upload still running elsewhere, or one that just finished
+            removed += 1
+        return removed
 
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:]

@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--max-upload-mb", type=int, default=512)
     serve.add_argument(
+        "--public-url",
+        help="the API's URL as clients reach it, for Location headers and next links, e.g. "
+        "https://uc.example.com/api/v2 (default: the listening address, or links relative to "
+        "the API root when listening on every interface)",
+    )
+    serve.add_argument(
         "--modeling-workers",
         type=int,
         default=1,
@@ -91,33 +97,38 @@ def _open_store(args: argparse.Namespace) -> Any:
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from tornado.httpserver import HTTPServer
     from tornado.netutil import bind_sockets
 
     from .server.app import Service, make_app
+    from .server.transport import ApiHTTPServer
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    sockets = bind_sockets(args.port, args.host)
+    port = sockets[0].getsockname()[1]
+    listening = f"http://{args.host}:{port}/api/v2"
+    wildcard = args.host in ("", "0.0.0.0", "::")
     service = Service(
         args.data_dir,
         args.database_url,
         args.notebook_root,
         modeling_workers=args.modeling_workers,
         max_upload_bytes=args.max_upload_mb * 1024**2,
+        public_url=args.public_url or (None if wildcard else listening),
     )
-    sockets = bind_sockets(args.port, args.host)
-    port = sockets[0].getsockname()[1]
 
     async def main() -> None:
-        server = HTTPServer(make_app(service.ctx), max_body_size=service.ctx.max_upload_bytes + 1)
+        server = ApiHTTPServer(
+            make_app(service.ctx), max_body_size=service.ctx.max_upload_bytes + 1
+        )
         server.add_sockets(sockets)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        print(f"serving at http://{args.host}:{port}/api/v2", flush=True)
+        print(f"serving at {listening}", flush=True)
         await stop.wait()
         server.stop()
         await server.close_all_connections()

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
-from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from ..errors import Unauthorized
@@ -27,6 +26,7 @@ from .handlers import datasets, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
 from .store import Store
+from .transport import ApiHTTPServer
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -179,15 +179,16 @@ class ServerThread:
         notebook_root: str | None = None,
         **limits: Any,
     ) -> None:
+        self._sockets = bind_sockets(port, host)
+        self.port = self._sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{self.port}/api/v2"
+        limits.setdefault("public_url", self.url)
         self.service = Service(data_dir, database_url, notebook_root, **limits)
         self.store = self.service.store
         self.token = self.service.token
         self.host = host
-        self._sockets = bind_sockets(port, host)
-        self.port = self._sockets[0].getsockname()[1]
-        self.url = f"http://{host}:{self.port}/api/v2"
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._server: HTTPServer | None = None
+        self._server: ApiHTTPServer | None = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ucwidgets-server", daemon=True)
 
@@ -199,10 +200,8 @@ class ServerThread:
     def _run(self) -> None:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
-        self._server = HTTPServer(
-            make_app(self.service.ctx),
-            xheaders=False,
-            max_body_size=self.service.ctx.max_upload_bytes + 1,
+        self._server = ApiHTTPServer(
+            make_app(self.service.ctx), max_body_size=self.service.ctx.max_upload_bytes + 1
         )
         self._server.add_sockets(self._sockets)
         self._ready.set()

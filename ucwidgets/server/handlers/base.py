@@ -34,6 +34,7 @@ from ...errors import (
     error_for_status,
 )
 from ..store.validate import BIGINT_MAX
+from ..transport import check_request_size
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -41,6 +42,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 JSON_TYPE = "application/json"
+#: C0 controls and DEL: never part of a query value anyone meant to send.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def authenticated(method: F) -> F:
@@ -65,6 +68,11 @@ class ServiceContext:
     notebook_root: Path
     max_upload_bytes: int = 512 * 1024**2
     max_json_bytes: int = 2 * 1024**2
+    #: The API's absolute URL as clients reach it (``https://uc.example.com/api/v2``), for
+    #: ``Location`` headers and ``next`` links. Without one they are relative to the API root,
+    #: which both clients join to their endpoint; the request's ``Host`` is never used, since
+    #: a client would follow it and send its token along.
+    public_url: str | None = None
     version_string: str = "2.49.0"
     modeling: Any = None  # the ModelingEngine that trains this service's models
 
@@ -94,6 +102,7 @@ class ApiHandler(tornado.web.RequestHandler):
         """Token auth in a header is not open to CSRF; the API uses no cookies."""
 
     async def prepare(self) -> None:
+        check_request_size(self.request.uri, self.request.headers)
         verb = self.request.method.lower()
         if getattr(type(self), verb, None) is getattr(tornado.web.RequestHandler, verb, None):
             raise MethodNotAllowed(f"{self.request.method} is not allowed here.")
@@ -194,6 +203,8 @@ class ApiHandler(tornado.web.RequestHandler):
             raise BadRequest(f"The request body is not valid JSON: {e.msg} at {e.pos}.") from e
         except RecursionError as e:
             raise BadRequest("The request body is nested too deeply.") from e
+        except ValueError as e:  # an integer past the interpreter's digit limit
+            raise BadRequest(f"The request body holds a number that cannot be read: {e}") from e
         if not isinstance(body, dict):
             raise BadRequest("The request body must be a JSON object.")
         if b"\\u" in raw and _has_lone_surrogate(body):
@@ -201,17 +212,25 @@ class ApiHandler(tornado.web.RequestHandler):
         return body
 
     def query(self, name: str, default: str | None = None) -> str | None:
-        try:
-            value = self.get_query_argument(name, None)
-        except tornado.web.HTTPError as e:  # undecodable query bytes
-            raise BadRequest(f"The query parameter {name} is not valid UTF-8.") from e
-        if value is not None and "\x00" in value:
-            raise BadRequest(f"The query parameter {name} contains a NUL character.")
-        return default if value is None else value
+        values = self.query_list(name)
+        return default if values is None else values[-1]
 
     def query_list(self, name: str) -> list[str] | None:
-        values = self.get_query_arguments(name)
-        return values or None
+        """Every value of a query parameter, decoded strictly.
+
+        Read from the raw arguments: tornado's own accessors turn control characters into
+        spaces, which would silently change what the caller asked for.
+        """
+        raw = self.request.query_arguments.get(name)
+        if not raw:
+            return None
+        try:
+            values = [v.decode("utf-8") for v in raw]
+        except UnicodeDecodeError as e:
+            raise BadRequest(f"The query parameter {name} is not valid UTF-8.") from e
+        if any(_CONTROL.search(v) for v in values):
+            raise BadRequest(f"The query parameter {name} contains a control character.")
+        return values
 
     def query_int(self, name: str, default: int, low: int = 0, high: int = BIGINT_MAX) -> int:
         raw = self.query(name)
@@ -220,7 +239,10 @@ class ApiHandler(tornado.web.RequestHandler):
         # Plain ASCII digits only: int() would also take "1_000", "+5" and other scripts' digits.
         if not re.fullmatch(r"-?[0-9]+", raw):
             raise BadRequest(f"The query parameter {name} must be an integer.")
-        value = int(raw)
+        try:
+            value = int(raw)
+        except ValueError as e:  # more digits than the interpreter converts
+            raise BadRequest(f"The query parameter {name} is too long to be a number.") from e
         if value < low or value > high:
             raise ValidationError(
                 f"{name} must be between {low} and {high}.", errors={name: "out of range"}
@@ -245,8 +267,9 @@ class ApiHandler(tornado.web.RequestHandler):
 
     # -- responses -------------------------------------------------------------------------
     def api_url(self, path: str, params: dict[str, Any] | None = None) -> str:
-        """An absolute URL of the API, as the DataRobot client needs for Location and next."""
-        url = f"{self.request.protocol}://{self.request.host}{self.ctx.api_root}{path}"
+        """A URL of the API for Location and next: absolute under the configured public URL,
+        else relative to the API root (WIRE.md 1.1); never built from the request's Host."""
+        url = f"{self.ctx.public_url.rstrip('/')}/{path}" if self.ctx.public_url else path
         return f"{url}?{urlencode(params, doseq=True)}" if params else url
 
     def send(self, body: Any, status: int = 200) -> None:
@@ -257,7 +280,7 @@ class ApiHandler(tornado.web.RequestHandler):
         self, items: list[Any], total: int, offset: int, limit: int, **extra: Any
     ) -> None:
         """The DataRobot pagination envelope with absolute ``next`` and ``previous`` links."""
-        params = {k: self.get_query_arguments(k) for k in self.request.query_arguments}
+        params = {k: self.query_list(k) for k in self.request.query_arguments}
         nxt = prev = None
         if offset + len(items) < total:
             nxt = self.api_url(

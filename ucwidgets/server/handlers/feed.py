@@ -29,7 +29,7 @@ class SearchHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        types = [t for raw in self.get_query_arguments("types") for t in raw.split(",") if t]
+        types = [t for raw in self.query_list("types") or [] for t in raw.split(",") if t]
         items, total = await self.call(
             self.ctx.store.search, self.user, self.query("q", "") or "", types, offset, limit
         )

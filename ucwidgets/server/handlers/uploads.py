@@ -35,6 +35,7 @@ class _Form:
         self._field = self._value = b""
         self._part: tuple[str, bool] | None = None
         self._buf = bytearray()
+        self.complete = False  # whether the closing boundary arrived
         self.parser = MultipartParser(
             boundary,
             {
@@ -45,6 +46,7 @@ class _Form:
                 "on_headers_finished": self._headers_finished,
                 "on_part_data": self._part_data,
                 "on_part_end": self._part_end,
+                "on_end": self._end,
             },
         )
 
@@ -75,6 +77,9 @@ class _Form:
         self._buf += data[start:end]
         if len(self._buf) > FIELD_MAX:
             raise ValidationError(f"The form field {self._part[0]!r} is too long.")
+
+    def _end(self) -> None:
+        self.complete = True
 
     def _part_end(self) -> None:
         assert self._part is not None
@@ -143,6 +148,11 @@ class UploadHandler(ApiHandler):
             self.form.parser.finalize()
         except Exception as e:
             raise BadRequest(f"The multipart body is incomplete: {e}") from e
+        if not self.form.complete:
+            # A body cut off mid-file would otherwise be stored as a shorter, valid-looking CSV.
+            raise BadRequest(
+                "The multipart body ends before its closing boundary; nothing was stored."
+            )
         blob = self.form.blob
         if blob is None:
             raise ValidationError("The upload has no 'file' part.", errors={"file": "missing"})

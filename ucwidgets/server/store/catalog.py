@@ -239,8 +239,10 @@ class CatalogStore:
         if "projectDescription" in body:
             values["description"] = validate.text(body["projectDescription"], "projectDescription")
         if "workerCount" in body:
-            count = body["workerCount"]
-            if isinstance(count, bool) or not isinstance(count, int) or count == 0 or count < -1:
+            count = validate.integer(
+                body["workerCount"], "workerCount", projects.c.worker_count, -1
+            )
+            if count == 0:
                 raise ValidationError(
                     "workerCount must be -1 or a positive integer.",
                     errors={"workerCount": "invalid"},

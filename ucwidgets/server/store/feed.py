@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 
 from ...errors import ValidationError
 from .. import access
+from . import validate
 from .assets import TABLES, visible
 from .schema import events, memberships, use_cases, users
 from .use_cases import membership
@@ -105,12 +106,8 @@ class FeedStore:
 
     def mark_read(self, actor: dict, upto: Any = None) -> int:
         """Mark notifications read up to event ``upto`` (default: all so far)."""
-        if upto is not None and (
-            isinstance(upto, bool) or not isinstance(upto, int) or not 0 <= upto <= BIGINT_MAX
-        ):
-            raise ValidationError(
-                "upTo must be a non-negative event id.", errors={"upTo": "invalid"}
-            )
+        if upto is not None:
+            upto = validate.integer(upto, "upTo", users.c.read_upto, low=0)
         with self.db.write() as conn:
             if upto is None:
                 upto = conn.execute(select(func.coalesce(func.max(events.c.id), 0))).scalar_one()

@@ -11,6 +11,10 @@ Examples
 Traceback (most recent call last):
 ...
 ucwidgets.errors.ValidationError: name must not contain control characters.
+>>> name("\\u200b\\u200b", "name")
+Traceback (most recent call last):
+...
+ucwidgets.errors.ValidationError: name must contain a visible character.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import re
 import unicodedata
 from typing import Any
 
+from sqlalchemy import BigInteger, Column, SmallInteger
+
 from ...errors import ValidationError
 
 NAME_MAX = 500
@@ -26,6 +32,16 @@ NAME_MAX = 500
 BIGINT_MAX = 2**63 - 1
 DESCRIPTION_MAX = 10_000
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
+
+
+#: Bidirectional embeddings, overrides and isolates: they reorder what follows them on screen,
+#: so a name could show as another (``exe.txt`` shown for ``txt.exe``) in a sharing dialog.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Letters that render as blank space although Unicode classes them as letters.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Unicode categories that draw nothing on their own: separators, format characters (zero-width
+#: spaces and joiners), combining marks with nothing to combine with, controls.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Mn", "Me", "Cc"})
 
 
 def _invalid(field: str, message: str) -> ValidationError:
@@ -42,12 +58,49 @@ def name(value: Any, field: str = "name", max_len: int = NAME_MAX) -> str:
         raise _invalid(field, "must be a string.")
     if _has_controls(value):
         raise _invalid(field, "must not contain control characters.")
+    if not BIDI_CONTROLS.isdisjoint(value):
+        raise _invalid(field, "must not contain bidirectional override or isolate characters.")
     value = value.strip()
     if not value:
         raise _invalid(field, "must not be empty.")
     if len(value) > max_len:
         raise _invalid(field, f"must be at most {max_len} characters long.")
+    if all(_invisible(c) for c in value):
+        raise _invalid(field, "must contain a visible character.")
     return value
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS
+
+
+def integer(value: Any, field: str, column: Column, low: int | None = None) -> int:
+    """A JSON integer that fits ``column`` (and is at least ``low``): one check for every
+    number bound for the database, since SQLite stores 64 bits and PostgreSQL's INTEGER 32.
+
+    >>> from ucwidgets.server.store.schema import projects
+    >>> integer(2**31, "workerCount", projects.c.worker_count)
+    Traceback (most recent call last):
+    ...
+    ucwidgets.errors.ValidationError: workerCount must be an integer from -2147483648 to 2147483647.
+    """
+    top = column_max(column)
+    low = -top - 1 if low is None else low
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= top:
+        raise _invalid(field, f"must be an integer from {low} to {top}.")
+    return value
+
+
+def column_max(column: Column) -> int:
+    """The largest value an integer column holds on every backend."""
+    bits = (
+        64
+        if isinstance(column.type, BigInteger)
+        else 16
+        if isinstance(column.type, SmallInteger)
+        else 32
+    )
+    return 2 ** (bits - 1) - 1
 
 
 def text(value: Any, field: str = "description", max_len: int = DESCRIPTION_MAX) -> str:

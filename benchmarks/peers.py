@@ -95,7 +95,7 @@ class Running:
                 self.proc.wait()
 
 
-def start(cmd: list[str], probe: str, log: Path, timeout: float = 120) -> Running:
+def start(cmd: list[str], probe: str, log: Path, timeout: float = 600) -> Running:
     """Start ``cmd`` and wait for ``probe`` (a URL) to answer 200: the cold start."""
     t0 = time.perf_counter()
     with log.open("ab") as out:
@@ -116,14 +116,14 @@ def start(cmd: list[str], probe: str, log: Path, timeout: float = 120) -> Runnin
     return Running(proc, "/".join(base[:3]), elapsed, tree_rss_mb(proc.pid))
 
 
-def ensure_mlflow(version: str) -> Path:
+def ensure_mlflow(venv: Path, version: str) -> Path:
     """The ``mlflow`` executable of the benchmark's own venv, installing it if needed."""
-    exe = VENV / "bin" / "mlflow"
+    exe = venv / "bin" / "mlflow"
     if exe.exists():
         return exe
-    print(f"creating {VENV.relative_to(ROOT)} with mlflow=={version} ...", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    pip = [str(VENV / "bin" / "pip"), "install", "-q", f"mlflow=={version}"]
+    print(f"creating {venv} with mlflow=={version} ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "pip"), "install", "-q", f"mlflow=={version}"]
     subprocess.run(pip, check=True)
     return exe
 
@@ -176,7 +176,7 @@ class Ucwidgets(Peer):
 
     def launch(self) -> None:
         port = free_port()
-        cmd = [str(ROOT / ".venv" / "bin" / "ucwidgets"), "serve", "--port", str(port)]
+        cmd = [sys.executable, "-m", "ucwidgets.cli", "serve", "--port", str(port)]
         cmd += ["--data-dir", str(self.workdir / "data")]
         self.running = start(cmd, f"http://127.0.0.1:{port}/api/v2/health/", self.workdir / "log")
         self.api = f"{self.running.base}/api/v2/"
@@ -576,6 +576,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=500, help="requests per row at most")
     parser.add_argument("--mixed-seconds", type=float, default=20.0)
     parser.add_argument("--mlflow-version", default=MLFLOW_VERSION)
+    parser.add_argument("--venv", type=Path, default=VENV, help="MLflow's virtual environment")
     parser.add_argument(
         "--only", choices=("ucwidgets", "mlflow"), help="measure one side only (no README)"
     )
@@ -598,7 +599,7 @@ def main(argv: list[str] | None = None) -> None:
             results["ucwidgets"] = run_peer(Ucwidgets(tmp / "ucwidgets"), args)
             floor = floor_rps(tmp / "floor", args)
         if args.only != "ucwidgets":
-            exe = ensure_mlflow(args.mlflow_version)
+            exe = ensure_mlflow(args.venv, args.mlflow_version)
             mlflow_version = subprocess.run(
                 [str(exe), "--version"], capture_output=True, text=True, check=True
             ).stdout.split()[-1]

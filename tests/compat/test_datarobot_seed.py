@@ -8,53 +8,20 @@ async job made the client sleep through a 5-second poll: every status poll answe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 dr = pytest.importorskip("datarobot")
-from datarobot.context import ENABLE_API_CONSUMER_TRACKING_DEFAULT  # noqa: E402
 from datarobot.enums import SHARING_RECIPIENT_TYPE, SHARING_ROLE  # noqa: E402
 from datarobot.models.sharing import SharingRole  # noqa: E402
 
 if TYPE_CHECKING:
+    from conftest import Recorder
     from service_api import Api
 
 pytestmark = pytest.mark.compat
-
-
-class Recorder:
-    """``dr.Client`` with a response hook that records (method, url, status) of every call."""
-
-    def __init__(self, service: Any, token: str) -> None:
-        self.service, self.token = service, token
-        self.calls: list[tuple[str, str, int]] = []
-
-    def connect(self, **kwargs: Any) -> None:
-        client = dr.Client(token=self.token, endpoint=self.service.url, **kwargs)
-        client.hooks["response"].append(self._record)
-
-    def _record(self, response: Any, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((response.request.method, response.url, response.status_code))
-
-    def status_polls(self) -> list[int]:
-        return [
-            code
-            for method, url, code in self.calls
-            if method == "GET" and url.startswith(f"{self.service.url}/status/")
-        ]
-
-
-@pytest.fixture
-def datarobot_client(service, alice: Api) -> Iterator[Recorder]:
-    """The client configured as alice; afterwards no global client or default use case stays."""
-    yield Recorder(service, alice.token)
-    dr.client.set_client(None)
-    dr.Context.use_case = None
-    dr.Context.trace_context = None
-    dr.Context.enable_api_consumer_tracking = ENABLE_API_CONSUMER_TRACKING_DEFAULT
 
 
 def share(use_case: Any, role: str, **recipient: Any) -> None:

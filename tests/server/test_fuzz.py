@@ -168,6 +168,7 @@ def flatmap_query(context: Any, query: Any) -> Any:
         ("projectId", "projectId"),
         ("applicationId", "applicationId"),
         ("id", "userId"),
+        ("featureName", "column"),
     ):
         if name in query:
             fields[name] = _known_or(known, query[name])

@@ -70,14 +70,21 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+#: What ``use_cases=[None]`` filters a listing by: the assets in none of the caller's use cases.
+NO_USE_CASE = "null"
+
+
 def ids_of(use_cases: UseCaseLike) -> list[str]:
-    """``use_cases`` as a list of ids: a UseCase, an id, or a list of either."""
+    """``use_cases`` as a list of ids: a UseCase, an id, or a list of either; ``None`` in a
+    list stands for "in no use case" (``NO_USE_CASE``), as in DataRobot's client."""
     if use_cases is None:
         return []
     items = use_cases if isinstance(use_cases, list | tuple | set) else [use_cases]
     ids = []
     for item in items:
-        if isinstance(item, str):
+        if item is None:
+            ids.append(NO_USE_CASE)
+        elif isinstance(item, str):
             ids.append(item)
         elif isinstance(getattr(item, "id", None), str):
             ids.append(item.id)
@@ -104,6 +111,8 @@ def link(entity_type: str, entity_id: str, use_case_ids: Iterable[str]) -> list[
     rest = get_client()
     refs = []
     for use_case_id in use_case_ids:
+        if use_case_id == NO_USE_CASE:
+            continue  # use_cases=[None]: link to nothing
         require_ucwidgets(rest, "linking notebooks", when=kind is UseCaseEntityType.NOTEBOOK)
         response = rest.post(f"useCases/{use_case_id}/{kind.url_segment}/{entity_id}/")
         refs.append(response.json() if response.content else {})

@@ -31,6 +31,7 @@ from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ucwidgets.models.feature import DatasetFeature
     from ucwidgets.models.project import Project
 
 
@@ -253,6 +254,29 @@ class Dataset(APIObject):
         }
         return Listing((cls(item) for item in cls._client().paginate("datasets/", params)), cls)
 
+    def get_details(self) -> DatasetDetails:
+        """The dataset's details: its feature counts and when and by whom it last changed."""
+        return DatasetDetails.get(self.id)
+
+    def get_all_features(self, order_by: str | None = None) -> Listing[DatasetFeature]:
+        """The dataset's columns with their types and statistics (computed at upload).
+
+        Parameters
+        ----------
+        order_by : str, optional
+            ``name`` (the default) or ``featureType``; a leading ``-`` reverses.
+
+        Examples
+        --------
+        >>> dataset.get_all_features().to_frame()[["name", "na_count"]]  # doctest: +SKIP
+        """
+        from ucwidgets.models.feature import DatasetFeature
+
+        items = self._client().paginate(
+            f"datasets/{self.id}/allFeaturesDetails/", {"orderBy": order_by}
+        )
+        return Listing((DatasetFeature(item) for item in items), DatasetFeature)
+
     def get_as_dataframe(self, **read_csv_kwargs: Any) -> pd.DataFrame:
         """Download the uploaded file (``GET datasets/{id}/file/``) into a DataFrame."""
         import pandas as pd
@@ -275,3 +299,36 @@ class Dataset(APIObject):
         if not isinstance(dataset_id, str):
             raise TypeError("Dataset.delete() needs the dataset id")
         self_or_cls._client().delete(f"datasets/{dataset_id}/")
+
+
+class DatasetDetails(Dataset):
+    """A dataset with DataRobot's detail fields (``Dataset.get_details()``).
+
+    Attributes
+    ----------
+    feature_count : int or None
+    feature_count_by_type : dict
+        Feature type -> how many columns have it.
+    last_modification_date : datetime or None
+    last_modifier_full_name, data_source_type, uri, error, description : str or None
+    eda1_modification_date : datetime or None
+        When the column statistics were computed (at upload).
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.feature_count: int | None = data.get("featureCount")
+        self.feature_count_by_type: dict[str, int] = {
+            item["featureType"]: item["count"] for item in data.get("featureCountByType") or []
+        }
+        self.last_modification_date = parse_time(data.get("lastModificationDate"))
+        self.last_modifier_full_name: str | None = data.get("lastModifierFullName")
+        self.eda1_modification_date = parse_time(data.get("eda1ModificationDate"))
+        self.data_source_type: str | None = data.get("dataSourceType")
+        self.uri: str | None = data.get("uri")
+        self.error: str | None = data.get("error")
+        self.description: str | None = data.get("description")
+
+    def to_dataset(self) -> Dataset:
+        """The plain :class:`Dataset` of these details."""
+        return Dataset(self._data)

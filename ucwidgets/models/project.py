@@ -28,6 +28,7 @@ from ucwidgets.models._base import (
     parse_time,
     target_use_case_ids,
 )
+from ucwidgets.models.feature import Feature
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.model import Leaderboard, Model
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
@@ -293,8 +294,35 @@ class Project(APIObject):
         >>> project.get_status()["autopilot_done"]  # doctest: +SKIP
         True
         """
-        body = self._client().get(f"projects/{self.id}/status/")
-        return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in body.items()}
+        return _snake_keys(self._client().get(f"projects/{self.id}/status/"))
+
+    def get_features(self) -> Listing[Feature]:
+        """The project's features, in the order of its file's columns, with their types and
+        statistics.
+
+        Examples
+        --------
+        >>> project.get_features().to_frame()[["name", "unique_count"]]  # doctest: +SKIP
+        """
+        items = self._client().get(f"projects/{self.id}/features/")
+        return Listing((Feature(item) for item in items), Feature)
+
+    def get_metrics(self, feature_name: str) -> dict[str, Any]:
+        """The metrics available with ``feature_name`` as the target, as DataRobot's client
+        returns them: ``feature_name``, ``available_metrics`` (empty when the feature cannot be
+        the target) and ``metric_details`` (per metric ``metric_name``, ``supports_binary``,
+        ``supports_regression``, ``supports_multiclass``, ``supports_timeseries``,
+        ``ascending``).
+
+        Examples
+        --------
+        >>> project.get_metrics("credit_risk")["available_metrics"]  # doctest: +SKIP
+        ['LogLoss', 'AUC', 'Accuracy']
+        """
+        body = self._client().get(
+            f"projects/{self.id}/features/metrics/", {"featureName": feature_name}
+        )
+        return _snake_keys(body)
 
     def get_models(self) -> Leaderboard:
         """The leaderboard: the trained models, best first on the project's metric.
@@ -371,6 +399,18 @@ class Project(APIObject):
         if not isinstance(project_id, str):
             raise TypeError("Project.delete() needs the project id")
         self_or_cls._client().delete(f"projects/{project_id}/")
+
+
+def _snake_keys(value: Any) -> Any:
+    """The wire's camelCase keys in snake_case, at every depth (as DataRobot's ``from_api``)."""
+    if isinstance(value, dict):
+        return {
+            re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): _snake_keys(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_snake_keys(item) for item in value]
+    return value
 
 
 def _models_bar(name: str) -> Any:

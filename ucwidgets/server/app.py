@@ -22,7 +22,7 @@ from tornado.netutil import bind_sockets
 
 from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
-from .handlers import datasets, feed, meta, projects, registry, use_cases
+from .handlers import datasets, features, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
 from .store import Store
@@ -47,9 +47,12 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     ("datasets/fromFile", datasets.DatasetFromFileHandler),
     (f"datasets/{ID}", datasets.DatasetHandler),
     (f"datasets/{ID}/file", datasets.DatasetFileHandler),
+    (f"datasets/{ID}/allFeaturesDetails", features.DatasetFeaturesHandler),
     ("projects", projects.ProjectsHandler),
     (f"projects/{ID}", projects.ProjectHandler),
     (f"projects/{ID}/options", projects.ProjectOptionsHandler),
+    (f"projects/{ID}/features", features.ProjectFeaturesHandler),
+    (f"projects/{ID}/features/metrics", features.FeatureMetricsHandler),
     (f"projects/{ID}/aim", projects.AimHandler),
     (f"projects/{ID}/status", projects.ProjectStatusHandler),
     (f"projects/{ID}/modelJobs", projects.ModelJobsHandler),

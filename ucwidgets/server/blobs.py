@@ -135,27 +135,27 @@ def _fsync_dir(path: Path) -> None:
 
 
 def describe_csv(path: Path) -> dict[str, Any]:
-    """Read a CSV once with pandas: its row count and each column's name and dtype.
+    """Read a CSV once, streamed: its row count and each column's name, dtype, feature type and
+    statistics (``ucwidgets.server.profile``).
 
     Raises ``ValidationError`` (422) with pandas' explanation, including the line number, when
     the file is empty, has no data rows, is ragged or is not UTF-8 text.
     """
     import pandas as pd
 
+    from .profile import profile_csv
+
     try:
-        frame = pd.read_csv(path, encoding="utf-8", encoding_errors="strict")
+        described = profile_csv(path)
     except pd.errors.EmptyDataError as e:
         raise ValidationError("The file is empty: no header and no rows.") from e
     except pd.errors.ParserError as e:
         raise ValidationError(f"The file is not a well-formed CSV: {e}".strip()) from e
     except UnicodeDecodeError as e:
         raise ValidationError(f"The file is not UTF-8 text: {_first_bad_byte(path)}.") from e
-    if len(frame) == 0:
+    if described["row_count"] == 0:
         raise ValidationError("The file has a header but no data rows.")
-    return {
-        "row_count": len(frame),
-        "columns": [{"name": str(c), "dtype": str(frame[c].dtype)} for c in frame.columns],
-    }
+    return described
 
 
 def _first_bad_byte(path: Path) -> str:

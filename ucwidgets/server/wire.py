@@ -7,6 +7,7 @@ Each function takes what the store returns and produces the camelCase JSON objec
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from .training import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAMPLE_PCT
@@ -87,6 +88,9 @@ def _homes(asset: dict) -> dict:
 
 
 def dataset(d: dict) -> dict:
+    """A ``Dataset``, with every field of DataRobot's ``DatasetDetails`` (the same route)."""
+    creator = d["creator"]["full_name"] or d["creator"]["username"]
+    types = Counter(c.get("featureType", "Unknown") for c in d["columns"])
     return {
         "datasetId": d["id"],
         "id": d["id"],
@@ -105,8 +109,76 @@ def dataset(d: dict) -> dict:
         "sampleSize": {"type": "rows", "value": d["row_count"]},
         "processingState": "COMPLETED",
         "columnCount": len(d["columns"]),
-        "columns": d["columns"],
+        "columns": [{"name": c["name"], "dtype": c["dtype"]} for c in d["columns"]],
+        # DatasetDetails: a file uploaded here has no data source, query or recipe, and its
+        # statistics (EDA1) were computed when it was uploaded.
+        "dataSourceType": "",
+        "error": "",
+        "uri": d["name"],
+        "description": "",
+        "tags": [],
+        "lastModificationDate": d["created_at"],
+        "lastModifierFullName": creator,
+        "eda1ModificationDate": d["created_at"],
+        "eda1ModifierFullName": creator,
+        "featureCount": len(d["columns"]),
+        "featureCountByType": [{"featureType": t, "count": n} for t, n in sorted(types.items())],
         **_homes(d),
+    }
+
+
+#: Statistics of a column, as stored at upload, in the wire's names.
+FEATURE_FIELDS = (
+    "featureType",
+    "naCount",
+    "uniqueCount",
+    "lowInformation",
+    "dateFormat",
+    "min",
+    "max",
+    "mean",
+    "median",
+    "stdDev",
+)
+
+
+def _feature(f: dict) -> dict:
+    return {
+        "id": f["id"],
+        "name": f["name"],
+        **{k: f[k] for k in FEATURE_FIELDS if f.get(k) is not None},
+        "timeSeriesEligible": False,
+        "timeSeriesEligibilityReason": "notSupported" if f["featureType"] == "Date" else "notADate",
+        "targetLeakage": "SKIPPED_DETECTION",
+    }
+
+
+def dataset_feature(f: dict, d: dict) -> dict:
+    """A ``DatasetFeature`` (``GET datasets/{id}/allFeaturesDetails/``)."""
+    return {**_feature(f), "datasetId": d["id"], "datasetVersionId": d["version_id"]}
+
+
+def project_feature(f: dict, p: dict) -> dict:
+    """A ``Feature`` of a project (``GET projects/{id}/features/``)."""
+    return {**_feature(f), "projectId": p["id"], "isTarget": f["name"] == p["target"]}
+
+
+def feature_metrics(m: dict) -> dict:
+    """``GET projects/{id}/features/metrics/``: what ``project.get_metrics`` returns."""
+    return {
+        "featureName": m["feature_name"],
+        "availableMetrics": [x["name"] for x in m["metrics"]],
+        "metricDetails": [
+            {
+                "metricName": x["name"],
+                "supportsBinary": x["binary"],
+                "supportsRegression": x["regression"],
+                "supportsMulticlass": False,
+                "supportsTimeseries": False,
+                "ascending": x["ascending"],
+            }
+            for x in m["metrics"]
+        ],
     }
 
 

@@ -127,14 +127,14 @@ class EventsHandler(ApiHandler):
         )
 
 
-def use_case_ids(handler: ApiHandler, name: str = "useCaseIds") -> list[str] | None:
+def use_case_ids(handler: ApiHandler, name: str = "useCaseIds") -> list[str | None] | None:
     """The use case filter of a listing (``useCaseIds``, or the notebooks' ``useCaseId``);
-    ids of the wrong shape are a 422."""
+    ``null`` stands for "in no use case" (as ``None``); ids of the wrong shape are a 422."""
     ids = handler.query_list(name)
     if ids is None:
         return None
-    if not all(is_object_id(i) for i in ids):
+    if not all(i == "null" or is_object_id(i) for i in ids):
         raise ValidationError(
-            f"{name} must be 24-character hexadecimal ids.", errors={name: "malformed id"}
+            f"{name} must be 24-character hexadecimal ids or null.", errors={name: "malformed id"}
         )
-    return ids
+    return [None if i == "null" else i for i in ids]

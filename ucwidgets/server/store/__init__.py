@@ -22,6 +22,7 @@ from ..blobs import BlobStore
 from .assets import AssetStore
 from .catalog import CatalogStore
 from .db import Database, migrate
+from .features import FeatureStore
 from .feed import FeedStore
 from .modeling import ModelStore
 from .sharing import SharingStore
@@ -29,7 +30,16 @@ from .use_cases import UseCaseStore
 from .users import UserStore
 
 
-class Store(UserStore, UseCaseStore, SharingStore, AssetStore, CatalogStore, FeedStore, ModelStore):
+class Store(
+    UserStore,
+    UseCaseStore,
+    SharingStore,
+    AssetStore,
+    CatalogStore,
+    FeatureStore,
+    FeedStore,
+    ModelStore,
+):
     """The whole domain over one database and one blob directory."""
 
     def __init__(self, db: Database, blobs: BlobStore) -> None:

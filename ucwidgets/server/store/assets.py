@@ -59,9 +59,11 @@ def linked_use_cases(conn: Any, etype: str, entity_id: str) -> list[Any]:
     ).all()
 
 
-def in_use_cases(etype: str, use_case_ids: list[str], user_id: str) -> Any:
-    """Assets linked to any of ``use_case_ids`` that ``user_id`` belongs to."""
-    return TABLES[etype].c.id.in_(
+def in_use_cases(etype: str, use_case_ids: list[str | None], user_id: str) -> Any:
+    """Assets linked to any of ``use_case_ids`` that ``user_id`` belongs to; a ``None`` among
+    them adds the assets ``user_id`` sees in none of their use cases (listed with no
+    ``useCaseIds``), whatever use cases of others hold them."""
+    linked = (
         select(links.c.entity_id)
         .join(
             memberships,
@@ -69,8 +71,14 @@ def in_use_cases(etype: str, use_case_ids: list[str], user_id: str) -> Any:
                 memberships.c.use_case_id == links.c.use_case_id, memberships.c.user_id == user_id
             ),
         )
-        .where(links.c.entity_type == etype, links.c.use_case_id.in_(use_case_ids))
+        .where(links.c.entity_type == etype)
     )
+    table = TABLES[etype]
+    ids = [i for i in use_case_ids if i is not None]
+    cond = table.c.id.in_(linked.where(links.c.use_case_id.in_(ids)))
+    if None in use_case_ids:
+        cond = or_(cond, and_(visible(etype, user_id), table.c.id.not_in(linked)))
+    return cond
 
 
 class AssetStore:

@@ -115,6 +115,9 @@ class ApiHandler(tornado.web.RequestHandler):
         if policy == "token":
             token = self._token()
             self.user = await self.call(self.ctx.store.authenticate, token)
+        if any(_CONTROL.search(arg) for arg in self.path_args):
+            # No id holds one, and PostgreSQL refuses a NUL in any query it is sent.
+            raise NotFound("Not found.")
         length = self.request.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > self.body_limit:
             raise PayloadTooLarge(

@@ -136,8 +136,11 @@ class SharingStore:
                 raise _entry_error(i, "give the recipient's id or username.")
             if uid is not None and not (isinstance(uid, str) and validate.is_object_id(uid)):
                 raise _entry_error(i, "id must be a 24-character hexadecimal id.")
-            if username is not None and (not isinstance(username, str) or not username):
-                raise _entry_error(i, "username must be a non-empty string.")
+            if username is not None and (
+                not isinstance(username, str) or not username or "\x00" in username
+            ):
+                # A NUL names no one, and PostgreSQL refuses it in a query.
+                raise _entry_error(i, "username must be a non-empty string without NUL.")
             can_share = raw.get("canShare")
             if can_share is not None and not isinstance(can_share, bool):
                 raise _entry_error(i, "canShare must be true or false.")

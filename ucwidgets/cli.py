@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         "the API root when listening on every interface)",
     )
     serve.add_argument(
+        "--busy-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a write waits for the database's lock before it gets a 503 (default 10)",
+    )
+    serve.add_argument(
         "--modeling-workers",
         type=int,
         default=1,
@@ -115,6 +121,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.database_url,
         args.notebook_root,
         modeling_workers=args.modeling_workers,
+        busy_timeout_s=args.busy_timeout,
         max_upload_bytes=args.max_upload_mb * 1024**2,
         public_url=args.public_url or (None if wildcard else listening),
     )
@@ -150,8 +157,16 @@ def _print_user(user: dict, token: str | None, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        return _manage(args)
+    except UseCaseError as e:  # a refusal (a damaged database, an unknown user): one line
+        print(f"ucwidgets: {e}", file=sys.stderr)
+        return 1
+
+
+def _manage(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         if args.command == "user" and args.action == "add":
@@ -170,9 +185,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.action == "deactivate":
             user = store.deactivate_user(args.username)
             print(f"deactivated {user['username']}")
-    except UseCaseError as e:
-        print(f"ucwidgets: {e}", file=sys.stderr)
-        return 1
     finally:
         store.close()
     return 0

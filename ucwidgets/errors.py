@@ -136,6 +136,12 @@ class ServiceUnavailable(ServerError):
         self.retry_after = retry_after
 
 
+class InsufficientStorage(ServerError):
+    """The service's disk is full; nothing was stored (507)."""
+
+    status_code = 507
+
+
 class NotSupported(UseCaseError):
     """A feature the configured server does not offer (for example events on DataRobot)."""
 
@@ -161,6 +167,7 @@ _BY_STATUS: dict[int, type[UseCaseError]] = {
         UnsupportedMediaType,
         ValidationError,
         ServiceUnavailable,
+        InsufficientStorage,
         NotSupported,
     )
 }

@@ -26,6 +26,7 @@ from .handlers import datasets, features, feed, meta, projects, registry, use_ca
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
 from .store import Store
+from .store.db import BUSY_TIMEOUT_S
 from .transport import ApiHTTPServer
 
 log = logging.getLogger("ucwidgets.server")
@@ -127,7 +128,8 @@ def ensure_local_user(store: Store, data_dir: Path) -> str:
 
 class Service:
     """A store, its modeling engine, and the context the handlers share; the unit every mode
-    starts. ``modeling_workers`` bounds how many models train at once (one process each)."""
+    starts. ``modeling_workers`` bounds how many models train at once (one process each);
+    a write waits at most ``busy_timeout_s`` for the database, then gets a 503."""
 
     def __init__(
         self,
@@ -136,10 +138,11 @@ class Service:
         notebook_root: str | None = None,
         api_root: str = "/api/v2/",
         modeling_workers: int = 1,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
         **limits: Any,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-        self.store = Store.open(self.data_dir, database_url)
+        self.store = Store.open(self.data_dir, database_url, busy_timeout_s)
         if swept := self.store.blobs.sweep():
             log.info("removed %d temporary upload files left by a stopped service", swept)
         self.token = ensure_local_user(self.store, self.data_dir)
@@ -186,7 +189,12 @@ class ServerThread:
         self.port = self._sockets[0].getsockname()[1]
         self.url = f"http://{host}:{self.port}/api/v2"
         limits.setdefault("public_url", self.url)
-        self.service = Service(data_dir, database_url, notebook_root, **limits)
+        try:
+            self.service = Service(data_dir, database_url, notebook_root, **limits)
+        except BaseException:  # a refusal (a damaged database): give the port back
+            for sock in self._sockets:
+                sock.close()
+            raise
         self.store = self.service.store
         self.token = self.service.token
         self.host = host

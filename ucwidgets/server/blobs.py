@@ -9,19 +9,39 @@ ones a killed process left behind can be told apart and are swept when the servi
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ValidationError
+from ..errors import InsufficientStorage, ValidationError
 
 try:
     import fcntl
 except ImportError:  # Windows, where a file open in any process cannot be removed anyway
     fcntl = None  # type: ignore[assignment]
+
+
+#: What a write gets from a full disk, a full quota, or a file-size limit.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextlib.contextmanager
+def _disk_space() -> Iterator[None]:
+    try:
+        yield
+    except OSError as e:
+        if e.errno in NO_SPACE:
+            raise InsufficientStorage(
+                "The service's disk is full; the upload was not stored. "
+                "Try again once space is freed."
+            ) from e
+        raise
 
 
 class BlobWriter:
@@ -38,18 +58,21 @@ class BlobWriter:
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
-        self._file.write(chunk)
+        with _disk_space():
+            self._file.write(chunk)
         self._hash.update(chunk)
         self.size += len(chunk)
 
     def flush(self) -> None:
         """Push written bytes to the file, so that it can be read before it is committed."""
-        self._file.flush()
+        with _disk_space():
+            self._file.flush()
 
     def commit(self) -> str:
         """Make the file durable under its content address and return that address."""
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        with _disk_space():
+            self._file.flush()
+            os.fsync(self._file.fileno())
         digest = self._hash.hexdigest()
         final = self._store.path(digest)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +84,7 @@ class BlobWriter:
         return digest
 
     def abort(self) -> None:
-        if not self._file.closed:
+        with contextlib.suppress(OSError):  # on a full disk the close's last flush fails
             self._file.close()
         self.temp_path.unlink(missing_ok=True)
 

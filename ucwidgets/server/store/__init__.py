@@ -21,7 +21,7 @@ from pathlib import Path
 from ..blobs import BlobStore
 from .assets import AssetStore
 from .catalog import CatalogStore
-from .db import Database, migrate
+from .db import BUSY_TIMEOUT_S, Database, migrate
 from .features import FeatureStore
 from .feed import FeedStore
 from .modeling import ModelStore
@@ -47,17 +47,29 @@ class Store(
         self.blobs = blobs
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str], database_url: str | None = None) -> Store:
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str],
+        database_url: str | None = None,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
+    ) -> Store:
         """Open (creating and migrating as needed) the store of ``data_dir``.
 
         Without ``database_url`` the database is SQLite at ``DATA_DIR/ucwidgets.db``; dataset
-        files always live under ``DATA_DIR/blobs``.
+        files always live under ``DATA_DIR/blobs``. A read-only or damaged database is refused
+        with ``ServiceUnavailable``, untouched; a write waits at most ``busy_timeout_s`` for
+        the database's lock, then gets ``ServiceUnavailable`` too.
         """
         data_dir = Path(data_dir)
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         url = database_url or f"sqlite:///{data_dir / 'ucwidgets.db'}"
-        db = Database(url)
-        migrate(db)
+        db = Database(url, busy_timeout_s)
+        try:
+            db.verify()
+            migrate(db)
+        except BaseException:
+            db.dispose()
+            raise
         return cls(db, BlobStore(data_dir / "blobs"))
 
     def close(self) -> None:

@@ -7,13 +7,17 @@ writers of a SQLite store take turns on a lock before ``BEGIN IMMEDIATE``: SQLit
 sleeps in steps of up to 100 ms while another connection writes, which was the tail latency of
 concurrent writes; a waiter on the lock starts the moment the writer before it commits. Writers
 in other processes (the command line) still meet the busy timeout. Database failures that
-mean "try again" (busy past the timeout, unreachable) become ``ServiceUnavailable``.
+mean "try again" (busy past the timeout, unreachable) become ``ServiceUnavailable``, a full
+disk ``InsufficientStorage``. PostgreSQL waits for a lock no longer than SQLite waits for its
+write lock. A SQLite file the service cannot write, or one that is damaged, is refused at start
+and never repaired (``Database.verify``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -21,9 +25,11 @@ from collections.abc import Iterator
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ...errors import Conflict, ServiceUnavailable
+from ...errors import Conflict, InsufficientStorage, ServiceUnavailable
 
 BUSY_TIMEOUT_S = 10
+SQLITE_FULL = 13
+PG_DISK_FULL = "53100"
 
 
 def new_id() -> str:
@@ -36,18 +42,26 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` with the settings each backend needs."""
+def make_engine(url: str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
+    """Create the engine for ``url`` with the settings each backend needs; a write waits for
+    the database's lock at most ``busy_timeout_s`` seconds."""
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+            url, connect_args={"timeout": busy_timeout_s, "check_same_thread": False}
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_s)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    lock_timeout = f"-c lock_timeout={int(busy_timeout_s * 1000)}"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": lock_timeout},
+    )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         # Take transaction control from pysqlite so that BEGIN IMMEDIATE is ours to emit.
@@ -56,7 +70,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -76,9 +90,10 @@ class Database:
     1
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.busy_timeout_s = busy_timeout_s
+        self.engine = make_engine(url, busy_timeout_s)
         self._writer = self.engine.execution_options(ucw_write=True)
         # PostgreSQL's row locks let writers of different rows overlap; SQLite has one writer.
         self._turn = threading.RLock() if url.startswith("sqlite") else None
@@ -94,7 +109,7 @@ class Database:
         if self._turn is None:
             yield
             return
-        if not self._turn.acquire(timeout=BUSY_TIMEOUT_S):
+        if not self._turn.acquire(timeout=self.busy_timeout_s):
             raise ServiceUnavailable(
                 "The database is busy; nothing was applied. Try again.", retry_after=1
             )
@@ -112,6 +127,32 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def verify(self) -> None:
+        """Refuse, before anything is written, a SQLite file the service cannot write, one that
+        is not a database, or a damaged one (``PRAGMA quick_check``). The file is left exactly
+        as it was: repairing it could silently drop rows, so that is the operator's call."""
+        path = self.engine.url.database
+        if not self.url.startswith("sqlite") or not path or path == ":memory:":
+            return
+        folder = os.path.dirname(os.path.abspath(path))
+        if not all(os.access(p, os.W_OK) for p in (path, folder) if os.path.exists(p)):
+            raise ServiceUnavailable(
+                f"The database {path} is read-only: the service must be able to write it and "
+                "its folder (for the -wal and -shm files). Nothing was changed."
+            )
+        advice = "The service does not repair it: restore a backup, or move it away to start empty."
+        try:
+            with self.engine.connect() as conn:
+                problems = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+        except DBAPIError as e:
+            raise ServiceUnavailable(
+                f"The database {path} cannot be opened: {e.orig}. {advice}"
+            ) from e
+        if problems != ["ok"]:
+            raise ServiceUnavailable(
+                f"The database {path} is damaged ({'; '.join(problems[:3])}). {advice}"
+            )
+
 
 @contextlib.contextmanager
 def _unavailable_on_db_failure() -> Iterator[None]:
@@ -125,6 +166,10 @@ def _unavailable_on_db_failure() -> Iterator[None]:
             "applied. Reload and try again."
         ) from e
     except OperationalError as e:
+        if _disk_full(e):
+            raise InsufficientStorage(
+                "The service's disk is full; nothing was applied. Try again once space is freed."
+            ) from e
         raise ServiceUnavailable(
             "The database is busy or unreachable; nothing was applied. Try again.", retry_after=1
         ) from e
@@ -134,6 +179,11 @@ def _unavailable_on_db_failure() -> Iterator[None]:
                 "The database connection was lost; nothing was applied. Try again.", retry_after=1
             ) from e
         raise
+
+
+def _disk_full(e: DBAPIError) -> bool:
+    code = getattr(e.orig, "sqlite_errorcode", None)
+    return code == SQLITE_FULL or getattr(e.orig, "sqlstate", None) == PG_DISK_FULL
 
 
 def migrate(db: Database) -> None:

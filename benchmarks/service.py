@@ -117,7 +117,7 @@ class Seed:
 
 def seed(data_dir: Path, n_use_cases: int) -> Seed:
     """Users and datasets through the store's API, use cases in one bulk transaction."""
-    from ucwidgets.server.store import Store
+    from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
     from ucwidgets.server.store.schema import events, links, memberships, use_cases
 
@@ -143,11 +143,13 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     for i, uc_id in enumerate(ids):
         at = (base + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         topic = TOPICS[i % len(TOPICS)]
+        name, description = f"{topic} model {i:05d}", f"Seeded use case {i} about {topic.lower()}."
         ucs.append(
             {
                 "id": uc_id,
-                "name": f"{topic} model {i:05d}",
-                "description": f"Seeded use case {i} about {topic.lower()}.",
+                "name": name,
+                "description": description,
+                "search_text": text_search.search_text(name, description),
                 "created_by": bench["id"],
                 "created_at": at,
                 "updated_by": bench["id"],
@@ -209,6 +211,7 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     with store.db.write() as conn:
         for table, rows in ((use_cases, ucs), (memberships, members), (links, refs), (events, evs)):
             conn.execute(table.insert(), rows)
+        text_search.index(conn, ucs)
     store.close()
     return Seed(token, small_token, ids, link_datasets, share_users)
 

@@ -112,6 +112,32 @@ def test_list_searches_and_orders(alice):
     assert names()[0] == "gamma risk"  # -updatedAt by default
 
 
+def test_search_ignores_case_and_accents_in_any_script(alice):
+    made = {
+        name: alice.create_use_case(name, description=desc)["id"]
+        for name, desc in (
+            ("Île de Ré", ""),
+            ("ΣΊΣΥΦΟΣ", ""),
+            ("Straße", "Предсказание оттока"),
+            ("50% off_line", ""),
+        )
+    }
+    found = lambda term: {  # noqa: E731
+        uc["id"] for uc in alice.get("useCases/", params={"search": term}).json()["data"]
+    }
+    assert found("Île") == found("île") == found("ILE DE") == found("de re") == {made["Île de Ré"]}
+    assert found("σίσυφος") == found("ΣΙΣΥΦ") == {made["ΣΊΣΥΦΟΣ"]}
+    assert found("STRASSE") == found("оттока") == found("оттока".upper()) == {made["Straße"]}
+    assert found("% o") == found("_l") == {made["50% off_line"]}  # LIKE's wildcards are text
+    assert found("Ré") == {made["Île de Ré"]}  # two characters: no trigram, still found
+    assert found('"') == found("zzz") == set()
+    # A renamed use case is found by its new name only; a deleted one by neither.
+    assert alice.patch(f"useCases/{made['Straße']}/", json={"name": "Weg"}).status_code == 200
+    assert found("strasse") == set() and found("weg") == {made["Straße"]}
+    assert alice.delete(f"useCases/{made['Straße']}/").status_code == 204
+    assert found("weg") == found("оттока") == set()
+
+
 def test_list_filters_by_project(alice, risk_csv):
     uc = alice.create_use_case("Risk")
     alice.create_use_case("Other")

@@ -79,6 +79,9 @@ use_cases = Table(
     Column("created_at", TIME, nullable=False),
     _user_fk("updated_by"),
     Column("updated_at", TIME, nullable=False),
+    # Name and description folded for search (see text_search); indexed by trigrams, by an
+    # FTS5 table on SQLite and a pg_trgm index on PostgreSQL, both made by migration 0006.
+    Column("search_text", Text, nullable=False, server_default=""),
     Index("ix_use_cases_name", "name"),
 )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ...errors import ValidationError
 from .. import access
-from . import validate
+from . import text_search, validate
 from .db import new_id, now
 from .schema import events, links, memberships, models, use_cases, users
-from .users import _escape_like, public_user
+from .users import public_user
 
 #: ``orderBy`` values of ``GET useCases/``, as the membership copies of the use case's keys
 #: (indexed per user); a leading ``-`` sorts descending.
@@ -186,18 +186,19 @@ class UseCaseStore:
         name = validate.name(body.get("name", "Untitled use case"))
         description = validate.text(body.get("description"))
         uc_id, at = new_id(), now()
+        row = {
+            "id": uc_id,
+            "name": name,
+            "description": description,
+            "created_by": actor["id"],
+            "created_at": at,
+            "updated_by": actor["id"],
+            "updated_at": at,
+            "search_text": text_search.search_text(name, description),
+        }
         with self.db.write() as conn:
-            conn.execute(
-                use_cases.insert().values(
-                    id=uc_id,
-                    name=name,
-                    description=description,
-                    created_by=actor["id"],
-                    created_at=at,
-                    updated_by=actor["id"],
-                    updated_at=at,
-                )
-            )
+            conn.execute(use_cases.insert().values(**row))
+            text_search.index(conn, [row])
             add_member(conn, uc_id, actor["id"], "OWNER", True)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, uc_id)
@@ -217,11 +218,24 @@ class UseCaseStore:
         with self.db.write() as conn:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
             if values:
-                touch(conn, use_case_id, actor["id"], **values)
-                current = conn.execute(
-                    select(use_cases.c.name).where(use_cases.c.id == use_case_id)
-                ).scalar_one()
-                record(conn, use_case_id, actor["id"], "updated", "useCase", use_case_id, current)
+                old = conn.execute(
+                    select(use_cases.c.name, use_cases.c.description).where(
+                        use_cases.c.id == use_case_id
+                    )
+                ).one()
+                merged = {"name": old.name, "description": old.description, **values}
+                body = text_search.search_text(merged["name"], merged["description"])
+                touch(conn, use_case_id, actor["id"], **values, search_text=body)
+                text_search.reindex(conn, use_case_id, body)
+                record(
+                    conn,
+                    use_case_id,
+                    actor["id"],
+                    "updated",
+                    "useCase",
+                    use_case_id,
+                    merged["name"],
+                )
             return self._describe_one(conn, use_case_id)
 
     def delete_use_case(self, actor: dict, use_case_id: str) -> None:
@@ -229,6 +243,7 @@ class UseCaseStore:
         with self.db.write() as conn:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
             conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
+            text_search.unindex(conn, use_case_id)
 
     def list_use_cases(
         self,
@@ -253,12 +268,14 @@ class UseCaseStore:
                 errors={"orderBy": "unknown sort key"},
             )
         descending = order_by.startswith("-")
+        if search:
+            column = column.concat("")  # sorting the matches (see _listing_filter)
         order = [
             column.desc() if descending else column.asc(),
             memberships.c.use_case_id.desc() if descending else memberships.c.use_case_id.asc(),
         ]
-        cond = self._listing_filter(actor, search, entity)
         with self.db.read() as conn:
+            cond = self._listing_filter(conn, actor, search, entity)
             total = conn.execute(
                 select(func.count()).select_from(memberships).where(cond)
             ).scalar_one()
@@ -276,17 +293,21 @@ class UseCaseStore:
             rows = {r.id: r for r in conn.execute(select(use_cases).where(use_cases.c.id.in_(ids)))}
             return describe(conn, [rows[i] for i in ids]), total
 
-    def _listing_filter(self, actor: dict, search: str, entity: tuple[str, str] | None) -> Any:
-        cond = memberships.c.user_id == actor["id"]
-        if search:
-            pattern = f"%{_escape_like(search.lower())}%"
-            matching = select(use_cases.c.id).where(
-                or_(
-                    func.lower(use_cases.c.name).like(pattern, escape="\\"),
-                    func.lower(use_cases.c.description).like(pattern, escape="\\"),
-                )
-            )
-            cond = cond & memberships.c.use_case_id.in_(matching)
+    def _listing_filter(
+        self, conn: Any, actor: dict, search: str, entity: tuple[str, str] | None
+    ) -> Any:
+        if not search:
+            return self._entity_filter(memberships.c.user_id == actor["id"], entity)
+        user = memberships.c.user_id
+        if text_search.uses_index(conn, search):
+            # The user as an expression, not an indexed column: then the plan probes the matches
+            # by (use_case_id, user_id), at a cost of the matches, instead of reading every use
+            # case of the caller through the index of their sort keys.
+            user = user.concat("")
+        matches = memberships.c.use_case_id.in_(text_search.matching(conn, search))
+        return self._entity_filter((user == actor["id"]) & matches, entity)
+
+    def _entity_filter(self, cond: Any, entity: tuple[str, str] | None) -> Any:
         if entity is not None:
             cond = cond & memberships.c.use_case_id.in_(
                 select(links.c.use_case_id).where(

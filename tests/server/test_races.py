@@ -2,13 +2,14 @@
 
 Each race releases two threads at a barrier, each with its own HTTP session, and repeats a few
 times; whatever the interleaving, no 5xx, the invariants hold, and exactly the allowed outcome
-happens.
+happens. Who won each round is tallied and printed at the end (``pytest -s``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
     from service_api import Api
 
 ROUNDS = 8
+
+
+@pytest.fixture(scope="module")
+def tally() -> Iterator[Counter[str]]:
+    """Who won each round, printed at the end: a race one side always wins is not racing."""
+    seen: Counter[str] = Counter()
+    yield seen
+    for outcome, rounds in sorted(seen.items()):
+        print(f"race outcome: {outcome}: {rounds} of {ROUNDS}")
 
 
 def race(*calls: Callable[[], requests.Response]) -> list[requests.Response]:
@@ -72,7 +82,7 @@ RACES = {
 
 @pytest.mark.parametrize("moves", RACES)
 def test_racing_to_demote_the_last_two_owners_keeps_one(
-    service, alice: Api, bob: Api, moves: str, invariants
+    service, alice: Api, bob: Api, moves: str, invariants, tally: Counter[str]
 ) -> None:
     plan, loser = RACES[moves]
     for _ in range(ROUNDS):
@@ -83,13 +93,14 @@ def test_racing_to_demote_the_last_two_owners_keeps_one(
             partial(alice.share, uc, entry(t1, r1)), partial(bob.share, uc, entry(t2, r2))
         )
         assert sorted([first.status_code, second.status_code]) == [204, loser]
+        tally[f"{moves}: {'alice' if first.status_code == 204 else 'bob'} won"] += 1
         assert len(owners(service, uc)) == 1
         invariants(alice, bob)
 
 
 @pytest.mark.parametrize("etype", ["project", "application"])
 def test_racing_links_of_a_single_home_asset_one_wins(
-    alice: Api, risk_csv: bytes, etype: str, invariants
+    alice: Api, risk_csv: bytes, etype: str, invariants, tally: Counter[str]
 ) -> None:
     dataset = alice.upload_dataset(risk_csv)["id"] if etype == "project" else None
     for _ in range(ROUNDS):
@@ -105,6 +116,7 @@ def test_racing_links_of_a_single_home_asset_one_wins(
         )
         assert sorted([first.status_code, second.status_code]) == [201, 409]
         loser = first if first.status_code == 409 else second
+        tally[f"{etype} linked twice: {'first' if loser is second else 'second'} link won"] += 1
         assert loser.headers["Content-Type"] == "application/json"
         assert "already belongs to" in loser.json()["message"]
         homes = alice.get(f"{etype}s/{eid}/").json()["useCaseIds"]
@@ -118,7 +130,7 @@ def second_session(api: Api) -> Api:
 
 
 def test_a_grant_racing_the_grantors_demotion_never_outranks_them(
-    alice: Api, bob: Api, carol: Api, invariants
+    alice: Api, bob: Api, carol: Api, invariants, tally: Counter[str]
 ) -> None:
     """Invariant 5: bob (EDITOR, can share) grants carol EDITOR while alice demotes bob to
     CONSUMER. Either bob's grant commits first, or it is refused: never granted by a CONSUMER."""
@@ -130,6 +142,8 @@ def test_a_grant_racing_the_grantors_demotion_never_outranks_them(
             partial(alice.share, uc, entry(bob, "CONSUMER")),
         )
         assert demote.status_code == 204, demote.text
+        won = "the grant" if grant.status_code == 204 else "the demotion (grant refused)"
+        tally[f"grant against the grantor's demotion: {won} first"] += 1
         feed = alice.get(f"useCases/{uc}/events/").json()["data"]
         shared = {e["entityId"]: e["id"] for e in feed if e["verb"] == "shared"}
         if grant.status_code == 204:

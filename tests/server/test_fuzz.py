@@ -10,10 +10,12 @@ gives the model routes a real model. Runs are derandomized and bounded for CI.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -29,9 +31,11 @@ from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
+    ignored_auth,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    use_after_free,
 )
 from service_api import RISK_CSV, Api  # noqa: E402
 
@@ -248,30 +252,70 @@ def test_every_operation_conforms_and_never_fails(case: Any, seeds: Api) -> None
     case.call_and_validate(base_url=seeds.base, session=seeds.session, checks=CHECKS, timeout=30)
 
 
-class Workflow(schema.as_state_machine()):  # type: ignore[misc]
-    """Sequences that follow the document's links: create a use case, dataset, project,
-    application or notebook, then read, change, link, share or delete what was created."""
+#: The stateful run's two users: ``TwoTokens`` sends the first one's token on two requests of
+#: three and the second one's on the third, so each meets what the other created and deleted.
+TOKENS: list[str] = []
 
-    session: Any = None
+stateful_schema = schemathesis.openapi.from_dict(openapi_document())
+stateful_schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], with_security_parameters=False
+)
+for _hook in (flatmap_path_parameters, flatmap_query, flatmap_body):
+    stateful_schema.hook(_hook)
+
+
+@stateful_schema.auth.auth(refresh_interval=None)
+class TwoTokens:
+    """Explicit credentials (so ``ignored_auth`` replays each 2xx without them and with a
+    wrong token), taking turns between the two users."""
+
+    turns = itertools.count()
+
+    def get(self, case: Any, context: Any) -> str | None:
+        return TOKENS[next(self.turns) % 3 == 2] if TOKENS else None
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+
+#: The single-request checks, plus: no 2xx without a valid token, and no 2xx for what a
+#: successful DELETE removed.
+STATEFUL_CHECKS = [*CHECKS, ignored_auth, use_after_free]
+
+
+class Workflow(stateful_schema.as_state_machine()):  # type: ignore[misc]
+    """Sequences that follow the document's links: create a use case, dataset, project,
+    application or notebook, then read, change, link, share or delete what was created, as
+    either of two users."""
+
     base_url = ""
     failures: ClassVar[list[str]] = []
+    steps: ClassVar[Counter[str]] = Counter()
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"base_url": self.base_url, "session": self.session, "timeout": 30}
+        return {"base_url": self.base_url, "timeout": 30}
 
     def validate_response(
         self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
     ) -> None:
+        self.steps[case.operation.label] += 1
         try:
-            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            case.validate_response(
+                response, checks=STATEFUL_CHECKS, transport_kwargs=kwargs, recorder=self.recorder
+            )
         except Exception as e:
             self.failures.append(f"{case.method} {case.formatted_path}: {e}")
             raise
 
 
-def test_linked_workflows_conform_and_never_fail(seeds: Api) -> None:
-    Workflow.base_url, Workflow.session = seeds.base, seeds.session
+def test_two_users_linked_workflows_conform_and_never_fail(
+    seeds: Api, fuzz_service: ServerThread
+) -> None:
+    other = fuzz_service.store.create_token("other@example.com")[1]
+    TOKENS[:] = [seeds.token, other]
+    Workflow.base_url = seeds.base
     Workflow.failures.clear()
+    Workflow.steps.clear()
     try:
         # Generation only, as schemathesis runs state machines: a live server's state moves on
         # between runs, so a replay (shrinking) could not reproduce a scenario anyway.
@@ -291,6 +335,11 @@ def test_linked_workflows_conform_and_never_fail(seeds: Api) -> None:
         # scenario can draw differently from Hypothesis's record of it; that ends the run early
         # but is no failure of the service, unless a check failed before it.
         assert Workflow.failures == []
+    finally:
+        TOKENS.clear()
+    print(f"stateful steps: {sum(Workflow.steps.values())} over {len(Workflow.steps)} operations")
+    assert Workflow.failures == []
+    assert len(Workflow.steps) > 10  # the run went past creating things
 
 
 @pytest.mark.parametrize(

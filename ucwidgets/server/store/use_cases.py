@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from ...errors import ValidationError
 from .. import access
@@ -106,47 +106,52 @@ def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: 
     )
 
 
+_IDS = bindparam("ids", expanding=True)
+_ROW = [c for c in use_cases.c if c.name != "search_text"]  # what describe reads
+# Built once: the statements of ``describe``, whose per-call cost is then executing them.
+_COUNTS = union_all(
+    select(links.c.use_case_id, links.c.entity_type, func.count())
+    .where(links.c.use_case_id.in_(_IDS))
+    .group_by(links.c.use_case_id, links.c.entity_type),
+    # Models count through the projects linked to each use case (DataRobot's modelsCount).
+    select(links.c.use_case_id, literal("model"), func.count())
+    .join(models, models.c.project_id == links.c.entity_id)
+    .where(links.c.entity_type == "project", links.c.use_case_id.in_(_IDS))
+    .group_by(links.c.use_case_id),
+)
+_MEMBERS = (
+    select(
+        memberships.c.use_case_id,
+        memberships.c.role,
+        memberships.c.can_share,
+        users.c.id,
+        users.c.username,
+        users.c.full_name,
+    )
+    .join(users, users.c.id == memberships.c.user_id)
+    .where(memberships.c.use_case_id.in_(_IDS))
+    .order_by(users.c.username)
+)
+_PEOPLE = select(users.c.id, users.c.username, users.c.full_name).where(users.c.id.in_(_IDS))
+
+
 def describe(conn: Any, rows: list[Any]) -> list[dict]:
-    """Full use case dicts (creator, counts, members) for ``rows``, in three batched queries."""
+    """Full use case dicts (creator, counts, members) for ``rows``, in two batched queries (a
+    third only for a creator or last editor who is no longer a member)."""
     ids = [r.id for r in rows]
     if not ids:
         return []
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for uc_id, etype, n in conn.execute(
-        select(links.c.use_case_id, links.c.entity_type, func.count())
-        .where(links.c.use_case_id.in_(ids))
-        .group_by(links.c.use_case_id, links.c.entity_type)
-    ):
+    for uc_id, etype, n in conn.execute(_COUNTS, {"ids": ids}):
         counts[uc_id][etype] = n
-    # Models count through the projects linked to each use case (DataRobot's modelsCount).
-    for uc_id, n in conn.execute(
-        select(links.c.use_case_id, func.count())
-        .join(models, models.c.project_id == links.c.entity_id)
-        .where(links.c.entity_type == "project", links.c.use_case_id.in_(ids))
-        .group_by(links.c.use_case_id)
-    ):
-        counts[uc_id]["model"] = n
     members: dict[str, list[dict]] = defaultdict(list)
-    for m in conn.execute(
-        select(
-            memberships.c.use_case_id,
-            memberships.c.role,
-            memberships.c.can_share,
-            users.c.id,
-            users.c.username,
-            users.c.full_name,
-        )
-        .join(users, users.c.id == memberships.c.user_id)
-        .where(memberships.c.use_case_id.in_(ids))
-        .order_by(users.c.username)
-    ):
-        members[m.use_case_id].append(
-            {**public_user(m), "role": m.role, "can_share": bool(m.can_share)}
-        )
-    people_ids = {r.created_by for r in rows} | {r.updated_by for r in rows}
-    people = {
-        u.id: public_user(u) for u in conn.execute(select(users).where(users.c.id.in_(people_ids)))
-    }
+    people: dict[str, dict] = {}
+    for m in conn.execute(_MEMBERS, {"ids": ids}):
+        person = people.get(m.id) or people.setdefault(m.id, public_user(m))
+        members[m.use_case_id].append({**person, "role": m.role, "can_share": bool(m.can_share)})
+    missing = ({r.created_by for r in rows} | {r.updated_by for r in rows}) - people.keys()
+    if missing:
+        people.update((u.id, public_user(u)) for u in conn.execute(_PEOPLE, {"ids": list(missing)}))
     return [
         {
             "id": r.id,
@@ -279,19 +284,15 @@ class UseCaseStore:
             total = conn.execute(
                 select(func.count()).select_from(memberships).where(cond)
             ).scalar_one()
-            ids = (
-                conn.execute(
-                    select(memberships.c.use_case_id)
-                    .where(cond)
-                    .order_by(*order)
-                    .offset(offset)
-                    .limit(limit)
-                )
-                .scalars()
-                .all()
-            )
-            rows = {r.id: r for r in conn.execute(select(use_cases).where(use_cases.c.id.in_(ids)))}
-            return describe(conn, [rows[i] for i in ids]), total
+            rows = conn.execute(
+                select(*_ROW)
+                .join(memberships, memberships.c.use_case_id == use_cases.c.id)
+                .where(cond)
+                .order_by(*order)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return describe(conn, rows), total
 
     def _listing_filter(
         self, conn: Any, actor: dict, search: str, entity: tuple[str, str] | None
@@ -317,5 +318,5 @@ class UseCaseStore:
         return cond
 
     def _describe_one(self, conn: Any, use_case_id: str) -> dict:
-        row = conn.execute(select(use_cases).where(use_cases.c.id == use_case_id)).one()
+        row = conn.execute(select(*_ROW).where(use_cases.c.id == use_case_id)).one()
         return describe(conn, [row])[0]

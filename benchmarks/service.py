@@ -120,6 +120,7 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
     from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
     from ucwidgets.server.store.schema import events, links, memberships, use_cases
+    from ucwidgets.server.store.use_cases import recount_memberships
 
     store = Store.open(data_dir)
     bench, token = store.create_user("bench@example.com", full_name="Bench User")
@@ -212,6 +213,7 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
         for table, rows in ((use_cases, ucs), (memberships, members), (links, refs), (events, evs)):
             conn.execute(table.insert(), rows)
         text_search.index(conn, ucs)
+        recount_memberships(conn)
     store.close()
     return Seed(token, small_token, ids, link_datasets, share_users)
 

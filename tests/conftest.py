@@ -176,13 +176,14 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     it is the ``Database`` of a service running elsewhere): 1 every use case has an
     OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER implies can_share;
     4 nothing refers to a deleted use case (and no link to a deleted asset); 10 links are unique,
-    and a project or an application is in at most one use case. Then, for every actor with a
+    and a project or an application is in at most one use case; each user's use_cases_count
+    is their number of memberships. Then, for every actor with a
     token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
     """
     from sqlalchemy import func, select
 
     from ucwidgets.server.store.assets import TABLES
-    from ucwidgets.server.store.schema import events, links, memberships, use_cases
+    from ucwidgets.server.store.schema import events, links, memberships, use_cases, users
 
     m = memberships.c
     db = service if isinstance(service, Database) else service.store.db
@@ -217,6 +218,9 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
             .having(func.count() > 1)
         )
         assert conn.execute(homes).all() == [], "a project or application in two use cases"
+        counted = select(func.count()).where(m.user_id == users.c.id).scalar_subquery()
+        drift = select(users.c.username).where(users.c.use_cases_count != counted)
+        assert conn.execute(drift).all() == [], "a user's use_cases_count out of step"
         member_of = {
             a.id: set(conn.execute(select(m.use_case_id).where(m.user_id == a.id)).scalars())
             for a in actors

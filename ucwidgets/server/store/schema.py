@@ -58,6 +58,9 @@ users = Table(
     Column("created_at", TIME, nullable=False),
     # Events up to this id count as read in the caller's notifications.
     Column("read_upto", BigInteger, nullable=False, server_default=text("0")),
+    # How many use cases the user belongs to, kept in step with memberships in the same
+    # transaction: the total of an unfiltered listing, which counting would read all of.
+    Column("use_cases_count", BigInteger, nullable=False, server_default=text("0")),
 )
 
 tokens = Table(

@@ -15,7 +15,7 @@ from ...errors import Conflict, Forbidden, ValidationError
 from .. import access
 from . import validate
 from .schema import memberships, users
-from .use_cases import add_member, membership, record, touch
+from .use_cases import add_member, membership, record, remove_member, touch
 from .users import public_user
 
 MAX_BATCH = 100
@@ -181,7 +181,7 @@ class SharingStore:
         key = (memberships.c.use_case_id == use_case_id) & (memberships.c.user_id == user.id)
         if role == "NO_ROLE":
             if current is not None:
-                conn.execute(memberships.delete().where(key))
+                remove_member(conn, use_case_id, user.id)
                 record(conn, use_case_id, actor["id"], "unshared", "user", user.id, user.username)
             return current is not None
         if current is None:

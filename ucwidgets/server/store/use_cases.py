@@ -85,6 +85,37 @@ def touch(conn: Any, use_case_id: str, actor_id: str, **values: Any) -> None:
     )
 
 
+def count_memberships(conn: Any, delta: int, user_ids: Any) -> None:
+    """Move the ``use_cases_count`` of ``user_ids`` (a list or a ``SELECT``) by ``delta``."""
+    conn.execute(
+        users.update()
+        .where(users.c.id.in_(user_ids))
+        .values(use_cases_count=users.c.use_cases_count + delta)
+    )
+
+
+def recount_memberships(conn: Any) -> None:
+    """Set every user's ``use_cases_count`` from the memberships (after a bulk load)."""
+    conn.execute(
+        users.update().values(
+            use_cases_count=select(func.count())
+            .select_from(memberships)
+            .where(memberships.c.user_id == users.c.id)
+            .scalar_subquery()
+        )
+    )
+
+
+def remove_member(conn: Any, use_case_id: str, user_id: str) -> None:
+    """Delete a membership, keeping the member's count in step."""
+    conn.execute(
+        memberships.delete().where(
+            (memberships.c.use_case_id == use_case_id) & (memberships.c.user_id == user_id)
+        )
+    )
+    count_memberships(conn, -1, [user_id])
+
+
 def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: bool) -> None:
     """Insert a membership with the use case's sort keys copied in."""
     uc = conn.execute(
@@ -104,6 +135,7 @@ def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: 
             uc_updated_at=uc.updated_at,
         )
     )
+    count_memberships(conn, 1, [user_id])
 
 
 _IDS = bindparam("ids", expanding=True)
@@ -247,6 +279,8 @@ class UseCaseStore:
         """Delete a use case: its links, memberships and events go; its assets stay."""
         with self.db.write() as conn:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
+            members = select(memberships.c.user_id).where(memberships.c.use_case_id == use_case_id)
+            count_memberships(conn, -1, members)
             conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
             text_search.unindex(conn, use_case_id)
 
@@ -281,9 +315,12 @@ class UseCaseStore:
         ]
         with self.db.read() as conn:
             cond = self._listing_filter(conn, actor, search, entity)
-            total = conn.execute(
-                select(func.count()).select_from(memberships).where(cond)
-            ).scalar_one()
+            counted = (
+                select(users.c.use_cases_count).where(users.c.id == actor["id"])
+                if not search and entity is None
+                else select(func.count()).select_from(memberships).where(cond)
+            )
+            total = conn.execute(counted).scalar_one()
             rows = conn.execute(
                 select(*_ROW)
                 .join(memberships, memberships.c.use_case_id == use_cases.c.id)

@@ -22,6 +22,7 @@ from tornado.netutil import bind_sockets
 
 from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
+from .files import startup_lock
 from .handlers import datasets, features, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
@@ -103,8 +104,13 @@ def make_app(ctx: ServiceContext) -> tornado.web.Application:
 
 
 def ensure_local_user(store: Store, data_dir: Path) -> str:
-    """The local user's token from ``DATA_DIR/token``, creating user and file on first start."""
-    token_file = data_dir / "token"
+    """The local user's token from ``DATA_DIR/token``, creating user and file on first start
+    (under the data dir's start-up lock, so that two processes starting at once agree)."""
+    with startup_lock(data_dir):
+        return _local_token(store, data_dir / "token")
+
+
+def _local_token(store: Store, token_file: Path) -> str:
     if token_file.exists():
         token = token_file.read_text().strip()
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InsufficientStorage, ValidationError
+from .files import private_dir, tighten
 
 try:
     import fcntl
@@ -75,7 +76,7 @@ class BlobWriter:
             os.fsync(self._file.fileno())
         digest = self._hash.hexdigest()
         final = self._store.path(digest)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         if fcntl is None:
             self._file.close()  # Windows renames no open file
         os.replace(self.temp_path, final)  # still locked, so a sweep cannot take it first
@@ -113,9 +114,11 @@ class BlobStore:
     """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root)
-        self.tmp_dir = self.root / "tmp"
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.root = private_dir(Path(root))
+        self.tmp_dir = private_dir(self.root / "tmp")
+        for shard in self.root.iterdir():  # folders an older version made 0755
+            if shard.is_dir():
+                tighten(shard)
 
     def writer(self) -> BlobWriter:
         return BlobWriter(self)

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from ..blobs import BlobStore
+from ..files import private_dir, private_file, startup_lock, tighten
 from .assets import AssetStore
 from .catalog import CatalogStore
 from .db import BUSY_TIMEOUT_S, Database, migrate
@@ -56,17 +57,24 @@ class Store(
         """Open (creating and migrating as needed) the store of ``data_dir``.
 
         Without ``database_url`` the database is SQLite at ``DATA_DIR/ucwidgets.db``; dataset
-        files always live under ``DATA_DIR/blobs``. A read-only or damaged database is refused
-        with ``ServiceUnavailable``, untouched; a write waits at most ``busy_timeout_s`` for
-        the database's lock, then gets ``ServiceUnavailable`` too.
+        files always live under ``DATA_DIR/blobs``. Folders are made 0700 and files 0600 (see
+        ``ucwidgets.server.files``). A read-only or damaged database is refused with
+        ``ServiceUnavailable``, untouched; a write waits at most ``busy_timeout_s`` for the
+        database's lock, then gets ``ServiceUnavailable`` too. The migration runs under the
+        data dir's start-up lock.
         """
-        data_dir = Path(data_dir)
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        url = database_url or f"sqlite:///{data_dir / 'ucwidgets.db'}"
-        db = Database(url, busy_timeout_s)
+        data_dir = private_dir(Path(data_dir))
+        if database_url is None:
+            database = private_file(data_dir / "ucwidgets.db")
+            for journal in ("-wal", "-shm"):
+                tighten(database.with_name(database.name + journal))
+            database_url = f"sqlite:///{database}"
+        db = Database(database_url, busy_timeout_s)
         try:
             db.verify()
-            migrate(db)
+            # Another process starting on the same data dir waits here until it has migrated.
+            with startup_lock(data_dir):
+                migrate(db)
         except BaseException:
             db.dispose()
             raise

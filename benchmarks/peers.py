@@ -298,9 +298,14 @@ def seed(peer: Peer, count: int, threads: int) -> float:
     local = threading.local()
 
     def one(i: int) -> tuple[int, str]:
-        if not hasattr(local, "s"):
-            local.s = peer.new_session()
-        return i, peer.create(local.s, name_of(i))
+        for attempt in range(5):
+            if attempt or not hasattr(local, "s"):
+                local.s = peer.new_session()
+            try:
+                return i, peer.create(local.s, name_of(i))
+            except requests.ConnectionError:  # a worker restarting under load; seeding goes on
+                time.sleep(1)
+        raise RuntimeError(f"{peer.label}: could not create {name_of(i)!r}")
 
     with ThreadPoolExecutor(threads) as pool:
         made = dict(pool.map(one, range(count)))
@@ -325,10 +330,14 @@ def timed(fn: Callable[[int], None], budget_s: float, max_n: int, warm: int = 20
         fn(-1 - i)
     samples: list[float] = []
     deadline = time.perf_counter() + budget_s
-    i = 0
+    i = errors = 0
     while i < max_n and time.perf_counter() < deadline:
         t0 = time.perf_counter()
-        fn(i)
+        try:
+            fn(i)
+        except (requests.ConnectionError, RuntimeError) as e:  # counted; the row goes on
+            errors += 1
+            print(f"  error: {e}", file=sys.stderr)
         samples.append(time.perf_counter() - t0)
         i += 1
     samples.sort()
@@ -337,6 +346,7 @@ def timed(fn: Callable[[int], None], budget_s: float, max_n: int, warm: int = 20
         p50=1000 * statistics.median(samples),
         p99=1000 * samples[min(len(samples) - 1, int(len(samples) * 0.99))],
         ops=len(samples) / sum(samples),
+        errors=errors,
     )
 
 
@@ -429,6 +439,8 @@ def run_peer(
         links = iter(range(len(peer.ids), 10**9))
         out["link"] = timed(lambda i: peer.link(s, next(links)), b, m)
         out["get"] = timed(lambda i: peer.get_one(s, rng.randrange(len(peer.ids))), b, m)
+        rows = ("create", "search", "page", "link", "get")
+        out["seq"] = Result(errors=sum(out[k].errors for k in rows))
         out["mixed"] = mixed(peer, args.mixed_seconds, MIXED_THREADS, links)
         out["cold"] = Result(
             p50=1000 * peer.running.cold_start_s, extra={"rss": peer.running.cold_rss_mb}
@@ -450,6 +462,7 @@ ROWS = (
     ("first page (100), p50", "page", "p50", "ms"),
     ("link an asset (MLflow: set a tag), p50", "link", "p50", "ms"),
     ("get one, p50", "get", "p50", "ms"),
+    ("errors in the rows above", "seq", "errors", ""),
     (f"{MIXED_THREADS} threads mixed, ops/s", "mixed", "ops", "ops/s"),
     (f"{MIXED_THREADS} threads mixed, p99", "mixed", "p99", "ms"),
     (f"{MIXED_THREADS} threads mixed, errors", "mixed", "errors", ""),

@@ -1,0 +1,120 @@
+"""The query plans of the hot paths on SQLite: no scan that grows with the whole store.
+
+Every statement the store runs for a hot operation is captured as it executes, then explained
+with ``EXPLAIN QUERY PLAN``: a plan may search an index or the trigram index, never scan a
+table, and a page of the caller's use cases is read in index order (no sort of all of them).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from ucwidgets.server.store import Store
+
+# A full pass over a table. The trigram index is a virtual table: "INDEX 0:M..." is a search
+# (it reads the postings of the term's trigrams), "INDEX 0:=" a lookup by rowid; "INDEX 0:"
+# alone would be a full pass.
+FULL_SCAN = re.compile(r"\bSCAN (?!.*VIRTUAL TABLE INDEX \d+:[M=])")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    store = Store.open(tmp_path_factory.mktemp("plans"))
+    ann, token = store.create_user("ann@example.com", full_name="Ann")
+    ann["token"] = token
+    ben, _ = store.create_user("ben@example.com", full_name="Ben")
+    cases = [store.create_use_case(ann, {"name": f"Churn model {i}"}) for i in range(5)]
+    blob = store.blobs.put_bytes(b"a\n1\n")
+    described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
+    datasets = [store.create_dataset(ann, f"d{i}.csv", blob, described)[0] for i in range(3)]
+    store.add_link(ann, cases[0]["id"], "dataset", datasets[0]["id"])
+    yield store, ann, ben, cases, datasets
+    store.close()
+
+
+def plans(store: Store, operation) -> list[tuple[str, list[str]]]:
+    """Each statement ``operation`` ran, with its plan (one string per plan line)."""
+    statements: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not executemany and statement.lstrip().upper().startswith(
+            ("SELECT", "UPDATE", "DELETE")
+        ):
+            statements.append((statement, parameters))
+
+    event.listen(store.db.engine, "before_cursor_execute", capture)
+    try:
+        operation()
+    finally:
+        event.remove(store.db.engine, "before_cursor_execute", capture)
+    assert statements, "the operation ran no query"
+    raw = store.db.engine.raw_connection()
+    try:
+        return [
+            (sql, [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params)])
+            for sql, params in statements
+        ]
+    finally:
+        raw.close()
+
+
+def hot_operations(store, ann, ben, cases, datasets):
+    uc = cases[1]["id"]
+    share = {
+        "operation": "updateRoles",
+        "roles": [{"role": "CONSUMER", "shareRecipientType": "user", "id": ben["id"]}],
+    }
+    return {
+        "authenticate": lambda: store.authenticate(ann["token"]),
+        "get one": lambda: store.get_use_case(ann, uc),
+        "first page": lambda: store.list_use_cases(ann, limit=100),
+        "first page by name": lambda: store.list_use_cases(ann, order_by="name", limit=100),
+        "search": lambda: store.list_use_cases(ann, search="model 3", limit=100),
+        "create": lambda: store.create_use_case(ann, {"name": "Fresh"}),
+        "update": lambda: store.update_use_case(ann, uc, {"name": "Renamed"}),
+        "link": lambda: store.add_link(ann, uc, "dataset", datasets[1]["id"]),
+        "assets of one use case": lambda: store.list_datasets(
+            ann, use_case_ids=[uc], category=None, order_by=None, offset=0, limit=100
+        ),
+        "share": lambda: store.share(ann, uc, share),
+        "members": lambda: store.shared_roles(ann, uc, 0, 100),
+    }
+
+
+OPERATIONS = [
+    "authenticate",
+    "get one",
+    "first page",
+    "first page by name",
+    "search",
+    "create",
+    "update",
+    "link",
+    "assets of one use case",
+    "share",
+    "members",
+]
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_hot_queries_scan_no_table(seeded, name):
+    store = seeded[0]
+    for sql, plan in plans(store, hot_operations(*seeded)[name]):
+        scans = [line for line in plan if FULL_SCAN.search(line)]
+        assert not scans, f"{name}: {sql}\n{plan}"
+
+
+def test_a_page_is_read_in_index_order(seeded):
+    store, ann = seeded[0], seeded[1]
+    for order in ("-updatedAt", "name", "createdAt"):
+        page = [
+            (sql, plan)
+            for sql, plan in plans(store, lambda o=order: store.list_use_cases(ann, order_by=o))
+            if "LIMIT" in sql
+        ]
+        assert page, "no paged query ran"
+        for sql, plan in page:
+            assert not any("TEMP B-TREE" in line for line in plan), f"{order}: {sql}\n{plan}"

@@ -175,7 +175,8 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     Reads the tables directly (SQLAlchemy Core on ``service.store.db``, or on ``service`` when
     it is the ``Database`` of a service running elsewhere): 1 every use case has an
     OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER implies can_share;
-    4 nothing refers to a deleted use case (and no link to a deleted asset); 10 links are unique,
+    4 nothing refers to a deleted use case (and no link to a deleted asset; a deletion notice
+    names one only as text); 10 links are unique,
     and a project or an application is in at most one use case; each user's use_cases_count
     is their number of memberships. Then, for every actor with a
     token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
@@ -201,7 +202,10 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
         assert conn.execute(unshared).all() == [], "invariant 3: an OWNER without can_share"
         live = select(use_cases.c.id)
         for table in (memberships, links, events):
-            orphans = select(table.c.use_case_id).where(table.c.use_case_id.not_in(live))
+            # A deletion notice (an event with no use case) names a deleted one only as text.
+            orphans = select(table.c.use_case_id).where(
+                table.c.use_case_id.is_not(None), table.c.use_case_id.not_in(live)
+            )
             assert conn.execute(orphans).all() == [], f"invariant 4: {table.name} orphaned"
         for etype, table in TABLES.items():
             dangling = select(links.c.id).where(

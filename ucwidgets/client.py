@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ucwidgets import context
-from ucwidgets.errors import NotFound, Unauthorized
+from ucwidgets.errors import ClientError, NotFound, Unauthorized
 from ucwidgets.paths import config_dir
 from ucwidgets.rest import DEFAULT_TIMEOUT, RESTClientObject
 
@@ -42,6 +42,9 @@ _client: RESTClientObject | None = None
 # A client for the current thread or task only (a widget's own), consulted before the global.
 _override: ContextVar[RESTClientObject | None] = ContextVar("ucwidgets_client", default=None)
 _embedded: Any = None  # the one embedded ServerThread of this process
+# Why the last Client() failed: until a Client() succeeds, model calls raise instead of
+# discovering a service on their own, which could sign in as someone else (the local user).
+_failure: BaseException | None = None
 
 
 def Client(  # DataRobot names this function like a class
@@ -89,16 +92,24 @@ def Client(  # DataRobot names this function like a class
     >>> dr.Client(token="<token>", endpoint="http://127.0.0.1:8765/api/v2",
     ...           default_use_case="65f0c0ffee0000000000aa01")  # doctest: +SKIP
     """
-    settings = _resolve(token, endpoint, config_path)
-    timeout = DEFAULT_TIMEOUT if connect_timeout is None else (connect_timeout, DEFAULT_TIMEOUT[1])
-    rest = RESTClientObject(
-        settings["endpoint"],
-        settings["token"],
-        token_type=settings.get("token_type", token_type),
-        timeout=timeout,
-        ssl_verify=ssl_verify,
-    )
-    _check(rest)
+    global _client, _failure
+    try:
+        settings = _resolve(token, endpoint, config_path)
+        timeout = (
+            DEFAULT_TIMEOUT if connect_timeout is None else (connect_timeout, DEFAULT_TIMEOUT[1])
+        )
+        rest = RESTClientObject(
+            settings["endpoint"],
+            settings["token"],
+            token_type=settings.get("token_type", token_type),
+            timeout=timeout,
+            ssl_verify=ssl_verify,
+        )
+        _check(rest)
+    except Exception as exc:
+        with _lock:  # the identity asked for is not available: forget the previous one too
+            _client, _failure = None, exc
+        raise
     set_client(rest)
     # Like DataRobot's client, each Client() resets the current use case to its default.
     context.set_current_use_case(default_use_case or settings.get("default_use_case") or None)
@@ -111,6 +122,11 @@ def get_client() -> RESTClientObject:
     if override is not None:
         return override
     with _lock:
+        if _client is None and _failure is not None:
+            raise ClientError(
+                f"Not connected: the last Client() failed ({_failure}). Call Client(...) again; "
+                "nothing falls back to another user."
+            )
         if _client is None:
             Client()
         assert _client is not None
@@ -118,10 +134,11 @@ def get_client() -> RESTClientObject:
 
 
 def set_client(client: RESTClientObject | None) -> RESTClientObject | None:
-    """Replace the global client (None to forget it) and return the previous one."""
-    global _client
+    """Replace the global client (None to forget it, and any failed ``Client()``) and return
+    the previous one."""
+    global _client, _failure
     with _lock:
-        previous, _client = _client, client
+        previous, _client, _failure = _client, client, None
     return previous
 
 

@@ -113,3 +113,30 @@ async def test_runtime_file_is_removed_at_shutdown(jp_serverapp, runtime):
     assert len(_runtime_files(jp_serverapp)) == 1
     await jp_serverapp.extension_manager.stop_all_extensions()
     assert _runtime_files(jp_serverapp) == []
+
+
+async def test_events_are_pushed_under_the_base_url(jp_fetch, jp_ws_fetch, runtime):
+    """The websocket and the long poll, mounted by Jupyter Server next to the REST routes."""
+    auth = {"Authorization": f"Token {runtime['token']}"}
+    ws = await jp_ws_fetch("ucwidgets", "api", "v2", "events", "ws", "", headers=auth)
+    try:
+        await ws.write_message(json.dumps({"after": 0}))
+        assert json.loads(await ws.read_message()) == {"lastEventId": 0}
+        await jp_fetch(
+            "ucwidgets",
+            "api",
+            "v2",
+            "useCases",
+            "",
+            method="POST",
+            body=json.dumps({"name": "Pushed"}),
+            headers=auth,
+        )
+        event = json.loads(await ws.read_message())
+        assert (event["verb"], event["entityName"]) == ("created", "Pushed")
+    finally:
+        ws.close()
+    polled = await jp_fetch(
+        "ucwidgets", "api", "v2", "events", "", params={"after": 0, "wait": 5}, headers=auth
+    )
+    assert [e["id"] for e in json.loads(polled.body)["data"]] == [event["id"]]

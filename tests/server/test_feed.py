@@ -37,7 +37,7 @@ def test_notifications_show_changes_by_others(alice, bob, shared):
 def test_mark_read_all_and_up_to(alice, bob, shared):
     ids = [n["id"] for n in bob.get("notifications/").json()["data"]]
     r = bob.post("notifications/read/", json={"upTo": ids[2]})
-    assert (r.status_code, r.json()) == (200, {"readUpTo": ids[2]})
+    assert (r.status_code, r.json()) == (200, {"readUpTo": ids[2], "unreadCount": 2})
     unread = bob.get("notifications/", params={"unread": "true"}).json()
     assert [n["id"] for n in unread["data"]] == ids[:2] and unread["unreadCount"] == 2
     r = bob.post("notifications/read/")  # no body: everything so far

@@ -1,22 +1,32 @@
-"""The change feed: what happened in a use case, and notifications of what others changed.
+"""The change feed: what happened in a use case, notifications, and the live stream.
 
 These are ucwidgets features; against DataRobot they raise
 :class:`~ucwidgets.errors.NotSupported`.
+
+:func:`subscribe` is how the widgets stay live: one background :class:`EventStream` per client
+(a websocket to ``events/ws/``, or long polls of ``events/?after=&wait=`` where no websocket gets
+through) hands every new event the caller may see to each subscriber's callback, reconnects with
+backoff and resumes after the last event it delivered, so nothing is missed.
 
 Examples
 --------
 >>> uc.events()  # doctest: +SKIP
 [Event(1, 'ann@example.com', 'created', 'use_case', 'Risk'), ...]
->>> from ucwidgets.models.events import list_notifications
+>>> from ucwidgets.models.events import list_notifications, subscribe
 >>> list_notifications(unread=True).to_frame()  # doctest: +SKIP
+>>> sub = subscribe(lambda events: print(events))  # doctest: +SKIP
+>>> sub.close()  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ucwidgets.models._base import APIObject, ids_of, parse_time, require_ucwidgets, user_label
 from ucwidgets.models.listing import Listing
+from ucwidgets.models.stream import EventStream, Subscription
+from ucwidgets.rest import RESTClientObject
 
 
 class Event(APIObject):
@@ -37,6 +47,10 @@ class Event(APIObject):
     use_case_id, use_case_name : str
     read : bool or None
         For notifications: whether the caller has marked it read.
+    recipient_id : str or None
+        The user a share or unshare names; the former member a deletion notice is for.
+    role : str or None
+        Shares only: the role given (``OWNER``, ``EDITOR`` or ``CONSUMER``).
 
     Notes
     -----
@@ -72,6 +86,8 @@ class Event(APIObject):
         self.use_case_id: str | None = data.get("useCaseId")
         self.use_case_name: str | None = data.get("useCaseName")
         self.read: bool | None = data.get("read")
+        self.recipient_id: str | None = data.get("recipientId")
+        self.role: str | None = data.get("role")
 
     def __repr__(self) -> str:
         return (
@@ -97,13 +113,38 @@ def list_events(
 
 
 def list_notifications(
-    unread: bool | None = None, offset: int | None = None, limit: int | None = None
+    unread: bool | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+    *,
+    include_own: bool = False,
+    before: int | None = None,
+    use_case: Any = None,
+    actor_id: str | None = None,
+    entity_type: str | None = None,
 ) -> Listing[Event]:
-    """Changes others made in the caller's use cases (newest handling is the server's).
+    """Changes in the caller's use cases, newest first: by others, or all with ``include_own``.
+
+    Parameters
+    ----------
+    unread : bool, optional
+        Only those not marked read.
+    offset, limit : int, optional
+        One page; without ``limit`` every page is read.
+    include_own : bool, default False
+        Also the caller's own changes (they count as read).
+    before : int, optional
+        Only events older than this id: the next page of a feed ("load more").
+    use_case, actor_id, entity_type : optional
+        Only this use case's events, this user's changes, changes to this kind of thing
+        (``useCase``, ``dataset``, ``project``, ``application``, ``notebook``, ``user``).
+
+    The listing's ``meta["unreadCount"]`` is the caller's unread count, whatever the filters.
 
     Examples
     --------
     >>> list_notifications(unread=True)  # doctest: +SKIP
+    >>> list_notifications(limit=50, include_own=True, entity_type="dataset")  # doctest: +SKIP
     """
     rest = Event._client()
     require_ucwidgets(rest, "notifications")
@@ -111,18 +152,71 @@ def list_notifications(
         "unread": None if unread is None else str(bool(unread)).lower(),
         "offset": offset,
         "limit": limit,
+        "includeOwn": "true" if include_own else None,
+        "before": before,
+        "useCaseId": ids_of(use_case)[0] if use_case is not None else None,
+        "actorId": actor_id,
+        "entityType": entity_type,
     }
     meta: dict[str, Any] = {}
     items = rest.paginate("notifications/", params, follow=limit is None, meta=meta)
     return Listing([Event(item) for item in items], Event, meta)
 
 
-def mark_notifications_read(up_to: int | None = None) -> int | None:
-    """Mark the caller's notifications read, all of them or those up to the event id ``up_to``.
+def mark_notifications_read(
+    up_to: int | None = None, ids: list[int] | None = None
+) -> dict[str, int]:
+    """Mark the caller's notifications read: the events ``ids`` one by one, or all of them up
+    to the event id ``up_to`` (default: all so far).
 
-    Returns the id of the newest event now read, as the server reports it.
+    Returns the server's ``{"readUpTo": ..., "unreadCount": ...}``.
+
+    Examples
+    --------
+    >>> mark_notifications_read(ids=[41, 42])["unreadCount"]  # doctest: +SKIP
+    3
     """
     rest = Event._client()
     require_ucwidgets(rest, "notifications")
-    body = rest.post("notifications/read/", {"upTo": up_to}).json()
-    return body.get("readUpTo") if isinstance(body, dict) else None
+    body = rest.post("notifications/read/", {"upTo": up_to, "ids": ids}).json()
+    return body if isinstance(body, dict) else {}
+
+
+def subscribe(
+    callback: Callable[[list[Event]], Any],
+    on_state: Callable[[str], Any] | None = None,
+    client: RESTClientObject | None = None,
+) -> Subscription:
+    """Call ``callback(events)`` with every new event the caller may see, as it happens.
+
+    The callback runs on the stream's background thread, with the events in id order; an
+    exception it raises is logged and the stream goes on. Every subscriber of one client shares
+    one :class:`EventStream`.
+
+    Parameters
+    ----------
+    callback : callable
+        Receives a list of :class:`Event`.
+    on_state : callable, optional
+        Receives the stream's :attr:`EventStream.state` whenever it changes.
+    client : RESTClientObject, optional
+        Whose events; default: the current client.
+
+    Returns
+    -------
+    Subscription
+        ``close()`` it to stop; the stream stops with its last subscriber.
+
+    Examples
+    --------
+    >>> from ucwidgets.models.events import subscribe
+    >>> sub = subscribe(lambda events: print([e.verb for e in events]))  # doctest: +SKIP
+    >>> sub.stream.state  # doctest: +SKIP
+    'live'
+    >>> sub.close()  # doctest: +SKIP
+    """
+    rest = client or Event._client()
+    require_ucwidgets(rest, "live events")
+    return EventStream.of(rest).subscribe(
+        lambda items: callback([Event(item) for item in items]), on_state
+    )

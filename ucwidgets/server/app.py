@@ -23,9 +23,10 @@ from tornado.netutil import bind_sockets
 from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
 from .files import startup_lock
-from .handlers import datasets, features, feed, meta, projects, registry, use_cases
+from .handlers import datasets, events, features, feed, meta, projects, registry, use_cases
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
+from .push import EventHub
 from .store import Store
 from .store.db import BUSY_TIMEOUT_S
 from .transport import ApiHTTPServer
@@ -65,6 +66,7 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"applications/{ID}", registry.ApplicationHandler),
     ("notebooks", registry.NotebooksHandler),
     (f"notebooks/{ID}", registry.NotebookHandler),
+    ("events", events.EventsHandler),
     ("notifications", feed.NotificationsHandler),
     ("notifications/read", feed.NotificationsReadHandler),
     ("search", feed.SearchHandler),
@@ -78,6 +80,8 @@ def handlers(ctx: ServiceContext, prefix: str | None = None) -> list[tuple[str, 
     rules: list[tuple[str, type, dict]] = [
         (f"{root}{pattern}/?", handler, {"ctx": ctx}) for pattern, handler in ROUTES
     ]
+    # The websocket is no ApiHandler (tornado's upgrade); it authenticates on its own.
+    rules.append((f"{root}events/ws/?", events.EventSocket, {"ctx": ctx}))
     rules.append((f"{root}(.*)", NotFoundHandler, {"ctx": ctx}))
     return rules
 
@@ -161,6 +165,7 @@ class Service:
             api_root=api_root,
             notebook_root=Path(notebook_root or os.getcwd()),
             modeling=self.modeling,
+            hub=EventHub(self.store.db),
             **limits,
         )
 

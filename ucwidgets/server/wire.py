@@ -314,6 +314,12 @@ def event(e: dict) -> dict:
         "entityName": e["entity_name"],
         "at": e["at"],
     }
+    if e.get("recipient_id"):
+        body["recipientId"] = e["recipient_id"]
+    detail = e.get("detail") or {}
+    if "role" in detail:  # shares: the role given, and whether it may share on
+        body["role"] = detail["role"]
+        body["canShare"] = bool(detail.get("canShare"))
     if "read" in e:
         body["read"] = e["read"]
     return body

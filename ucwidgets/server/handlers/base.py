@@ -75,6 +75,7 @@ class ServiceContext:
     public_url: str | None = None
     version_string: str = "2.49.0"
     modeling: Any = None  # the ModelingEngine that trains this service's models
+    hub: Any = None  # the EventHub that wakes clients waiting for events
 
 
 @tornado.web.stream_request_body
@@ -175,11 +176,7 @@ class ApiHandler(tornado.web.RequestHandler):
         return super().finish(chunk)
 
     def _token(self) -> str:
-        header = self.request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() not in ("token", "bearer") or not token.strip():
-            raise Unauthorized("Authentication required: send 'Authorization: Token <token>'.")
-        return token.strip()
+        return header_token(self.request.headers.get("Authorization", ""))
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking store call on the executor, so slow queries never stall the loop."""
@@ -353,6 +350,14 @@ class ApiHandler(tornado.web.RequestHandler):
         if isinstance(error, ServiceUnavailable):
             self.set_header("Retry-After", str(error.retry_after or 1))
         self.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
+
+
+def header_token(header: str) -> str:
+    """The token of an ``Authorization: Token <t>`` (or ``Bearer``) header; 401 otherwise."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() not in ("token", "bearer") or not token.strip():
+        raise Unauthorized("Authentication required: send 'Authorization: Token <token>'.")
+    return token.strip()
 
 
 def _has_lone_surrogate(value: Any) -> bool:

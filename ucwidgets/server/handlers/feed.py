@@ -10,19 +10,32 @@ class NotificationsHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
+        before = self.query("before")
         items, total, unread = await self.call(
-            self.ctx.store.notifications, self.user, self.query_bool("unread"), offset, limit
+            self.ctx.store.notifications,
+            self.user,
+            self.query_bool("unread"),
+            offset,
+            limit,
+            include_own=self.query_bool("includeOwn"),
+            before=None if before in (None, "") else self.query_int("before", 0),
+            use_case_id=self.query("useCaseId"),
+            actor_id=self.query("actorId"),
+            entity_type=self.query("entityType"),
         )
         self.send_page([wire.event(e) for e in items], total, offset, limit, unreadCount=unread)
 
 
 class NotificationsReadHandler(ApiHandler):
-    """Mark notifications read, all of them or up to ``{"upTo": eventId}``."""
+    """Mark notifications read: all, up to ``{"upTo": eventId}``, or ``{"ids": [...]}``."""
 
     @authenticated
     async def post(self) -> None:
-        marked = await self.call(self.ctx.store.mark_read, self.user, self.json_body().get("upTo"))
-        self.send({"readUpTo": marked})
+        body = self.json_body()
+        store = self.ctx.store
+        marked = await self.call(store.mark_read, self.user, body.get("upTo"), body.get("ids"))
+        _, _, unread = await self.call(store.notifications, self.user, False, 0, 1)
+        self.send({"readUpTo": marked, "unreadCount": unread})
 
 
 class SearchHandler(ApiHandler):

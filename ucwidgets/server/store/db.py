@@ -20,7 +20,7 @@ import datetime as dt
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -30,6 +30,8 @@ from ...errors import Conflict, InsufficientStorage, ServiceUnavailable
 BUSY_TIMEOUT_S = 10
 SQLITE_FULL = 13
 PG_DISK_FULL = "53100"
+#: Set in a connection's ``info`` by a write that recorded a change-feed event.
+EVENTS_WRITTEN = "ucw_events_written"
 
 
 def new_id() -> str:
@@ -97,12 +99,20 @@ class Database:
         self._writer = self.engine.execution_options(ucw_write=True)
         # PostgreSQL's row locks let writers of different rows overlap; SQLite has one writer.
         self._turn = threading.RLock() if url.startswith("sqlite") else None
+        #: Called (on the writer's thread) after a transaction that recorded events commits.
+        self.on_events: list[Callable[[], None]] = []
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction; it commits when the block ends without an exception."""
         with self._writer_turn(), _unavailable_on_db_failure(), self._writer.begin() as conn:
-            yield conn
+            try:
+                yield conn
+            finally:  # the flag lives on the pooled connection: never leave it set
+                recorded = conn.info.pop(EVENTS_WRITTEN, False)
+        if recorded:  # committed: wake whoever waits for events
+            for wake in self.on_events:
+                wake()
 
     @contextlib.contextmanager
     def _writer_turn(self) -> Iterator[None]:

@@ -10,7 +10,7 @@ from ...errors import ValidationError
 from .. import access
 from . import validate
 from .assets import TABLES, visible
-from .schema import events, memberships, use_cases, users
+from .schema import event_reads, events, memberships, use_cases, users
 from .use_cases import membership
 from .users import _escape_like, public_user
 from .validate import BIGINT_MAX
@@ -24,18 +24,21 @@ def _events(conn: Any, query: Any) -> list[dict]:
             users.c.username, users.c.full_name, use_cases.c.name.label("use_case_name")
         )
         .join(users, users.c.id == events.c.actor_id)
-        .join(use_cases, use_cases.c.id == events.c.use_case_id)
+        .outerjoin(use_cases, use_cases.c.id == events.c.use_case_id)
     ).all()
     return [
         {
             "id": r.id,
-            "use_case_id": r.use_case_id,
-            "use_case_name": r.use_case_name,
+            # A deletion notice has no use case row any more: it names the one it was about.
+            "use_case_id": r.use_case_id or r.entity_id,
+            "use_case_name": r.use_case_name if r.use_case_id else r.entity_name,
             "actor": public_user(_Actor(r)),
             "verb": r.verb,
             "entity_type": r.entity_type,
             "entity_id": r.entity_id,
             "entity_name": r.entity_name,
+            "recipient_id": r.recipient_id,
+            "detail": r.detail or {},
             "at": r.at,
         }
         for r in rows
@@ -45,6 +48,20 @@ def _events(conn: Any, query: Any) -> list[dict]:
 class _Actor:
     def __init__(self, r: Any) -> None:
         self.id, self.username, self.full_name = r.actor_id, r.username, r.full_name
+
+
+def visible_to(user_id: str) -> Any:
+    """Events a user sees: those of their use cases, and those addressed to them."""
+    mine = select(memberships.c.use_case_id).where(memberships.c.user_id == user_id)
+    return events.c.use_case_id.in_(mine) | (events.c.recipient_id == user_id)
+
+
+def _unread(user_id: str, read_upto: int) -> Any:
+    """Events by others, after the user's read mark, not marked read one by one."""
+    one_by_one = select(event_reads.c.event_id).where(event_reads.c.user_id == user_id)
+    return (
+        (events.c.actor_id != user_id) & (events.c.id > read_upto) & events.c.id.not_in(one_by_one)
+    )
 
 
 class FeedStore:
@@ -58,6 +75,8 @@ class FeedStore:
     >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> [e["verb"] for e in store.use_case_events(ann, uc["id"], after=0, limit=10)]
+    ['created']
+    >>> [e["verb"] for e in store.events_after(ann, after=0, limit=10)]
     ['created']
     >>> [hit["name"] for hit in store.search(ann, "ris", [], 0, 10)[0]]
     ['Risk']
@@ -77,35 +96,103 @@ class FeedStore:
                 .limit(limit),
             )
 
-    def notifications(
-        self, actor: dict, unread_only: bool, offset: int, limit: int
-    ) -> tuple[list[dict], int, int]:
-        """Changes others made in the caller's use cases, newest first.
+    def events_after(self, actor: dict, after: int | None, limit: int) -> list[dict]:
+        """What the caller may see that happened after event ``after``, oldest first.
 
-        Returns the page, the total matching, and the number unread.
+        The live stream of every client: their own changes too, and notices addressed to them
+        (a use case they were in, deleted; their own removal). ``after=None`` means "from now":
+        no events, only the cursor (see :meth:`latest_event_id`).
         """
-        mine = select(memberships.c.use_case_id).where(memberships.c.user_id == actor["id"])
-        cond = events.c.use_case_id.in_(mine) & (events.c.actor_id != actor["id"])
+        if after is None:
+            return []
         with self.db.read() as conn:
-            read_upto = conn.execute(
-                select(users.c.read_upto).where(users.c.id == actor["id"])
+            return _events(
+                conn,
+                select(events)
+                .where(visible_to(actor["id"]), events.c.id > after)
+                .order_by(events.c.id)
+                .limit(limit),
+            )
+
+    def latest_event_id(self, actor: dict) -> int:
+        """The newest event id the caller may see (0 when none): where a stream starts."""
+        with self.db.read() as conn:
+            return conn.execute(
+                select(func.coalesce(func.max(events.c.id), 0)).where(visible_to(actor["id"]))
             ).scalar_one()
+
+    def notifications(
+        self,
+        actor: dict,
+        unread_only: bool,
+        offset: int,
+        limit: int,
+        *,
+        include_own: bool = False,
+        before: int | None = None,
+        use_case_id: str | None = None,
+        actor_id: str | None = None,
+        entity_type: str | None = None,
+    ) -> tuple[list[dict], int, int]:
+        """What happened in the caller's use cases, newest first (others' changes only, unless
+        ``include_own``), filtered by use case, actor and entity type, before an event id.
+
+        Returns the page, the total matching, and the number unread (of every notification,
+        whatever the filters: the one count a page of feeds shares).
+        """
+        me = actor["id"]
+        cond = visible_to(me)
+        if not include_own:
+            cond = cond & (events.c.actor_id != me)
+        if before is not None:
+            cond = cond & (events.c.id < before)
+        if use_case_id:
+            cond = cond & or_(
+                events.c.use_case_id == use_case_id,
+                (events.c.use_case_id.is_(None)) & (events.c.entity_id == use_case_id),
+            )
+        if actor_id:
+            cond = cond & (events.c.actor_id == actor_id)
+        if entity_type:
+            cond = cond & (events.c.entity_type == entity_type)
+        with self.db.read() as conn:
+            read_upto = conn.execute(select(users.c.read_upto).where(users.c.id == me)).scalar_one()
+            unread_cond = _unread(me, read_upto)
             unread = conn.execute(
-                select(func.count()).select_from(events).where(cond & (events.c.id > read_upto))
+                select(func.count()).select_from(events).where(visible_to(me) & unread_cond)
             ).scalar_one()
             if unread_only:
-                cond = cond & (events.c.id > read_upto)
+                cond = cond & unread_cond
             total = conn.execute(select(func.count()).select_from(events).where(cond)).scalar_one()
             page = _events(
                 conn,
                 select(events).where(cond).order_by(events.c.id.desc()).offset(offset).limit(limit),
             )
+            ids = [item["id"] for item in page]
+            one_by_one = set(
+                conn.execute(
+                    select(event_reads.c.event_id).where(
+                        event_reads.c.user_id == me, event_reads.c.event_id.in_(ids)
+                    )
+                ).scalars()
+            )
         for item in page:
-            item["read"] = item["id"] <= read_upto
+            item["read"] = (
+                item["id"] <= read_upto or item["id"] in one_by_one or item["actor"]["id"] == me
+            )
         return page, total, unread
 
-    def mark_read(self, actor: dict, upto: Any = None) -> int:
-        """Mark notifications read up to event ``upto`` (default: all so far)."""
+    def mark_read(self, actor: dict, upto: Any = None, ids: Any = None) -> int:
+        """Mark notifications read: the events ``ids`` one by one, or all up to event ``upto``
+        (default: all so far). Returns the caller's read mark."""
+        if ids is not None:
+            if not isinstance(ids, list) or not 1 <= len(ids) <= 1000:
+                raise ValidationError(
+                    "ids must be a list of 1 to 1000 event ids.", errors={"ids": "invalid"}
+                )
+            return self._mark_some_read(
+                actor, [validate.integer(i, "ids", events.c.id, low=0) for i in ids]
+            )
         if upto is not None:
             upto = validate.integer(upto, "upTo", users.c.read_upto, low=0)
         with self.db.write() as conn:
@@ -116,7 +203,29 @@ class FeedStore:
                 .where(users.c.id == actor["id"], users.c.read_upto < upto)
                 .values(read_upto=upto)
             )
-            return upto
+            conn.execute(
+                event_reads.delete().where(
+                    event_reads.c.user_id == actor["id"], event_reads.c.event_id <= upto
+                )
+            )
+            return conn.execute(
+                select(users.c.read_upto).where(users.c.id == actor["id"])
+            ).scalar_one()
+
+    def _mark_some_read(self, actor: dict, ids: list[int]) -> int:
+        me = actor["id"]
+        with self.db.write() as conn:
+            read_upto = conn.execute(select(users.c.read_upto).where(users.c.id == me)).scalar_one()
+            # Only events the caller sees, unread so far: another's ids are silently no-ops.
+            fresh = conn.execute(
+                select(events.c.id).where(
+                    events.c.id.in_(set(ids)), visible_to(me), _unread(me, read_upto)
+                )
+            ).scalars()
+            rows = [{"user_id": me, "event_id": i} for i in fresh.all()]
+            if rows:
+                conn.execute(event_reads.insert(), rows)
+            return read_upto
 
     def search(
         self, actor: dict, q: str, types: list[str], offset: int, limit: int

@@ -206,14 +206,30 @@ events = Table(
     Column(
         "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     ),
-    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=False),
+    # NULL only for a notice to one recipient about a use case that is gone (``deleted``):
+    # it names the use case in entity_id/entity_name and refers to no row (invariant 4).
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=True),
     _user_fk("actor_id"),
     Column("verb", String(16), nullable=False),
     Column("entity_type", String(16), nullable=False),
     Column("entity_id", ID, nullable=False),
     Column("entity_name", Text, nullable=False),
     Column("at", TIME, nullable=False),
+    # Who else sees the event although not (or no longer) a member: the user a share or
+    # unshare names, the former member a deletion notice is for.
+    Column("recipient_id", ID, ForeignKey("users.id"), nullable=True),
+    # What the feed says beyond the verb: for shares {"role", "canShare"}.
+    Column("detail", JSON, nullable=True),
     Index("ix_events_use_case", "use_case_id", "id"),
+    Index("ix_events_recipient", "recipient_id", "id"),
+)
+
+# Events a user marked read one by one, beyond their ``users.read_upto`` mark.
+event_reads = Table(
+    "event_reads",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
+    Column("event_id", BigInteger, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
 )
 
 jobs = Table(

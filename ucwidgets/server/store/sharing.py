@@ -182,7 +182,16 @@ class SharingStore:
         if role == "NO_ROLE":
             if current is not None:
                 remove_member(conn, use_case_id, user.id)
-                record(conn, use_case_id, actor["id"], "unshared", "user", user.id, user.username)
+                record(
+                    conn,
+                    use_case_id,
+                    actor["id"],
+                    "unshared",
+                    "user",
+                    user.id,
+                    user.username,
+                    recipient_id=user.id,
+                )
             return current is not None
         if current is None:
             add_member(conn, use_case_id, user.id, role, can_share)
@@ -190,7 +199,17 @@ class SharingStore:
             conn.execute(memberships.update().where(key).values(role=role, can_share=can_share))
         else:
             return False  # re-sending an unchanged role is a no-op, and announces nothing
-        record(conn, use_case_id, actor["id"], "shared", "user", user.id, user.username)
+        record(
+            conn,
+            use_case_id,
+            actor["id"],
+            "shared",
+            "user",
+            user.id,
+            user.username,
+            recipient_id=user.id,
+            detail={"role": role, "canShare": bool(can_share)},
+        )
         return True
 
     def shared_roles(

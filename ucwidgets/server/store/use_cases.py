@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, literal, select, union_all
 from ...errors import ValidationError
 from .. import access
 from . import text_search, validate
-from .db import new_id, now
+from .db import EVENTS_WRITTEN, new_id, now
 from .schema import events, links, memberships, models, use_cases, users
 from .users import public_user
 
@@ -26,14 +26,22 @@ COUNTED_TYPES = ("model", "dataset", "project", "application", "notebook")
 
 def record(
     conn: Any,
-    use_case_id: str,
+    use_case_id: str | None,
     actor_id: str,
     verb: str,
     entity_type: str,
     entity_id: str,
     entity_name: str,
+    *,
+    recipient_id: str | None = None,
+    detail: dict | None = None,
 ) -> None:
-    """Write one change-feed event, in the caller's transaction."""
+    """Write one change-feed event, in the caller's transaction.
+
+    ``recipient_id`` lets one user see the event without being a member (the user a share or
+    unshare names; the former member of a deleted use case). Once the transaction commits, the
+    database wakes whoever waits for events (``Database.on_events``).
+    """
     conn.execute(
         events.insert().values(
             use_case_id=use_case_id,
@@ -42,9 +50,12 @@ def record(
             entity_type=entity_type,
             entity_id=entity_id,
             entity_name=entity_name,
+            recipient_id=recipient_id,
+            detail=detail,
             at=now(),
         )
     )
+    conn.info[EVENTS_WRITTEN] = True
 
 
 def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) -> Any:
@@ -276,10 +287,28 @@ class UseCaseStore:
             return self._describe_one(conn, use_case_id)
 
     def delete_use_case(self, actor: dict, use_case_id: str) -> None:
-        """Delete a use case: its links, memberships and events go; its assets stay."""
+        """Delete a use case: its links, memberships and events go; its assets stay.
+
+        Each former member keeps one notice (an event with no use case, addressed to them) that
+        says who deleted which use case, so an open feed or browser can tell them.
+        """
         with self.db.write() as conn:
             access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
+            name = conn.execute(
+                select(use_cases.c.name).where(use_cases.c.id == use_case_id)
+            ).scalar_one()
             members = select(memberships.c.user_id).where(memberships.c.use_case_id == use_case_id)
+            for user_id in conn.execute(members).scalars().all():
+                record(
+                    conn,
+                    None,
+                    actor["id"],
+                    "deleted",
+                    "useCase",
+                    use_case_id,
+                    name,
+                    recipient_id=user_id,
+                )
             count_memberships(conn, -1, members)
             conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
             text_search.unindex(conn, use_case_id)

@@ -53,6 +53,9 @@ users = Table(
     metadata,
     _id(),
     Column("username", String(254), nullable=False, unique=True),
+    # The NFKC-casefolded username (validate.username_key): unique, so that two users can never
+    # differ only in case or compatibility forms.
+    Column("username_key", Text, nullable=False, unique=True),
     Column("full_name", Text, nullable=False, server_default=""),
     Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", TIME, nullable=False),

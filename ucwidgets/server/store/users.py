@@ -46,15 +46,27 @@ class UserStore:
 
     def create_user(self, username: str, full_name: str | None = None) -> tuple[dict, str]:
         """Create an active user and a first token; return ``(user, token)``."""
-        username = validate.name(username, "username", max_len=254)
+        username = validate.username(username)
+        key = validate.username_key(username)
         full_name = validate.text(full_name, "fullName", max_len=validate.NAME_MAX)
         with self.db.write() as conn:
-            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-                raise Conflict(f"A user named {username!r} already exists.")
+            # Compared by key, so that ``Bob`` cannot be created next to ``bob``; the unique
+            # index on the key settles a race between two creations.
+            same = conn.execute(select(users.c.username).where(users.c.username_key == key))
+            if (taken := same.scalar()) is not None:
+                raise Conflict(
+                    f"A user named {taken!r} already exists"
+                    + ("." if taken == username else f", which {username!r} cannot be told from.")
+                )
             uid = new_id()
             conn.execute(
                 users.insert().values(
-                    id=uid, username=username, full_name=full_name, active=True, created_at=now()
+                    id=uid,
+                    username=username,
+                    username_key=key,
+                    full_name=full_name,
+                    active=True,
+                    created_at=now(),
                 )
             )
             token = self._issue_token(conn, uid)

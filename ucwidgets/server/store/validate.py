@@ -74,6 +74,46 @@ def _invisible(char: str) -> bool:
     return unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS
 
 
+#: Scripts that are written together (UTS #39's "highly restrictive" level): a username may
+#: use the letters of one script, or of one of these sets.
+_SCRIPT_SETS = (
+    frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "HAN", "HANGUL"}),
+    frozenset({"LATIN", "HAN", "BOPOMOFO"}),
+)
+
+
+def username(value: Any) -> str:
+    """A username: a name each of whose parts (between ``@`` and ``.``) takes its letters from
+    one script (or a set written together), so that ``b\\u043eb`` with a Cyrillic ``o`` cannot
+    pass for ``bob``.
+
+    >>> username("b\\u043eb")
+    Traceback (most recent call last):
+    ...
+    ucwidgets.errors.ValidationError: username must not mix letters of different scripts.
+    """
+    from confusable_homoglyphs import categories
+
+    value = name(value, "username", max_len=254)
+    # Label by label, as IDNA does for domains: a Cyrillic name at a Latin domain is fine.
+    for label in re.split(r"[@.]", value):
+        scripts = {categories.alias(c) for c in label} - {"COMMON", "INHERITED"}
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in _SCRIPT_SETS):
+            raise _invalid("username", "must not mix letters of different scripts.")
+    return value
+
+
+def username_key(value: str) -> str:
+    """What two usernames must not share: the NFKC-casefolded form (``Bob``, ``bob`` and the
+    full-width ``\\uff42\\uff4f\\uff42`` are one).
+
+    >>> username_key("\\uff22\\uff2f\\uff22") == username_key("bob")
+    True
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+
+
 def integer(value: Any, field: str, column: Column, low: int | None = None) -> int:
     """A JSON integer that fits ``column`` (and is at least ``low``): one check for every
     number bound for the database, since SQLite stores 64 bits and PostgreSQL's INTEGER 32.

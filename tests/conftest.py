@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The crash loop's length is set on the command line, so is its time limit.
-    limit = 120 + 6 * config.getoption("--crash-cycles")
+    limit = 120 + 10 * config.getoption("--crash-cycles")
     for item in items:
         if "crash_cycles" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.timeout(limit))

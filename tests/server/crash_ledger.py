@@ -85,6 +85,7 @@ class Live:
         self.generation = 0
         self.base = ""
         self.final = False
+        self.abandoned = False  # the loop failed: writers stop without another word
 
     def publish(self, base: str, final: bool = False) -> None:
         with self._cond:
@@ -96,12 +97,16 @@ class Live:
         with self._cond:
             return self.generation, self.base
 
-    def after(self, generation: int) -> tuple[int, str]:
-        """Wait for a service started after ``generation``."""
+    def abandon(self) -> None:
         with self._cond:
-            self._cond.wait_for(lambda: self.generation > generation, timeout=120)
-            assert self.generation > generation, "the service was not restarted"
-            return self.generation, self.base
+            self.abandoned = True
+            self._cond.notify_all()
+
+    def after(self, generation: int) -> int | None:
+        """Wait for a service started after ``generation``; ``None`` once the loop is over."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.generation > generation or self.abandoned)
+            return None if self.abandoned else self.generation
 
 
 @dataclass
@@ -141,15 +146,15 @@ class Writer(threading.Thread):
 
     # -- the loop --------------------------------------------------------------------------
     def run(self) -> None:
-        generation, _ = self.live.after(0)
-        while True:
+        generation = self.live.after(0)
+        while generation is not None:
             try:
                 self._settle(full=self.live.final)
                 while not self.live.final:
                     self._step()
                 return
             except requests.RequestException:
-                generation, _ = self.live.after(generation)
+                generation = self.live.after(generation)
             except Exception as e:  # an assertion about the ledger: report it, stop writing
                 self.failures.append(f"writer {self.index}: {e!r}")
                 return

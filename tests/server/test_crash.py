@@ -92,6 +92,7 @@ def crash_loop(
     temp = data / "blobs" / "tmp"
     left: set[str] = set()
     counts: Counter[str] = Counter()
+    stalled = None
     try:
         for cycle in range(cycles + 1):
             base = server.start()
@@ -109,6 +110,8 @@ def crash_loop(
             stalled.close()
             left = {p.name for p in temp.iterdir()}
             counts["temporary files left by kills"] += len(left)
+            if (cycle + 1) % 50 == 0:  # progress, for the long run
+                print(f"after {cycle + 1} cycles: {acknowledged()} acknowledged writes", flush=True)
         for w in writers:
             w.join(timeout=120)
         assert [f for w in writers for f in w.failures] == []
@@ -116,7 +119,10 @@ def crash_loop(
         actors = [Api(live.base, token, user) for user, token in users]
         _check_database(url, check_invariants, *actors)
     finally:
+        live.abandon()
         server.kill()
+        if stalled is not None:
+            stalled.close()
     for w in writers:
         counts.update(w.counts)
     counts["cycles"] = cycles

@@ -117,7 +117,7 @@ def test_the_migration_keys_existing_users_and_keeps_old_collisions_working(db_u
     cfg.set_main_option("script_location", "ucwidgets.server.store:migrations")
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0007")
+        command.upgrade(cfg, "0008")
     old = [("a" * 24, "Bob", "2020-01-01"), ("b" * 24, "bob", "2021-01-01"), ("c" * 24, "ann", "x")]
     with db.engine.begin() as conn:
         for uid, name, at in old:

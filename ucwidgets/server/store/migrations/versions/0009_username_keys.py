@@ -1,7 +1,7 @@
 """username keys: usernames unique after NFKC casefolding
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 23:30:00
 
 Existing users get their key; where two existing usernames already share one (``Bob`` and
@@ -14,8 +14,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

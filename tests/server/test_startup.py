@@ -70,8 +70,12 @@ def _race(tmp: Path) -> list[dict]:
     return outcomes
 
 
+ROUNDS = int(os.environ.get("UCW_RACE_ROUNDS", "3"))
+
+
+@pytest.mark.timeout(120 + 60 * ROUNDS)  # two interpreters start per round, on a loaded machine
 def test_two_processes_starting_on_an_empty_data_dir_both_succeed(tmp_path):
-    rounds = int(os.environ.get("UCW_RACE_ROUNDS", "3"))
+    rounds = ROUNDS
     failures = []
     for i in range(rounds):
         tmp = tmp_path / f"round{i}"

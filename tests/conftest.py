@@ -173,10 +173,10 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     """Assert ACCESS.md's invariants on the live database, and invariant 6 through listings.
 
     Reads the tables directly (SQLAlchemy Core on ``service.store.db``, or on ``service`` when
-    it is the ``Database`` of a service running elsewhere): 1 every use case has an
-    OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER implies can_share;
-    4 nothing refers to a deleted use case (and no link to a deleted asset; a deletion notice
-    names one only as text); 10 links are unique,
+    it is the ``Database`` of a service running elsewhere): 1 every use case and every asset
+    has an active OWNER; 2 one membership per (use case, user), with a stored role; 3 OWNER
+    implies can_share; 4 nothing refers to a deleted use case (and no link to a deleted
+    asset; a deletion notice names one only as text); 10 links are unique,
     and a project or an application is in at most one use case; each user's use_cases_count
     is their number of memberships. Then, for every actor with a
     token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
@@ -184,16 +184,38 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     from sqlalchemy import func, select
 
     from ucwidgets.server.store.assets import TABLES
-    from ucwidgets.server.store.schema import events, links, memberships, use_cases, users
+    from ucwidgets.server.store.schema import (
+        asset_roles,
+        events,
+        links,
+        memberships,
+        use_cases,
+        users,
+    )
 
-    m = memberships.c
+    m, a = memberships.c, asset_roles.c
+    active = select(users.c.id).where(users.c.active)
     db = service if isinstance(service, Database) else service.store.db
     with db.read() as conn:
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        owned = select(m.use_case_id).where(m.role == "OWNER")
+        owned = select(m.use_case_id).where(m.role == "OWNER", m.user_id.in_(active))
         no_owner = conn.execute(select(use_cases.c.id).where(use_cases.c.id.not_in(owned)))
-        assert no_owner.all() == [], "invariant 1: a use case without an OWNER"
+        assert no_owner.all() == [], "invariant 1: a use case without an active OWNER"
+        for etype, table in TABLES.items():
+            owners = select(a.entity_id).where(
+                a.entity_type == etype, a.role == "OWNER", a.user_id.in_(active)
+            )
+            orphan = conn.execute(select(table.c.id).where(table.c.id.not_in(owners))).all()
+            assert orphan == [], f"invariant 1: a {etype} without an active OWNER"
+            stale = select(a.entity_id).where(
+                a.entity_type == etype, a.entity_id.not_in(select(table.c.id))
+            )
+            assert conn.execute(stale).all() == [], f"a role on a deleted {etype}"
+        unshared = select(a.entity_id).where(a.role == "OWNER", a.can_share.is_not(True))
+        assert conn.execute(unshared).all() == [], "invariant 3: an asset OWNER without can_share"
+        stored = set(conn.execute(select(a.role).distinct()).scalars())
+        assert stored <= {"OWNER", "EDITOR", "CONSUMER"}, f"invariant 2: asset roles {stored}"
         twice = select(m.use_case_id, m.user_id).group_by(m.use_case_id, m.user_id)
         assert conn.execute(twice.having(func.count() > 1)).all() == [], "invariant 2"
         roles = set(conn.execute(select(m.role).distinct()).scalars())

@@ -11,7 +11,7 @@ MODULES = [
     "ucwidgets.errors",
     "ucwidgets.enums",
     "ucwidgets.paths",
-    "ucwidgets.server.access",
+    "ucwidgets.roles",
     "ucwidgets.server.blobs",
     "ucwidgets.server.profile",
     "ucwidgets.server.store",

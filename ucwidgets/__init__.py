@@ -40,6 +40,7 @@ _LAZY = {
     "Model": "ucwidgets.models.model",
     "Application": "ucwidgets.models.application",
     "Notebook": "ucwidgets.models.notebook",
+    "SharingAccess": "ucwidgets.models.sharing",
     "SharingRole": "ucwidgets.models.sharing",
     "Event": "ucwidgets.models.events",
     "SHARING_ROLE": "ucwidgets.enums",

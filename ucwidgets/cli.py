@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     _store_options(listing)
     deactivate = user.add_parser("deactivate", help="deactivate a user; their tokens stop working")
     deactivate.add_argument("username")
+    deactivate.add_argument(
+        "--transfer-to",
+        metavar="USER",
+        help="hand every use case and asset they own over to USER first",
+    )
     _store_options(deactivate)
 
     token = commands.add_parser("token", help="manage tokens").add_subparsers(
@@ -183,7 +188,7 @@ def _manage(args: argparse.Namespace) -> int:
                 state = "" if u["active"] else "  (deactivated)"
                 print(f"{u['id']}  {u['username']}  {u['full_name']}{state}")
         elif args.action == "deactivate":
-            user = store.deactivate_user(args.username)
+            user = store.deactivate_user(args.username, transfer_to=args.transfer_to)
             print(f"deactivated {user['username']}")
     finally:
         store.close()

@@ -76,7 +76,7 @@ def test_last_owner_error_is_shown_and_nothing_changes(alice, bob, client_of):
     assert mine.remove_button.description == "Leave"
     mine.role_dropdown.value = "EDITOR"  # demote myself, the only OWNER
     editor.apply_button.click()
-    assert "at least one OWNER" in editor.error
+    assert "at least one active OWNER" in editor.error
     assert editor.changes  # kept, so the user can fix them
     assert _roles(alice, uc["id"])["alice@example.com"] == ("OWNER", True)
 

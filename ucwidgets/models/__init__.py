@@ -27,6 +27,7 @@ _WHERE = {
     "Model": "ucwidgets.models.model",
     "Application": "ucwidgets.models.application",
     "Notebook": "ucwidgets.models.notebook",
+    "SharingAccess": "ucwidgets.models.sharing",
     "SharingRole": "ucwidgets.models.sharing",
     "Event": "ucwidgets.models.events",
     "Listing": "ucwidgets.models.listing",

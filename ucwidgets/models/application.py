@@ -27,9 +27,10 @@ from ucwidgets.models._base import (
     user_label,
 )
 from ucwidgets.models.listing import Listing
+from ucwidgets.models.sharing import Shareable
 
 
-class Application(APIObject):
+class Application(APIObject, Shareable):
     """An application.
 
     Attributes
@@ -48,6 +49,8 @@ class Application(APIObject):
     """
 
     _entity_type = UseCaseEntityType.APPLICATION
+    _route = "applications"
+    _lookup = "applicationId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
         "name": "string",
@@ -132,10 +135,12 @@ class Application(APIObject):
         use_cases: UseCaseLike = None,
         *,
         use_case: UseCaseLike = None,
+        shared_with_me: bool = False,
     ) -> Listing[Application]:
         """The applications the caller can see, filtered by the given or current use case(s).
 
         With ``limit`` only that page is returned; otherwise every page is read.
+        ``shared_with_me=True`` keeps only those shared with the caller individually.
 
         Examples
         --------
@@ -146,6 +151,7 @@ class Application(APIObject):
             "offset": offset,
             "limit": limit,
             "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
+            "sharedWithMe": "true" if shared_with_me else None,
         }
         items = cls._client().paginate("applications/", params, follow=limit is None)
         return Listing((cls(item) for item in items), cls)

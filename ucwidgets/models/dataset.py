@@ -26,6 +26,7 @@ from ucwidgets.models._base import (
     user_label,
 )
 from ucwidgets.models.listing import Listing
+from ucwidgets.models.sharing import Shareable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ucwidgets.models.project import Project
 
 
-class Dataset(APIObject):
+class Dataset(APIObject, Shareable):
     """A dataset in the catalog.
 
     Attributes
@@ -60,6 +61,8 @@ class Dataset(APIObject):
     """
 
     _entity_type = UseCaseEntityType.DATASET
+    _route = "datasets"
+    _lookup = "datasetId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
         "name": "string",
@@ -239,8 +242,11 @@ class Dataset(APIObject):
         use_cases: UseCaseLike = None,
         *,
         use_case: UseCaseLike = None,
+        shared_with_me: bool = False,
     ) -> Listing[Dataset]:
         """The datasets the caller can see, filtered by the given or current use case(s).
+
+        ``shared_with_me=True`` keeps only those shared with the caller individually.
 
         Examples
         --------
@@ -251,6 +257,7 @@ class Dataset(APIObject):
             "filterFailed": None if filter_failed is None else str(bool(filter_failed)).lower(),
             "orderBy": order_by,
             "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
+            "sharedWithMe": "true" if shared_with_me else None,
         }
         return Listing((cls(item) for item in cls._client().paginate("datasets/", params)), cls)
 

@@ -26,9 +26,10 @@ from ucwidgets.models._base import (
     user_label,
 )
 from ucwidgets.models.listing import Listing
+from ucwidgets.models.sharing import Shareable
 
 
-class Notebook(APIObject):
+class Notebook(APIObject, Shareable):
     """A notebook.
 
     Attributes
@@ -49,6 +50,8 @@ class Notebook(APIObject):
     """
 
     _entity_type = UseCaseEntityType.NOTEBOOK
+    _route = "notebooks"
+    _lookup = "notebookId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
         "name": "string",
@@ -129,9 +132,15 @@ class Notebook(APIObject):
 
     @classmethod
     def list(
-        cls, use_cases: UseCaseLike = None, *, use_case: UseCaseLike = None
+        cls,
+        use_cases: UseCaseLike = None,
+        *,
+        use_case: UseCaseLike = None,
+        shared_with_me: bool = False,
     ) -> Listing[Notebook]:
         """The notebooks the caller can see, filtered by the given or current use case(s).
+
+        ``shared_with_me=True`` keeps only those shared with the caller individually.
 
         DataRobot's route filters by one ``useCaseId``, so several use cases cost one request
         each; a notebook in more than one of them is listed once.
@@ -140,6 +149,7 @@ class Notebook(APIObject):
         ids = target_use_case_ids(use_case, use_cases)
         seen: dict[str, Notebook] = {}
         for use_case_id in ids or [None]:
-            for item in rest.paginate("notebooks/", {"useCaseId": use_case_id}):
+            params = {"useCaseId": use_case_id, "sharedWithMe": "true" if shared_with_me else None}
+            for item in rest.paginate("notebooks/", params):
                 seen.setdefault(item["id"], cls(item))
         return Listing(seen.values(), cls)

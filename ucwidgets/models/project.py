@@ -31,12 +31,13 @@ from ucwidgets.models._base import (
 from ucwidgets.models.feature import Feature
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.model import Leaderboard, Model
+from ucwidgets.models.sharing import Shareable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 _URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
 
 
-class Project(APIObject):
+class Project(APIObject, Shareable):
     """A project (DataRobot's experiment).
 
     Attributes
@@ -61,6 +62,8 @@ class Project(APIObject):
     """
 
     _entity_type = UseCaseEntityType.PROJECT
+    _route = "projects"
+    _lookup = "projectId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
         "project_name": "string",
@@ -225,6 +228,7 @@ class Project(APIObject):
         limit: int | None = None,
         *,
         use_case: UseCaseLike = None,
+        shared_with_me: bool = False,
     ) -> Listing[Project]:
         """The projects the caller can see, filtered by the given or current use case(s).
 
@@ -234,10 +238,13 @@ class Project(APIObject):
             e.g. ``{"project_name": "Risk"}``.
         use_cases, use_case : UseCase, str or list, optional
         offset, limit : int, optional
+        shared_with_me : bool, optional
+            Only the projects shared with the caller individually.
         """
         params = {
             **camel(search_params),
             "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
+            "sharedWithMe": "true" if shared_with_me else None,
             "offset": offset,
             "limit": limit,
         }

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from ucwidgets.enums import SHARING_RECIPIENT_TYPE, SHARING_ROLE
 from ucwidgets.errors import ValidationError
 from ucwidgets.models._base import APIObject
+from ucwidgets.models.listing import Listing
 
 
 class SharingRole(APIObject):
@@ -126,3 +127,169 @@ class SharingRole(APIObject):
             f"SharingRole(role={self.role.value!r}, id={self.id!r}, username={self.username!r}, "
             f"can_share={self.can_share!r})"
         )
+
+
+class SharingAccess(APIObject):
+    """One user's access to a dataset or a project, in DataRobot's access-list form.
+
+    What ``Dataset.share`` and ``Project.share`` take and ``get_access_list()`` returns. A
+    ``role`` of ``None`` revokes.
+
+    Parameters
+    ----------
+    username : str
+    role : str or None
+        ``OWNER``, ``EDITOR`` (DataRobot's projects also say ``USER``) or ``CONSUMER``.
+    can_share : bool, optional
+    can_use_data : bool, optional
+        Accepted for DataRobot's sake; whoever may see a dataset here may use its data.
+    user_id : str, optional
+
+    Notes
+    -----
+    ``Listing.to_frame()`` columns: ``username`` string, ``user_id`` string, ``role`` string,
+    ``can_share`` boolean, ``can_use_data`` boolean.
+
+    Examples
+    --------
+    >>> SharingAccess("bob@example.com", "CONSUMER", can_share=False)
+    SharingAccess(username='bob@example.com', role='CONSUMER', can_share=False)
+    """
+
+    _frame_columns: ClassVar[dict[str, str]] = {
+        "username": "string",
+        "user_id": "string",
+        "role": "string",
+        "can_share": "boolean",
+        "can_use_data": "boolean",
+    }
+
+    def __init__(
+        self,
+        username: str,
+        role: SHARING_ROLE | str | None,
+        can_share: bool | None = None,
+        can_use_data: bool | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        self.username = username
+        self.role = None if role is None else str(getattr(role, "value", role))
+        self.can_share = can_share
+        self.can_use_data = can_use_data
+        self.user_id = user_id
+
+    @classmethod
+    def from_server_data(cls, data: dict[str, Any]) -> SharingAccess:
+        return cls(
+            data["username"],
+            data.get("role"),
+            can_share=data.get("canShare"),
+            can_use_data=data.get("canUseData"),
+            user_id=data.get("userId"),
+        )
+
+    def to_api(self) -> dict[str, Any]:
+        """The PATCH body item (``role`` is kept even when ``None``: that revokes)."""
+        body = {"username": self.username, "role": self.role}
+        for key, value in (("canShare", self.can_share), ("canUseData", self.can_use_data)):
+            if value is not None:
+                body[key] = value
+        return body
+
+    def __repr__(self) -> str:
+        return (
+            f"SharingAccess(username={self.username!r}, role={self.role!r}, "
+            f"can_share={self.can_share!r})"
+        )
+
+
+class Rights:
+    """The caller's rights on a use case or an asset, as the service sent them with it.
+
+    ``None`` against a service that does not send them (DataRobot's). Widgets show their
+    controls from these flags alone and never re-derive a role rule.
+    """
+
+    _data: dict[str, Any]
+
+    @property
+    def role(self) -> str | None:
+        """The caller's effective role on it (``OWNER``, ``EDITOR``, ``CONSUMER``)."""
+        return self._data.get("role")
+
+    @property
+    def can_edit(self) -> bool | None:
+        """Whether the caller may rename and edit it."""
+        return self._data.get("canEdit")
+
+    @property
+    def can_share(self) -> bool | None:
+        """Whether the caller may share it (and, for an asset, link it into a use case)."""
+        return self._data.get("canShare")
+
+    @property
+    def can_delete(self) -> bool | None:
+        """Whether the caller may delete it."""
+        return self._data.get("canDelete")
+
+    @property
+    def grantable_roles(self) -> list[str]:
+        """The roles the caller may give a new member."""
+        return list(self._data.get("grantableRoles") or [])
+
+
+class Shareable(Rights):
+    """An asset's own roles: share it, list who has it, find the use cases that hold it."""
+
+    id: str
+    #: The URL segment of the asset's routes (``datasets``, ...).
+    _route: ClassVar[str] = ""
+    #: The reverse-lookup filter of ``GET useCases/`` (``datasetId``, ...).
+    _lookup: ClassVar[str] = ""
+
+    def share(self, roles: list[SharingRole] | list[SharingAccess]) -> None:
+        """Grant, change or revoke roles on this asset alone, all or none.
+
+        Takes ``SharingRole`` items (as ``UseCase.share``) or DataRobot's ``SharingAccess``
+        items (as its ``Dataset.share`` and ``Project.share``).
+
+        Examples
+        --------
+        >>> dataset.share([SharingAccess("bob@example.com", "CONSUMER")])  # doctest: +SKIP
+        >>> app.share([SharingRole(role="EDITOR", username="bob@example.com")])  # doctest: +SKIP
+        """
+        if roles and all(isinstance(r, SharingAccess) for r in roles):
+            body: dict[str, Any] = {"data": [r.to_api() for r in roles]}
+        else:
+            body = {"operation": "updateRoles", "roles": [r.to_api() for r in roles]}
+        self._client().patch(f"{self._route}/{self.id}/sharedRoles/", body)  # type: ignore[attr-defined]
+
+    def get_shared_roles(
+        self, offset: int | None = None, limit: int | None = None, id: str | None = None
+    ) -> Listing[SharingRole]:
+        """The asset's own roles (``id`` filters by user id); ``.to_frame()`` for a table."""
+        params = {"offset": offset, "limit": limit, "id": id}
+        items = self._client().paginate(  # type: ignore[attr-defined]
+            f"{self._route}/{self.id}/sharedRoles/", params, follow=limit is None
+        )
+        return Listing((SharingRole.from_server_data(item) for item in items), SharingRole)
+
+    def get_access_list(self) -> Listing[SharingAccess]:
+        """The asset's own roles as DataRobot's ``SharingAccess`` items."""
+        items = self._client().paginate(f"{self._route}/{self.id}/sharedRoles/", {})  # type: ignore[attr-defined]
+        return Listing(
+            (SharingAccess.from_server_data({**i, "userId": i.get("id")}) for i in items),
+            SharingAccess,
+        )
+
+    def list_use_cases(self) -> Any:
+        """The use cases holding this asset that the caller is a member of.
+
+        Examples
+        --------
+        >>> dataset.list_use_cases()  # doctest: +SKIP
+        [UseCase(name='Financial Risk', id='...')]
+        """
+        from ucwidgets.models.use_cases.use_case import UseCase
+
+        return UseCase.list(search_params={self._lookup: self.id})

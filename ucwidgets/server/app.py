@@ -23,7 +23,17 @@ from tornado.netutil import bind_sockets
 from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
 from .files import startup_lock
-from .handlers import datasets, events, features, feed, meta, projects, registry, use_cases
+from .handlers import (
+    datasets,
+    events,
+    features,
+    feed,
+    meta,
+    projects,
+    registry,
+    sharing,
+    use_cases,
+)
 from .handlers.base import NotFoundHandler, ServiceContext
 from .modeling import ModelingEngine
 from .push import EventHub
@@ -67,6 +77,7 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     ("notebooks", registry.NotebooksHandler),
     (f"notebooks/{ID}", registry.NotebookHandler),
     ("events", events.EventsHandler),
+    *sharing.routes(ID),
     ("notifications", feed.NotificationsHandler),
     ("notifications/read", feed.NotificationsReadHandler),
     ("search", feed.SearchHandler),

@@ -61,6 +61,7 @@ def use_case(uc: dict) -> dict:
         "applicationsCount": counts["application"],
         "playgroundsCount": 0,
         "vectorDatabasesCount": 0,
+        **rights(uc),
         "owners": [user(m) for m in owners],
         "members": [
             {**user(m), "role": m["role"], "canShare": m["can_share"]} for m in uc["members"]
@@ -83,8 +84,9 @@ def link(lk: dict) -> dict:
 
 
 def _homes(asset: dict) -> dict:
+    """The use cases holding an asset that the caller belongs to, and the caller's rights."""
     homes = asset["use_cases"]
-    return {"useCaseIds": [h["id"] for h in homes], "useCases": homes}
+    return {"useCaseIds": [h["id"] for h in homes], "useCases": homes, **rights(asset)}
 
 
 def dataset(d: dict) -> dict:
@@ -291,14 +293,42 @@ def notebook(n: dict) -> dict:
     return body
 
 
+def rights(obj: dict) -> dict:
+    """The caller's rights on a use case or an asset (``ucwidgets.roles.rights``): the
+    widgets show their controls from these flags alone."""
+    return obj["rights"]
+
+
+def _assignable(m: dict) -> dict:
+    return {"assignable": m["assignable"]} if "assignable" in m else {}
+
+
 def shared_role(m: dict) -> dict:
+    """One entry of a ``sharedRoles/`` listing (DataRobot's catalog shape, plus ``username``
+    and what the caller may change it to)."""
     return {
         "id": m["id"],
         "name": m["username"],
+        "username": m["username"],
         "userFullName": m["full_name"],
         "role": m["role"],
         "shareRecipientType": "user",
         "canShare": m["can_share"],
+        "canUseData": True,
+        **_assignable(m),
+    }
+
+
+def access_entry(m: dict) -> dict:
+    """One entry of an ``accessControl/`` listing (DataRobot's ``SharingAccess``)."""
+    return {
+        "username": m["username"],
+        "userId": m["id"],
+        "userFullName": m["full_name"],
+        "role": m["role"],
+        "canShare": m["can_share"],
+        "canUseData": True,
+        **_assignable(m),
     }
 
 

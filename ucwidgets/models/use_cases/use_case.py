@@ -35,7 +35,7 @@ from ucwidgets.models.events import Event, list_events
 from ucwidgets.models.listing import Listing, build_frame
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
-from ucwidgets.models.sharing import SharingRole
+from ucwidgets.models.sharing import Rights, SharingRole
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,7 +131,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject):
+class UseCase(APIObject, Rights):
     """A use case.
 
     Attributes

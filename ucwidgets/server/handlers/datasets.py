@@ -20,6 +20,7 @@ class DatasetsHandler(ApiHandler):
             order_by=self.query("orderBy"),
             offset=offset,
             limit=limit,
+            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.query_bool("filterFailed")  # every stored dataset completed; validated only
         self.send_page([wire.dataset(d) for d in items], total, offset, limit)

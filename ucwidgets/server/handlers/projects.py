@@ -38,6 +38,7 @@ class ProjectsHandler(UploadHandler):
             project_name=self.query("projectName"),
             offset=offset,
             limit=limit,
+            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.send([wire.project(p) for p in items])
 

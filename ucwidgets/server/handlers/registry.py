@@ -45,6 +45,7 @@ class ApplicationsHandler(ApiHandler):
             use_case_ids=use_case_ids(self),
             offset=offset,
             limit=limit,
+            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.send_page([wire.application(a) for a in items], total, offset, limit)
 
@@ -74,6 +75,7 @@ class NotebooksHandler(ApiHandler):
             use_case_ids=ids or None,
             offset=offset,
             limit=limit,
+            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.send_page([wire.notebook(n) for n in items], total, offset, limit)
 

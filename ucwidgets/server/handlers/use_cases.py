@@ -14,6 +14,13 @@ SEGMENTS = {
     "applications": "application",
     "notebooks": "notebook",
 }
+#: The reverse-lookup filters of ``GET useCases/``: the use cases holding one asset.
+REVERSE = {
+    "datasetId": "dataset",
+    "projectId": "project",
+    "applicationId": "application",
+    "notebookId": "notebook",
+}
 
 
 class UseCasesHandler(ApiHandler):
@@ -21,14 +28,12 @@ class UseCasesHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         given = [
-            (etype, self.query(param))
-            for param, etype in (("projectId", "project"), ("applicationId", "application"))
-            if self.query(param)
+            (etype, self.query(param)) for param, etype in REVERSE.items() if self.query(param)
         ]
         if len(given) > 1:
             raise ValidationError(
-                "Filter by projectId or applicationId, not both.",
-                errors={"applicationId": "with projectId"},
+                f"Filter by one of {', '.join(REVERSE)} at a time.",
+                errors={param: "more than one asset filter" for param in REVERSE},
             )
         entity = given[0] if given else None
         items, total = await self.call(

@@ -1,6 +1,6 @@
 """The store: the service's domain, on SQLAlchemy Core.
 
-Every operation takes the acting user, checks access with ``ucwidgets.server.access`` inside its
+Every operation takes the acting user, checks access with ``ucwidgets.roles`` inside its
 transaction, writes its change-feed event in the same transaction, and raises the errors of
 ``ucwidgets.errors``. The store never imports tornado; the handlers never touch tables.
 

@@ -1,8 +1,9 @@
-"""Assets (datasets, projects, applications, notebooks) and their links to use cases.
+"""Assets (datasets, projects, applications, notebooks), their own roles and their links.
 
-A user sees an asset they created or one linked to a use case they belong to; anything else is
-the same 404 as an asset that does not exist. The creator, or an EDITOR or OWNER of a use case
-the asset is linked to, may modify it; only its creator may delete it.
+Every asset has its own role list (its creator is its first OWNER); the use cases that hold it
+lend their members a role on it too, capped at EDITOR. ``ucwidgets.roles`` turns those into the
+caller's standing and decides; this module only reads the rows. An asset the caller has no
+standing on is the same 404 as one that does not exist.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
-from ...enums import ROLE_RANK
-from ...errors import Conflict, Forbidden, NotFound, ValidationError
-from .. import access
+from ... import roles
+from ...errors import Conflict, NotFound, ValidationError
+from ...roles import Standing
 from .db import new_id, now
 from .schema import (
     applications,
+    asset_roles,
     datasets,
     links,
     memberships,
@@ -25,7 +27,7 @@ from .schema import (
     use_cases,
     users,
 )
-from .use_cases import membership, record, touch
+from .use_cases import membership, record, require_member, touch
 from .users import public_user
 
 TABLES = {
@@ -39,15 +41,75 @@ SINGLE_HOME = ("project", "application")
 NOT_FOUND = {t: f"{t.capitalize()} not found." for t in TABLES}
 
 
+def own_roles(etype: str, user_id: str) -> Any:
+    """The ids of the ``etype`` assets that ``user_id`` has a role of their own on."""
+    return select(asset_roles.c.entity_id).where(
+        asset_roles.c.user_id == user_id, asset_roles.c.entity_type == etype
+    )
+
+
 def visible(etype: str, user_id: str) -> Any:
     """The condition "``user_id`` can see this asset", for a query on its table."""
     table = TABLES[etype]
-    shared = (
+    lent = (
         select(links.c.entity_id)
         .join(memberships, memberships.c.use_case_id == links.c.use_case_id)
         .where(links.c.entity_type == etype, memberships.c.user_id == user_id)
     )
-    return or_(table.c.created_by == user_id, table.c.id.in_(shared))
+    return or_(table.c.id.in_(own_roles(etype, user_id)), table.c.id.in_(lent))
+
+
+def shared_with(etype: str, user_id: str) -> Any:
+    """The condition "shared with ``user_id`` individually": a role of their own that someone
+    else gave them."""
+    return TABLES[etype].c.id.in_(
+        own_roles(etype, user_id).where(asset_roles.c.granted_by != user_id)
+    )
+
+
+def standings(conn: Any, etype: str, ids: list[str], user_id: str) -> dict[str, Standing]:
+    """The caller's effective standing on each asset of ``ids`` (two queries in all)."""
+    own = {
+        r.entity_id: Standing.of(r)
+        for r in conn.execute(
+            select(asset_roles.c.entity_id, asset_roles.c.role, asset_roles.c.can_share).where(
+                asset_roles.c.entity_type == etype,
+                asset_roles.c.entity_id.in_(ids),
+                asset_roles.c.user_id == user_id,
+            )
+        )
+    }
+    lent: dict[str, list[Standing]] = {i: [] for i in ids}
+    for r in conn.execute(
+        select(links.c.entity_id, memberships.c.role, memberships.c.can_share)
+        .join(memberships, memberships.c.use_case_id == links.c.use_case_id)
+        .where(
+            links.c.entity_type == etype,
+            links.c.entity_id.in_(ids),
+            memberships.c.user_id == user_id,
+        )
+    ):
+        lent[r.entity_id].append(Standing.of(r))
+    return {i: roles.asset_standing(own.get(i), lent[i]) for i in ids}
+
+
+def standing(conn: Any, etype: str, entity_id: str, user_id: str) -> Standing:
+    return standings(conn, etype, [entity_id], user_id)[entity_id]
+
+
+def grant_owner(conn: Any, etype: str, entity_id: str, user_id: str) -> None:
+    """Make ``user_id`` the first OWNER of a new asset, in the creating transaction."""
+    conn.execute(
+        asset_roles.insert().values(
+            entity_type=etype,
+            entity_id=entity_id,
+            user_id=user_id,
+            role="OWNER",
+            can_share=True,
+            granted_by=user_id,
+            created_at=now(),
+        )
+    )
 
 
 def linked_use_cases(conn: Any, etype: str, entity_id: str) -> list[Any]:
@@ -113,26 +175,8 @@ class AssetStore:
         return row
 
     def require_modify(self, conn: Any, actor: dict, etype: str, row: Any) -> None:
-        """Raise ``Forbidden`` unless the caller created the asset or edits a use case of it."""
-        if row.created_by == actor["id"]:
-            return
-        roles = (
-            conn.execute(
-                select(memberships.c.role)
-                .join(links, links.c.use_case_id == memberships.c.use_case_id)
-                .where(
-                    links.c.entity_type == etype,
-                    links.c.entity_id == row.id,
-                    memberships.c.user_id == actor["id"],
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if not any(ROLE_RANK[r] >= ROLE_RANK["EDITOR"] for r in roles):
-            raise Forbidden(
-                f"Only the creator or an editor of its use case can change this {etype}."
-            )
+        """Raise ``Forbidden`` unless the caller's standing on the asset allows editing it."""
+        roles.require(standing(conn, etype, row.id, actor["id"]), "edit", etype)
 
     def announce(self, conn: Any, actor: dict, etype: str, row: Any, verb: str) -> None:
         """Write ``verb`` into the feed of every use case the asset is linked to."""
@@ -150,12 +194,16 @@ class AssetStore:
         order: Any = None,
         offset: int = 0,
         limit: int | None = 100,
+        shared_with_me: bool = False,
     ) -> tuple[list[Any], int]:
-        """Visible assets of one type, optionally only those in the given use cases."""
+        """Visible assets of one type, optionally only those in the given use cases, or only
+        those shared with the caller individually."""
         table = TABLES[etype]
         cond = visible(etype, actor["id"])
         if use_case_ids is not None:
             cond = in_use_cases(etype, use_case_ids, actor["id"])
+        if shared_with_me:
+            cond = and_(cond, shared_with(etype, actor["id"]))
         if where is not None:
             cond = and_(cond, where)
         order = order if order is not None else [table.c.created_at.desc(), table.c.id]
@@ -185,12 +233,14 @@ class AssetStore:
             u.id: public_user(u)
             for u in conn.execute(select(users).where(users.c.id.in_({r.created_by for r in rows})))
         }
+        mine = standings(conn, etype, list(homes), actor["id"])
         return [
             {
                 **r._mapping,
                 "entity_type": etype,
                 "use_cases": homes[r.id],
                 "creator": creators[r.created_by],
+                "rights": roles.rights(mine[r.id]),
             }
             for r in rows
         ]
@@ -218,15 +268,19 @@ class AssetStore:
             return self.describe_asset(conn, actor, etype, row)
 
     def delete_asset(self, actor: dict, etype: str, entity_id: str) -> None:
-        """Delete an asset (its creator only); it leaves every use case it was in."""
+        """Delete an asset (its own OWNERs only); it leaves every use case it was in."""
         table = TABLES[etype]
         with self.db.write() as conn:
             row = self.get_asset(conn, actor, etype, entity_id)
-            if row.created_by != actor["id"]:
-                raise Forbidden(f"Only the creator can delete this {etype}.")
+            roles.require(standing(conn, etype, entity_id, actor["id"]), "delete", etype)
             self.announce(conn, actor, etype, row, "deleted")
             conn.execute(
                 links.delete().where(links.c.entity_type == etype, links.c.entity_id == entity_id)
+            )
+            conn.execute(
+                asset_roles.delete().where(
+                    asset_roles.c.entity_type == etype, asset_roles.c.entity_id == entity_id
+                )
             )
             conn.execute(table.delete().where(table.c.id == entity_id))
 
@@ -246,12 +300,17 @@ class AssetStore:
     def link_in(
         self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
     ) -> tuple[dict, bool]:
-        """``add_link`` inside the caller's write transaction."""
-        access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
+        """``add_link`` inside the caller's write transaction.
+
+        Linking gives the use case's members the use of the asset, so it takes the right to
+        share the asset as well as EDITOR in the use case.
+        """
+        require_member(conn, use_case_id, actor["id"], "edit", lock=True)
         row = self.get_asset(conn, actor, etype, entity_id)
         existing = self._link(conn, use_case_id, etype, entity_id)
         if existing is not None:
             return existing, False
+        roles.require_share(standing(conn, etype, entity_id, actor["id"]), etype)
         if etype in SINGLE_HOME:
             self._check_single_home(conn, actor, etype, entity_id)
         if etype == "project":
@@ -260,7 +319,7 @@ class AssetStore:
 
     def remove_link(self, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
         with self.db.write() as conn:
-            access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
+            require_member(conn, use_case_id, actor["id"], "edit", lock=True)
             link = self._link(conn, use_case_id, etype, entity_id)
             if link is None:
                 raise NotFound(f"{etype.capitalize()} is not in this use case.")
@@ -326,6 +385,7 @@ class AssetStore:
                         "The dataset this project was made from is no longer visible to you, so "
                         "the project cannot bring it into this use case."
                     ) from e
+                roles.require_share(standing(conn, "dataset", dataset.id, actor["id"]), "dataset")
                 self._insert_link(conn, actor, use_case_id, "dataset", dataset)
             return
         if project.target_type not in ("Binary", "Regression"):

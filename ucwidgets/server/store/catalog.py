@@ -16,7 +16,7 @@ from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
 from . import validate
-from .assets import TABLES
+from .assets import TABLES, grant_owner
 from .db import new_id, now
 from .schema import datasets, jobs, projects
 from .users import _escape_like
@@ -129,6 +129,7 @@ class CatalogStore:
             "columns": described["columns"],
         }
         conn.execute(datasets.insert().values(**row))
+        grant_owner(conn, "dataset", row["id"], actor["id"])
         return row
 
     def update_dataset(self, actor: dict, dataset_id: str, body: dict) -> dict:
@@ -161,6 +162,7 @@ class CatalogStore:
         order_by: str | None,
         offset: int,
         limit: int,
+        shared_with_me: bool = False,
     ) -> tuple[list[dict], int]:
         where = None
         if category:
@@ -175,6 +177,7 @@ class CatalogStore:
             order=_order(DATASET_ORDER, order_by, datasets),
             offset=offset,
             limit=limit,
+            shared_with_me=shared_with_me,
         )
 
     def dataset_file(self, actor: dict, dataset_id: str) -> tuple[dict, Path]:
@@ -229,6 +232,7 @@ class CatalogStore:
                 stage="aim",
             )
         )
+        grant_owner(conn, "project", pid, actor["id"])
         job = self._job(conn, actor, f"projects/{pid}/")
         return self.describe_asset(conn, actor, "project", _row(conn, projects, pid)), job
 
@@ -258,10 +262,17 @@ class CatalogStore:
         project_name: str | None,
         offset: int,
         limit: int | None,
+        shared_with_me: bool = False,
     ) -> list[dict]:
         where = projects.c.name == project_name if project_name else None
         rows, _ = self.list_assets(
-            actor, "project", use_case_ids=use_case_ids, where=where, offset=offset, limit=limit
+            actor,
+            "project",
+            use_case_ids=use_case_ids,
+            where=where,
+            offset=offset,
+            limit=limit,
+            shared_with_me=shared_with_me,
         )
         return rows
 
@@ -368,6 +379,7 @@ class CatalogStore:
         }
         with self.db.write() as conn:
             conn.execute(TABLES["application"].insert().values(**row))
+            grant_owner(conn, "application", row["id"], actor["id"])
             return self.describe_asset(
                 conn, actor, "application", _row(conn, TABLES["application"], row["id"])
             )
@@ -403,6 +415,7 @@ class CatalogStore:
             ).scalar()
             if same is None:
                 conn.execute(table.insert().values(**row))
+                grant_owner(conn, "notebook", row["id"], actor["id"])
             else:
                 row["id"] = same
             # In the same transaction: a refused link leaves no notebook behind.

@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from ...errors import ValidationError
-from .. import access
 from . import validate
 from .assets import TABLES, visible
 from .schema import event_reads, events, memberships, use_cases, users
-from .use_cases import membership
+from .use_cases import require_member
 from .users import _escape_like, public_user
 from .validate import BIGINT_MAX
 
@@ -87,7 +86,7 @@ class FeedStore:
     def use_case_events(self, actor: dict, use_case_id: str, after: int, limit: int) -> list[dict]:
         """Events of one use case, oldest first, with ids greater than ``after``."""
         with self.db.read() as conn:
-            access.require(membership(conn, use_case_id, actor["id"]), "view")
+            require_member(conn, use_case_id, actor["id"], "view")
             return _events(
                 conn,
                 select(events)

@@ -110,6 +110,22 @@ memberships = Table(
     Index("ix_memberships_user_updated", "user_id", "uc_updated_at", "use_case_id"),
 )
 
+# Every asset's own role list (its creator is its first OWNER), beside the roles its use cases
+# lend their members. ``entity_type`` is dataset, project, application or notebook.
+asset_roles = Table(
+    "asset_roles",
+    metadata,
+    Column("entity_type", String(16), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(8), nullable=False),
+    Column("can_share", Boolean, nullable=False),
+    _user_fk("granted_by"),
+    Column("created_at", TIME, nullable=False),
+    # "Shared with me" and "what can this user see" read one user's rows of one type.
+    Index("ix_asset_roles_user", "user_id", "entity_type", "entity_id"),
+)
+
 datasets = Table(
     "datasets",
     metadata,

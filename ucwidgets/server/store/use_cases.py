@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, literal, select, union_all
 
+from ... import roles
 from ...errors import ValidationError
-from .. import access
+from ...roles import Standing
 from . import text_search, validate
 from .db import EVENTS_WRITTEN, new_id, now
 from .schema import events, links, memberships, models, use_cases, users
@@ -77,6 +78,15 @@ def membership(conn: Any, use_case_id: str, user_id: str, lock: bool = False) ->
         )
     ).first()
     return None if row is None else dict(row._mapping)
+
+
+def require_member(
+    conn: Any, use_case_id: str, user_id: str, operation: str, lock: bool = False
+) -> Standing:
+    """The caller's standing on a use case, if it allows ``operation`` (``roles.require``)."""
+    mine = Standing.of(membership(conn, use_case_id, user_id, lock=lock))
+    roles.require(mine, operation, "use case")
+    return mine
 
 
 def touch(conn: Any, use_case_id: str, actor_id: str, **values: Any) -> None:
@@ -178,8 +188,9 @@ _MEMBERS = (
 _PEOPLE = select(users.c.id, users.c.username, users.c.full_name).where(users.c.id.in_(_IDS))
 
 
-def describe(conn: Any, rows: list[Any]) -> list[dict]:
-    """Full use case dicts (creator, counts, members) for ``rows``, in two batched queries (a
+def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
+    """Full use case dicts (creator, counts, members, and the rights of ``viewer_id``) for
+    ``rows``, in two batched queries (a
     third only for a creator or last editor who is no longer a member)."""
     ids = [r.id for r in rows]
     if not ids:
@@ -206,6 +217,9 @@ def describe(conn: Any, rows: list[Any]) -> list[dict]:
             "updated": people[r.updated_by],
             "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
             "members": members[r.id],
+            "rights": roles.rights(
+                Standing.of(next((m for m in members[r.id] if m["id"] == viewer_id), None))
+            ),
         }
         for r in rows
     ]
@@ -249,12 +263,12 @@ class UseCaseStore:
             text_search.index(conn, [row])
             add_member(conn, uc_id, actor["id"], "OWNER", True)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
-            return self._describe_one(conn, uc_id)
+            return self._describe_one(conn, actor, uc_id)
 
     def get_use_case(self, actor: dict, use_case_id: str) -> dict:
         with self.db.read() as conn:
-            access.require(membership(conn, use_case_id, actor["id"]), "view")
-            return self._describe_one(conn, use_case_id)
+            require_member(conn, use_case_id, actor["id"], "view")
+            return self._describe_one(conn, actor, use_case_id)
 
     def update_use_case(self, actor: dict, use_case_id: str, body: dict) -> dict:
         validate.only_keys(body, {"name", "description"})
@@ -264,7 +278,7 @@ class UseCaseStore:
         if "description" in body:
             values["description"] = validate.text(body["description"])
         with self.db.write() as conn:
-            access.require(membership(conn, use_case_id, actor["id"], lock=True), "edit")
+            require_member(conn, use_case_id, actor["id"], "edit", lock=True)
             if values:
                 old = conn.execute(
                     select(use_cases.c.name, use_cases.c.description).where(
@@ -284,7 +298,7 @@ class UseCaseStore:
                     use_case_id,
                     merged["name"],
                 )
-            return self._describe_one(conn, use_case_id)
+            return self._describe_one(conn, actor, use_case_id)
 
     def delete_use_case(self, actor: dict, use_case_id: str) -> None:
         """Delete a use case: its links, memberships and events go; its assets stay.
@@ -293,7 +307,7 @@ class UseCaseStore:
         says who deleted which use case, so an open feed or browser can tell them.
         """
         with self.db.write() as conn:
-            access.require(membership(conn, use_case_id, actor["id"], lock=True), "delete")
+            require_member(conn, use_case_id, actor["id"], "delete", lock=True)
             name = conn.execute(
                 select(use_cases.c.name).where(use_cases.c.id == use_case_id)
             ).scalar_one()
@@ -358,7 +372,7 @@ class UseCaseStore:
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return describe(conn, rows), total
+            return describe(conn, rows, actor["id"]), total
 
     def _listing_filter(
         self, conn: Any, actor: dict, search: str, entity: tuple[str, str] | None
@@ -383,6 +397,6 @@ class UseCaseStore:
             )
         return cond
 
-    def _describe_one(self, conn: Any, use_case_id: str) -> dict:
+    def _describe_one(self, conn: Any, actor: dict, use_case_id: str) -> dict:
         row = conn.execute(select(*_ROW).where(use_cases.c.id == use_case_id)).one()
-        return describe(conn, [row])[0]
+        return describe(conn, [row], actor["id"])[0]

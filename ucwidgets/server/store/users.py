@@ -89,15 +89,6 @@ class UserStore:
         )
         return token
 
-    def deactivate_user(self, username: str) -> dict:
-        """Deactivate a user: their tokens stop working at once; memberships stay."""
-        with self.db.write() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)).first()
-            if row is None:
-                raise NotFound(f"No user named {username!r}.")
-            conn.execute(users.update().where(users.c.id == row.id).values(active=False))
-        return public_user(row)
-
     def list_users(self) -> list[dict]:
         """Every user, active or not, by username."""
         with self.db.read() as conn:

@@ -1,7 +1,7 @@
 """use case search: folded text indexed by trigrams (FTS5 on SQLite, pg_trgm on PostgreSQL)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from ucwidgets.server.store import text_search
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -541,6 +541,99 @@ def _transport() -> list[Case]:
     return cases
 
 
+# -- asset sharing -------------------------------------------------------------------------------
+def _access(**fields: Any) -> dict[str, Any]:
+    return {"role": "CONSUMER", "canShare": False, "canUseData": True, **fields}
+
+
+ROLE_ROUTES = {
+    "dataset": "datasets/{dataset}/sharedRoles/",
+    "application": "applications/{application}/sharedRoles/",
+    "notebook": "notebooks/{notebook}/sharedRoles/",
+}
+ACCESS_ROUTES = {
+    "dataset": "datasets/{dataset}/accessControl/",
+    "project": "projects/{project}/accessControl/",
+}
+
+
+def _asset_sharing() -> list[Case]:
+    roles = {
+        "unknown id": ([_role(id="0" * 24)], 422),
+        "lower-case role": ([_role(id="{dave_id}", role="consumer")], 422),
+        "canShare as a string": ([_role(id="{dave_id}", canShare="yes")], 422),
+        "same recipient twice": ([_role(id="{dave_id}"), _role(id="{dave_id}")], 422),
+        "101 recipients": ([_role(id="{dave_id}")] * 101, 422),
+        "username with a NUL": ([_role(username="dave\x00@example.com")], 422),
+        "revoking the last owner": ([_role(id="{alice_id}", role="NO_ROLE")], 409),
+    }
+    cases = [
+        Case(
+            "asset sharing",
+            f"{kind} roles, {label}",
+            "alice",
+            "PATCH",
+            path,
+            status,
+            {"operation": "updateRoles", "roles": entries},
+        )
+        for kind, path in ROLE_ROUTES.items()
+        for label, (entries, status) in roles.items()
+    ]
+    access = {
+        "unknown username": ([_access(username="nobody@example.com")], 422),
+        "username in another case": ([_access(username="DAVE@example.com")], 422),
+        "no username": ([_access()], 422),
+        "lower-case role": ([_access(username="dave@example.com", role="owner")], 422),
+        "canShare as a string": ([_access(username="dave@example.com", canShare="1")], 422),
+        "101 entries": ([_access(username="dave@example.com")] * 101, 422),
+        "data not a list": ({"username": "dave@example.com"}, 422),
+    }
+    cases += [
+        Case(
+            "asset sharing",
+            f"{kind} access, {label}",
+            "alice",
+            "PATCH",
+            path,
+            status,
+            {"data": entries},
+        )
+        for kind, path in ACCESS_ROUTES.items()
+        for label, (entries, status) in access.items()
+    ]
+    by_actor = [
+        (
+            "a CONSUMER through the use case sharing a dataset",
+            "carol",
+            "PATCH",
+            ROLE_ROUTES["dataset"],
+            403,
+        ),
+        ("a non-member sharing a dataset", "dave", "PATCH", ROLE_ROUTES["dataset"], 404),
+        ("a non-member reading a dataset's roles", "dave", "GET", ROLE_ROUTES["dataset"], 404),
+        ("a non-member reading a project's access", "dave", "GET", ACCESS_ROUTES["project"], 404),
+        ("no token on a notebook's roles", "anon", "GET", ROLE_ROUTES["notebook"], 401),
+        ("a deleted dataset's roles", "alice", "GET", "datasets/{gone_dataset}/sharedRoles/", 404),
+        ("NUL as an application id", "alice", "GET", "applications/%00/sharedRoles/", 404),
+    ]
+    cases += [
+        Case(
+            "asset sharing",
+            label,
+            actor,
+            method,
+            path,
+            status,
+            {"operation": "updateRoles", "roles": [_role(id="{dave_id}")]}
+            if method == "PATCH"
+            else None,
+        )
+        for label, actor, method, path, status in by_actor
+    ]
+    return cases
+
+
 def corpus() -> list[Case]:
     """Every case, in a stable order."""
     return [
@@ -552,4 +645,5 @@ def corpus() -> list[Case]:
         *_uploads(),
         *_notebooks(),
         *_transport(),
+        *_asset_sharing(),
     ]

@@ -193,6 +193,7 @@ def test_the_corpus_is_large_and_covers_every_group():
         "notebooks",
         "transport",
         "headers",
+        "asset sharing",
     }
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES), "case labels must be unique"

@@ -26,6 +26,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -86,20 +87,27 @@ class Running:
     cold_rss_mb: float
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        """Stop the service and every process of its session."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
             try:
                 self.proc.wait(timeout=20)
+                break
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers of the session
 
 
 def start(cmd: list[str], probe: str, log: Path, timeout: float = 600) -> Running:
     """Start ``cmd`` and wait for ``probe`` (a URL) to answer 200: the cold start."""
     t0 = time.perf_counter()
     with log.open("ab") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent)
+        # A session of its own: stopping it stops the workers it forked too (uvicorn's).
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent, start_new_session=True
+        )
     deadline = t0 + timeout
     while True:
         if proc.poll() is not None:
@@ -108,7 +116,7 @@ def start(cmd: list[str], probe: str, log: Path, timeout: float = 600) -> Runnin
             if requests.get(probe, timeout=2).status_code == 200:
                 break
         if time.perf_counter() > deadline:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             raise RuntimeError(f"{cmd} did not answer within {timeout} s; see {log}")
         time.sleep(0.02)
     elapsed = time.perf_counter() - t0

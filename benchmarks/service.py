@@ -56,6 +56,7 @@ TOPICS = (
 )
 SHARE_USERS = 8  # recipients of the share scenario; fresh (use case, user) pairs for 80k requests
 LINK_DATASETS = 4  # datasets of the link scenario; fresh (use case, dataset) pairs for 40k requests
+CHUNK = 50_000  # use cases built and inserted at a time by the bulk seed
 SMALL_MEMBERSHIPS = 100  # a second user sees only this many, to show how listing scales
 
 
@@ -115,8 +116,9 @@ class Seed:
     share_users: list[str]
 
 
-def seed(data_dir: Path, n_use_cases: int) -> Seed:
-    """Users and datasets through the store's API, use cases in one bulk transaction."""
+def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBERSHIPS) -> Seed:
+    """Users and datasets through the store's API, use cases in one bulk transaction (inserted
+    in chunks, so that a million fit in memory); the second user is in ``small_memberships``."""
     from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
     from ucwidgets.server.store.schema import events, links, memberships, use_cases
@@ -140,79 +142,96 @@ def seed(data_dir: Path, n_use_cases: int) -> Seed:
 
     base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     ids = [new_id() for _ in range(n_use_cases)]
-    ucs, members, refs, evs = [], [], [], []
-    for i, uc_id in enumerate(ids):
-        at = (base + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        topic = TOPICS[i % len(TOPICS)]
-        name, description = f"{topic} model {i:05d}", f"Seeded use case {i} about {topic.lower()}."
-        ucs.append(
-            {
-                "id": uc_id,
-                "name": name,
-                "description": description,
-                "search_text": text_search.search_text(name, description),
-                "created_by": bench["id"],
-                "created_at": at,
-                "updated_by": bench["id"],
-                "updated_at": at,
-            }
-        )
-        members.append(
-            {
-                "use_case_id": uc_id,
-                "user_id": bench["id"],
-                "role": "OWNER",
-                "can_share": True,
-                "created_at": at,
-            }
-        )
-        if i < SMALL_MEMBERSHIPS:
-            members.append(
-                {
-                    "use_case_id": uc_id,
-                    "user_id": small["id"],
-                    "role": "EDITOR",
-                    "can_share": False,
-                    "created_at": at,
-                }
-            )
-        ds = seeded[i % len(seeded)]
-        refs.append(
-            {
-                "id": new_id(),
-                "use_case_id": uc_id,
-                "entity_type": "dataset",
-                "entity_id": ds,
-                "created_by": bench["id"],
-                "created_at": at,
-            }
-        )
-        evs.append(
-            {
-                "use_case_id": uc_id,
-                "actor_id": bench["id"],
-                "verb": "created",
-                "entity_type": "useCase",
-                "entity_id": uc_id,
-                "entity_name": ucs[-1]["name"],
-                "at": at,
-            }
-        )
-        evs.append(
-            {
-                "use_case_id": uc_id,
-                "actor_id": bench["id"],
-                "verb": "added",
-                "entity_type": "dataset",
-                "entity_id": ds,
-                "entity_name": "seed.csv",
-                "at": at,
-            }
-        )
     with store.db.write() as conn:
-        for table, rows in ((use_cases, ucs), (memberships, members), (links, refs), (events, evs)):
-            conn.execute(table.insert(), rows)
-        text_search.index(conn, ucs)
+        for first in range(0, n_use_cases, CHUNK):
+            ucs: list[dict] = []
+            members: list[dict] = []
+            refs: list[dict] = []
+            evs: list[dict] = []
+            for i in range(first, min(n_use_cases, first + CHUNK)):
+                uc_id = ids[i]
+                at = (base + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                topic = TOPICS[i % len(TOPICS)]
+                name, description = (
+                    f"{topic} model {i:05d}",
+                    f"Seeded use case {i} about {topic.lower()}.",
+                )
+                ucs.append(
+                    {
+                        "id": uc_id,
+                        "name": name,
+                        "description": description,
+                        "search_text": text_search.search_text(name, description),
+                        "created_by": bench["id"],
+                        "created_at": at,
+                        "updated_by": bench["id"],
+                        "updated_at": at,
+                    }
+                )
+                # The use case's sort keys, copied as the store copies them (add_member).
+                keys = {"uc_name": name, "uc_created_at": at, "uc_updated_at": at}
+                members.append(
+                    {
+                        "use_case_id": uc_id,
+                        "user_id": bench["id"],
+                        "role": "OWNER",
+                        "can_share": True,
+                        "created_at": at,
+                        **keys,
+                    }
+                )
+                if i < small_memberships:
+                    members.append(
+                        {
+                            "use_case_id": uc_id,
+                            "user_id": small["id"],
+                            "role": "EDITOR",
+                            "can_share": False,
+                            "created_at": at,
+                            **keys,
+                        }
+                    )
+                ds = seeded[i % len(seeded)]
+                refs.append(
+                    {
+                        "id": new_id(),
+                        "use_case_id": uc_id,
+                        "entity_type": "dataset",
+                        "entity_id": ds,
+                        "created_by": bench["id"],
+                        "created_at": at,
+                    }
+                )
+                evs.append(
+                    {
+                        "use_case_id": uc_id,
+                        "actor_id": bench["id"],
+                        "verb": "created",
+                        "entity_type": "useCase",
+                        "entity_id": uc_id,
+                        "entity_name": ucs[-1]["name"],
+                        "at": at,
+                    }
+                )
+                evs.append(
+                    {
+                        "use_case_id": uc_id,
+                        "actor_id": bench["id"],
+                        "verb": "added",
+                        "entity_type": "dataset",
+                        "entity_id": ds,
+                        "entity_name": "seed.csv",
+                        "at": at,
+                    }
+                )
+            for table, rows in (
+                (use_cases, ucs),
+                (memberships, members),
+                (links, refs),
+                (events, evs),
+            ):
+                conn.execute(table.insert(), rows)
+            text_search.index(conn, ucs)
         recount_memberships(conn)
     store.close()
     return Seed(token, small_token, ids, link_datasets, share_users)

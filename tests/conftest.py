@@ -34,8 +34,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The crash loop's length is set on the command line, so is its time limit.
-    limit = 120 + 10 * config.getoption("--crash-cycles")
+    # The crash loop's length is set on the command line, so is its time limit: a guard against
+    # a hang, generous because a cycle on a loaded machine takes ten times one on a quiet one.
+    limit = 120 + 30 * config.getoption("--crash-cycles")
     for item in items:
         if "crash_cycles" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.timeout(limit))

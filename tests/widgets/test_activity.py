@@ -1,116 +1,128 @@
-"""ActivityFeed: who did what, newest first; unread counts; mark read; the timer."""
+"""ActivityFeed driven through its traits against a real service: runs grouped, "you", the role
+of a share, one item marked read, filters, load more, one unread count for every feed of a
+client, and live updates by push (no refresh, no click)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from ucwidgets import context
+import pytest
+
 from ucwidgets.widgets.activity import ActivityFeed
-from widgets._helpers import ESCAPED, HOSTILE, assert_no_markup, html_values
+from widgets._helpers import HOSTILE
 
 
-def _unread(api):
-    return api.get("notifications/?unread=true").json()["unreadCount"]
+def until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    """Wait for a push to arrive (a bound to fail on, never a speed assertion)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.02)
 
 
-def test_use_case_events_newest_first_with_unread(alice, bob, client_of, risk_csv):
-    uc = alice.create_use_case("Risk")
+@pytest.fixture
+def feeds():
+    """Feeds made in a test, closed at its end (each holds the stream of its client)."""
+    made: list[ActivityFeed] = []
+
+    def make(**kwargs) -> ActivityFeed:
+        feed = ActivityFeed(**kwargs)
+        made.append(feed)
+        feed.wait()
+        assert feed.errors == {}, feed.errors
+        return feed
+
+    yield make
+    for feed in made:
+        feed.close()
+
+
+@pytest.fixture
+def fraud(alice, bob, risk_csv):
+    """alice's use case shared with bob, with a dataset she renamed three times."""
+    uc = alice.create_use_case("Fraud")
     alice.grant(uc["id"], bob, "EDITOR")
-    ds = bob.upload_dataset(risk_csv, "bobs.csv")
-    assert bob.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/").status_code == 201
-    feed = ActivityFeed(client=client_of(alice), use_case=uc["id"])
-    assert feed.mode == "events" and feed.error == ""
-    assert [(e.actor, e.verb) for e in feed.events] == [
-        ("bob@example.com", "added"),
-        ("alice@example.com", "shared"),
-        ("alice@example.com", "created"),
+    ds = alice.upload_dataset(risk_csv, "cnp.csv")
+    assert alice.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/").status_code == 201
+    for n in (1, 2, 3):
+        assert alice.patch(f"datasets/{ds['datasetId']}/", json={"name": f"Fraud CNP v{n}"}).ok
+    return uc
+
+
+def texts(feed: ActivityFeed) -> list[str]:
+    return [item["text"] for item in feed.items]
+
+
+def test_runs_are_grouped_with_you_and_the_role(alice, bob, fraud, client_of, feeds):
+    bobs = feeds(client=client_of(bob))
+    assert bobs.me == "bob@example.com"
+    assert texts(bobs) == [
+        "alice@example.com modified dataset Fraud CNP v3 · 3 changes",
+        "alice@example.com added dataset cnp.csv to Fraud",
+        "alice@example.com shared Fraud with you as EDITOR",
+        "alice@example.com created Fraud",
     ]
-    assert feed.unread_count == 1 and feed.unread_ids == [feed.events[0].id]
-    assert "1 unread" in feed.unread_html.value
-    first = feed.events_html.value.split("</li>")[0]
-    assert "ucw-unread" in first and "bob@example.com" in first and "“bobs.csv”" in first
-
-    feed.mark_read_button.click()
-    assert feed.error == "" and feed.unread_count == 0 and feed.mark_read_button.disabled
-    assert _unread(alice) == 0
+    assert bobs.unread_count == 6 and all(item["unread"] for item in bobs.items)
+    alices = feeds(client=client_of(alice))
+    assert texts(alices)[2] == "you shared Fraud with bob@example.com as EDITOR"
+    assert alices.unread_count == 0 and not any(item["unread"] for item in alices.items)
 
 
-def test_refresh_fetches_only_what_is_new(alice, bob, client_of):
-    uc = alice.create_use_case("Risk")
-    feed = ActivityFeed(client=client_of(alice), use_case=uc["id"])
-    assert [e.verb for e in feed.events] == ["created"]
-    alice.patch(f"useCases/{uc['id']}/", json={"name": "Credit risk"})
-    feed.refresh_button.click()
-    assert [e.verb for e in feed.events] == ["updated", "created"]
-    assert feed._cursor == feed.events[0].id  # the next refresh asks for events after this
+def test_one_item_read_and_one_count_for_every_feed_of_a_client(bob, fraud, client_of, feeds):
+    client = client_of(bob)
+    first, second = feeds(client=client), feeds(client=client, use_case=fraud["id"])
+    run = first.items[0]
+    first.dispatch("mark_read", key=run["key"])  # what its ✓ button sends
+    first.wait()
+    assert first.unread_count == second.unread_count == 3  # the run's three changes
+    assert not first.items[0]["unread"] and not second.items[0]["unread"]
+    assert [i["unread"] for i in first.items[1:]] == [True, True, True]
+    opened = []
+    second.on_open(opened.append)
+    second.dispatch("open_item", key=second.items[1]["key"])
+    second.wait()
+    assert opened[0]["entity_type"] == "dataset" and opened[0]["use_case_id"] == fraud["id"]
+    assert second.opened == opened[0] and first.unread_count == 2
+    first.dispatch("mark_all_read")
+    first.wait()
+    assert second.unread_count == 0 and not any(i["unread"] for i in second.items)
 
 
-def test_notifications_across_use_cases(alice, bob, client_of):
-    a, b = alice.create_use_case("A"), alice.create_use_case("B")
-    for uc in (a, b):
-        alice.grant(uc["id"], bob, "EDITOR")
-    bob.patch(f"useCases/{a['id']}/", json={"description": "by bob"})
-    bob.patch(f"useCases/{b['id']}/", json={"description": "by bob too"})
-    feed = ActivityFeed(client=client_of(alice))  # no current use case: notifications
-    assert feed.mode == "notifications"
-    assert [e.use_case_name for e in feed.events] == ["B", "A"]
-    assert feed.unread_count == 2 and "in B" in feed.events_html.value
-    feed.mark_read_button.click()
-    assert feed.unread_count == 0 and _unread(alice) == 0
-    assert _unread(bob) == 4  # alice's created/shared x2: read state is per user
+def test_filters_and_load_more(alice, bob, fraud, client_of, feeds):
+    other = alice.create_use_case("Other")
+    alice.grant(other["id"], bob, "CONSUMER")
+    feed = feeds(client=client_of(bob), page_size=3, notifications=True)
+    assert feed.has_more and len(feed.events) == 3
+    feed.dispatch("load_more")
+    feed.wait()
+    assert len(feed.events) == 6 and feed.events[-1].id < feed.events[2].id
+    assert {u["name"] for u in feed.use_cases} == {"Fraud", "Other"}
+    feed.kind = "user"  # sharing only, as the front end's select sets it
+    feed.wait()
+    assert texts(feed) == [
+        "alice@example.com shared Other with you as CONSUMER",
+        "alice@example.com shared Fraud with you as EDITOR",
+    ]
+    feed.kind, feed.use_case_id = "", fraud["id"]
+    feed.wait()
+    assert {e.use_case_id for e in feed.events} == {fraud["id"]}
+    feed.person = bob.id
+    feed.wait()
+    assert feed.items == []
 
 
-def test_follows_the_current_use_case(alice, client_of):
-    a, b = alice.create_use_case("A"), alice.create_use_case("B")
-    context.set_current_use_case(a["id"])
-    feed = ActivityFeed(client=client_of(alice))
-    assert feed.mode == "events" and feed.events[0].use_case_name == "A"
-    context.set_current_use_case(b["id"])
-    feed.refresh()
-    assert feed.use_case_id == b["id"] and [e.use_case_name for e in feed.events] == ["B"]
-    pinned = ActivityFeed(client=client_of(alice), notifications=True)
-    assert pinned.mode == "notifications"
-
-
-def test_timer_refreshes_until_stopped(alice, bob, client_of):
-    uc = alice.create_use_case("Risk")
-    alice.grant(uc["id"], bob, "EDITOR")
-    feed = ActivityFeed(client=client_of(alice), use_case=uc["id"], interval=0.1, auto_refresh=True)
-    assert feed.auto_toggle.value and "0.1 s" in feed.auto_toggle.description
-    bob.patch(f"useCases/{uc['id']}/", json={"description": "new"})
-    deadline = time.monotonic() + 10
-    while feed.unread_count == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert feed.unread_count == 1 and feed.events[0].actor == "bob@example.com"
-    feed.auto_toggle.value = False  # the user stops it
-    assert not feed.auto_refresh
-    time.sleep(0.3)
-    count = feed.refreshed
-    time.sleep(0.4)
-    assert feed.refreshed == count
-    feed.close()
-
-
-def test_hostile_names_in_the_feed_are_text(make_user, alice, client_of, risk_csv):
-    evil = make_user("evil3@example.com", HOSTILE)
+def test_a_teammates_change_and_a_deletion_arrive_by_push(alice, bob, client_of, feeds):
     uc = alice.create_use_case(HOSTILE)
-    alice.grant(uc["id"], evil, "EDITOR")
-    ds = evil.upload_dataset(risk_csv, f"{HOSTILE}.csv")
-    evil.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/")
-    for feed in (
-        ActivityFeed(client=client_of(alice), use_case=uc["id"]),
-        ActivityFeed(client=client_of(alice), notifications=True),
-    ):
-        assert feed.error == ""
-        assert_no_markup(feed)
-        assert any(ESCAPED in v for v in html_values(feed))
-
-
-def test_failure_is_shown_with_retry(alice, service):
-    from ucwidgets.rest import RESTClientObject
-
-    feed = ActivityFeed(client=RESTClientObject(service.url, "nope"), notifications=True)
-    assert feed.error and feed.retry_button.layout.display == ""
-    feed.client = RESTClientObject(service.url, alice.token)
-    feed.retry_button.click()
-    assert feed.error == "" and feed.refreshed == 1
+    alice.grant(uc["id"], bob, "EDITOR")
+    feed = feeds(client=client_of(bob))
+    until(lambda: feed.live == "live", "the feed going live")
+    before = feed.unread_count
+    alice.patch(f"useCases/{uc['id']}/", json={"description": "new"})
+    until(lambda: feed.items[0]["verb"] == "updated", "alice's change in bob's open feed")
+    assert feed.unread_count == before + 1
+    assert alice.delete(f"useCases/{uc['id']}/").status_code == 204
+    until(lambda: feed.items[0]["verb"] == "deleted", "the deletion in bob's open feed")
+    assert feed.items[0]["text"] == f"alice@example.com deleted {HOSTILE}"  # text, not markup
+    assert feed.items[0]["use_case_id"] == uc["id"]

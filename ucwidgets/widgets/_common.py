@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import html
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from ucwidgets.client import get_client, using
 from ucwidgets.errors import NotSupported, ServerError, ServiceUnavailable, UseCaseError
 from ucwidgets.rest import timeouts
 
+log = logging.getLogger("ucwidgets.widgets")
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -383,6 +385,10 @@ class Panel(anywidget.AnyWidget):
         if autoload:
             self.run("panel", self.load)
 
+    def __repr__(self) -> str:
+        # The text/plain of a displayed panel: its class, never a trait that could hold a name.
+        return f"{type(self).__name__}()"
+
     # -- for subclasses ---------------------------------------------------------------------
     def load(self) -> None:  # pragma: no cover - every subclass defines it
         """Fetch what the panel shows and set its traits; raises on failure."""
@@ -437,6 +443,11 @@ class Panel(anywidget.AnyWidget):
                 then(result)
             return result
         except EXPECTED as exc:
+            if not task.cancelled:
+                self.set_error(task.control, exc)
+            return None
+        except Exception as exc:  # a bug: shown and logged, never lost in the Future
+            log.exception("%s: %s failed", type(self).__name__, getattr(fn, "__name__", fn))
             if not task.cancelled:
                 self.set_error(task.control, exc)
             return None

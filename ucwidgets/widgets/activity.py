@@ -1,319 +1,298 @@
-"""``ActivityFeed``: who did what to which asset, in one use case or across all of the caller's.
+"""``ActivityFeed``: what changed in the caller's use cases, live, grouped, newest first.
 
-With a use case (given, or the current one) it shows that use case's change feed; without one it
-shows notifications: changes others made in any use case the caller belongs to. Both are newest
-first, with an unread count and "Mark all read". It refreshes on demand, or on a timer the user
-can stop; in a kernel the timer runs on the kernel's event loop, between cells, so a refresh never
-runs at the same time as the user's code.
+Every feed of one client shares one :class:`FeedState` in the kernel: the unread count, what was
+marked read, and the one subscription to the service's event stream, so two feeds on a page
+always agree and a teammate's change reaches both without a click. Items are runs of the same
+change (``feed_items.group``); each opens its use case or asset and can be marked read alone.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-import ipywidgets as w
-from traitlets import Bool, Enum, Float, Int, List, Unicode, observe, validate
+from traitlets import Bool, Dict, HasTraits, Int, List, Unicode, observe
 
 from ucwidgets import context
-from ucwidgets.models.events import Event, list_events, list_notifications, mark_notifications_read
-from ucwidgets.widgets._common import (
-    UseCasePanel,
-    button,
-    enable,
-    resolve_use_case_id,
-    stamp,
-    styled,
-    text,
-    when,
+from ucwidgets.client import get_client
+from ucwidgets.models.events import (
+    Event,
+    list_notifications,
+    mark_notifications_read,
+    subscribe,
 )
+from ucwidgets.models.use_cases.use_case import UseCaseUser
+from ucwidgets.widgets._common import Panel, action, resolve_use_case_id
+from ucwidgets.widgets.feed_items import KINDS, group
 
-__all__ = ["ActivityFeed"]
+__all__ = ["ActivityFeed", "FeedState"]
 
-#: Unread notifications counted exactly; beyond this the count shows as "N+".
-UNREAD_CAP = 500
-#: Events kept in memory per use case (the newest).
-KEEP = 500
-ENTITY_NAMES = {
-    "useCase": "use case",
-    "dataset": "dataset",
-    "project": "project",
-    "application": "application",
-    "notebook": "notebook",
-    "member": "member",
-}
+#: Events fetched per page ("Load more" fetches the next).
+PAGE = 50
 
 
-class ActivityFeed(UseCasePanel):
-    """The change feed of a use case, or notifications across the caller's use cases.
+class FeedState(HasTraits):
+    """What every feed of one client shares: the unread count, reads, the live subscription.
+
+    Examples
+    --------
+    >>> state = FeedState.of(client)  # doctest: +SKIP
+    >>> state.unread_count  # doctest: +SKIP
+    4
+    """
+
+    _states: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    unread_count = Int(0, help="Unread notifications of the caller, across every use case.")
+    live = Unicode("stopped", help="The event stream's state: connecting, live, reconnecting.")
+
+    def __init__(self, client: Any) -> None:
+        super().__init__()
+        self.client = client
+        self.read: set[int] = set()
+        self.feeds: weakref.WeakSet[ActivityFeed] = weakref.WeakSet()
+        self._subscription: Any = None
+
+    @classmethod
+    def of(cls, client: Any) -> FeedState:
+        """The one state of ``client`` in this kernel."""
+        with cls._lock:
+            state = cls._states.get(client)
+            if state is None:
+                state = cls._states[client] = cls(client)
+            return state
+
+    def join(self, feed: ActivityFeed) -> None:
+        """Let ``feed`` share this state; the first feed starts the live subscription."""
+        self.feeds.add(feed)
+        if self._subscription is None:
+            self._subscription = subscribe(self._on_events, self._on_live, client=self.client)
+
+    def leave(self, feed: ActivityFeed) -> None:
+        self.feeds.discard(feed)
+        if not self.feeds and self._subscription is not None:
+            self._subscription.close()
+            self._subscription = None
+
+    def count(self, unread: int | None) -> None:
+        """Take the unread count a listing or a mark-read reported."""
+        if isinstance(unread, int):
+            self.unread_count = unread
+
+    def mark_read(self, ids: list[int] | None) -> None:
+        """Mark events read (all of them with None) and tell every feed."""
+        if ids is None:
+            self.count(mark_notifications_read().get("unreadCount"))
+        else:
+            self.count(mark_notifications_read(ids=ids).get("unreadCount"))
+            self.read.update(ids)
+        for feed in list(self.feeds):
+            feed._on_read(ids)
+
+    def _on_events(self, events: list[Event]) -> None:
+        me = {feed.me_id for feed in self.feeds}
+        fresh = sum(1 for e in events if e.actor_id not in me)
+        if fresh:
+            self.unread_count += fresh
+        for feed in list(self.feeds):
+            feed._on_events(events)
+
+    def _on_live(self, state: str) -> None:
+        self.live = state
+
+
+class ActivityFeed(Panel):
+    """The change feed of the caller's use cases, live, with one unread count per page.
 
     Parameters
     ----------
     client : RESTClientObject, optional
         The connection to use; default: the global client.
     use_case : UseCase or str, optional
-        Whose events to show; default: the current use case, and notifications when none.
+        Show only this use case's changes (a filter the user can clear); default: the current
+        use case, if any.
     notifications : bool, optional
-        Show notifications across every use case even when a use case is current.
-    interval : float, default 30
-        Seconds between refreshes while ``auto_refresh`` is on.
-    auto_refresh : bool, default False
-        Start the timer at once (the "Auto-refresh" toggle stops and starts it).
+        Start unfiltered even when a use case is current.
+    page_size : int, default 50
+        Events read per page ("Load more" reads the next).
 
     Examples
     --------
     >>> import ucwidgets
     >>> feed = ucwidgets.ActivityFeed()  # doctest: +SKIP
-    >>> feed.unread_count  # doctest: +SKIP
+    >>> feed.wait(); feed.unread_count  # doctest: +SKIP
     3
-    >>> feed.mark_read_button.click()  # doctest: +SKIP
-    >>> feed.auto_refresh = True  # refresh every feed.interval seconds  # doctest: +SKIP
+    >>> feed.items[0]["text"]  # doctest: +SKIP
+    'ann modified project Fraud CNP v1 · 3 changes'
+    >>> feed.mark_read(feed.items[0]["key"])  # doctest: +SKIP
+    >>> feed.on_open(lambda item: print(item["use_case_id"]))  # doctest: +SKIP
     """
 
-    use_case_id = Unicode(
-        None, allow_none=True, help="Whose events are shown; None follows the current use case."
+    _module = "feed.js"
+
+    items = List(help="Feed items, newest first: runs of one change (feed_items.group).").tag(
+        sync=True
     )
-    mode = Enum(
-        ["events", "notifications"],
-        "notifications",
-        help="'events' of one use case, or 'notifications' across the caller's.",
+    unread_count = Int(0, help="The caller's unread count, shared by every feed.").tag(sync=True)
+    me = Unicode("", help="Who the feed is signed in as (username).").tag(sync=True)
+    live = Unicode("stopped", help="connecting, live, reconnecting or stopped.").tag(sync=True)
+    has_more = Bool(False, help="Whether older events remain to load.").tag(sync=True)
+    use_case_id = Unicode("", help="Only this use case's changes ('' for all).").tag(sync=True)
+    person = Unicode("", help="Only this user's changes (a user id; '' for all).").tag(sync=True)
+    kind = Unicode("", help=f"Only changes to one kind: {', '.join(KINDS)} ('' for all).").tag(
+        sync=True
     )
-    events = List(help="The events shown, newest first (Event objects).")
-    unread_ids = List(help="Ids of the shown events that are unread notifications.")
-    unread_count = Int(
-        0,
-        help="How many notifications are unread (in this use case, in "
-        "'events' mode); capped at UNREAD_CAP.",
-    )
-    limit = Int(50, help="How many events are shown at most.")
-    auto_refresh = Bool(False, help="Whether a timer refreshes the feed every `interval` s.")
-    interval = Float(30.0, help="Seconds between automatic refreshes.")
-    refreshed = Int(0, help="How many refreshes have completed.")
+    use_cases = List(help="[{'id', 'name'}] the use case filter offers.").tag(sync=True)
+    people = List(help="[{'id', 'name'}] the person filter offers.").tag(sync=True)
+    kinds = Dict(KINDS, help="The kind filter's values and labels.").tag(sync=True)
+    opened = Dict(help="The item opened last ({} until one is).").tag(sync=True)
 
     def __init__(
         self,
         client: Any = None,
         use_case: Any = None,
         notifications: bool = False,
-        interval: float = 30.0,
-        auto_refresh: bool = False,
+        page_size: int = PAGE,
         **kwargs: Any,
     ) -> None:
-        super().__init__(client=client, **kwargs)
-        self._follow = use_case is None and not notifications
-        self._cursor: int | None = None  # last event id read, per use case in 'events' mode
-        self._cursor_for: str | None = None
-        self._timer: Any = None
-        self._timer_lock = threading.Lock()
-        self._build()
-        self.add_class("ucw-feed")
-        self.use_case_id = (
-            None
-            if notifications
-            else (resolve_use_case_id(use_case) or context.get_current_use_case_id())
-        )
-        self.mode = "events" if self.use_case_id else "notifications"
-        self.interval = interval
-        self._start()
-        self.auto_refresh = auto_refresh
-
-    def _build(self) -> None:
-        self.title_html = styled(w.HTML(""), "ucw-feed-title")
-        self.unread_html = styled(w.HTML(""), "ucw-feed-unread")
-        self.mark_read_button = button("Mark all read", "ucw-feed-mark-read", icon="check")
-        self.refresh_button = button("", "ucw-feed-refresh", icon="refresh", tooltip="Refresh now")
-        self.auto_toggle = styled(
-            w.ToggleButton(
-                value=False,
-                description="Auto-refresh",
-                icon="clock-o",
-                tooltip="Refresh on a timer; click to stop",
-            ),
-            "ucw-feed-auto",
-            width="auto",
-        )
-        self.events_html = styled(w.HTML(""), "ucw-feed-list")
-        self.children = [
-            self.style_html,
-            w.HBox(
-                [self.title_html, self.unread_html],
-                layout=w.Layout(align_items="center", justify_content="space-between"),
-            ),
-            w.HBox([self.mark_read_button, self.refresh_button, self.auto_toggle]),
-            self.message_html,
-            self.retry_button,
-            self.events_html,
-        ]
-        self.add_class("ucw-card")
-        self.mark_read_button.on_click(self._on_mark_read_button_click)
-        self.refresh_button.on_click(self._on_refresh_button_click)
-        self.auto_toggle.observe(self._on_auto_toggle_change, "value")
-
-    def _buttons(self) -> list[w.Widget]:
-        return [self.mark_read_button, self.refresh_button]
+        #: How many events a page (the first, and each "Load more") reads.
+        self.page_size = page_size
+        #: Every event loaded, newest first (the items are their runs).
+        self.events: list[Event] = []
+        self.me_id = ""
+        self._openers: list[Callable[[dict], Any]] = []
+        self._state: FeedState | None = None
+        chosen = None if notifications else resolve_use_case_id(use_case)
+        chosen = chosen or (None if notifications else context.get_current_use_case_id())
+        super().__init__(client=client, use_case_id=chosen or "", **kwargs)
 
     # -- public actions (they raise) --------------------------------------------------------
+    def load(self) -> None:
+        """Sign in, read the newest page with the current filters, and go live."""
+        if self._state is None:
+            me = UseCaseUser.me()
+            self.me_id, self.me = me.id, me.username or me.id
+            self._state = FeedState.of(self.client or get_client())
+            self._state.observe(self._on_state_change, ["unread_count", "live"])
+            self._state.join(self)
+        page = self._fetch(before=None)
+        self.events = list(page)
+        self._state.count(page.unread_count)
+        self._show(has_more=len(page) == self.page_size)
+
     def refresh(self) -> None:
-        """Fetch what is new (only events after the last one seen) and the unread count."""
-        if self._follow:
-            current = context.get_current_use_case_id()
-            self.use_case_id = current
-            self.mode = "events" if current else "notifications"
-        with self._api():
-            self._ensure_client()
-            unread = list_notifications(unread=True, limit=UNREAD_CAP)
-            if self.mode == "events":
-                events = self._fetch_events()
-            else:
-                events = list(list_notifications(limit=self.limit))
-        mine = [
-            e for e in unread if self.mode == "notifications" or e.use_case_id == self.use_case_id
-        ]
-        unread_ids = {e.id for e in mine}
-        with self.hold_trait_notifications():
-            self.events = events[: self.limit]
-            self.unread_ids = sorted(unread_ids & {e.id for e in self.events})
-            self.unread_count = len(mine)
-            self.refreshed += 1
+        """Read the newest page again (push keeps the feed current; this is for scripts)."""
+        with self.api():
+            self.load()
 
-    def mark_all_read(self) -> int | None:
-        """Mark every notification read; returns the newest event id now read."""
-        with self._api():
-            upto = mark_notifications_read()
-        self.refresh()
-        return upto
+    @action("more")
+    def load_more(self) -> None:
+        """Append the next page of older events."""
+        page = self._fetch(before=self.events[-1].id if self.events else None)
+        self.events = self.events + list(page)
+        self._show(has_more=len(page) == self.page_size)
 
-    def start(self) -> None:
-        """Refresh every ``interval`` seconds until :meth:`stop`."""
-        self.auto_refresh = True
+    @action("item")
+    def mark_read(self, key: str) -> None:
+        """Mark the item ``key`` (all the events of its run) read."""
+        assert self._state is not None
+        self._state.mark_read(self._item(key)["ids"])
 
-    def stop(self) -> None:
-        """Stop the timer."""
-        self.auto_refresh = False
+    @action("mark_all")
+    def mark_all_read(self) -> None:
+        """Mark every notification read."""
+        assert self._state is not None
+        self._state.mark_read(None)
+
+    @action("item")
+    def open_item(self, key: str) -> None:
+        """Open the item ``key``: mark it read, set ``opened``, call the ``on_open`` callbacks."""
+        item = self._item(key)
+        if item["unread"]:
+            self.mark_read(key)
+        self.opened = item
+        for callback in self._openers:
+            callback(item)
+
+    def on_open(self, callback: Callable[[dict], Any]) -> None:
+        """Call ``callback(item)`` when an item is opened (to show it in a browser)."""
+        self._openers.append(callback)
 
     def close(self) -> None:
-        """Stop the timer and close the widget."""
-        self.auto_refresh = False
-        self._cancel_timer()
+        """Leave the shared state (the last feed stops the stream) and close the widget."""
+        if self._state is not None:
+            self._state.unobserve(self._on_state_change, ["unread_count", "live"])
+            self._state.leave(self)
+            self._state = None
         super().close()
 
-    # -- fetching ---------------------------------------------------------------------------
-    def _fetch_events(self) -> list[Event]:
-        """Events of the use case, newest first; after the first call only the new ones."""
-        assert self.use_case_id is not None
-        if self._cursor_for != self.use_case_id:
-            self._cursor, self._cursor_for, known = None, self.use_case_id, []
-        else:
-            known = list(self.events)
-        new = list(list_events(self.use_case_id, after=self._cursor))
-        if new:
-            self._cursor = new[-1].id
-        return (list(reversed(new)) + known)[:KEEP]
-
-    # -- timer ------------------------------------------------------------------------------
-    @validate("interval")
-    def _valid_interval(self, proposal: Any) -> float:
-        value = float(proposal["value"])
-        if value < 0.1:
-            raise ValueError("interval must be at least 0.1 s")
-        return value
-
-    @observe("auto_refresh")
-    def _on_auto_refresh_change(self, change: Any) -> None:
-        self.auto_toggle.value = change["new"]
-        if change["new"]:
-            self._schedule()
-        else:
-            self._cancel_timer()
-
-    def _schedule(self) -> None:
-        with self._timer_lock:
-            self._cancel_timer_locked()
-            try:  # in a kernel: the event loop runs the tick between cells
-                loop = asyncio.get_running_loop()
-                self._timer = loop.call_later(self.interval, self._tick)
-            except RuntimeError:  # plain Python: a daemon thread
-                timer = threading.Timer(self.interval, self._tick)
-                timer.daemon = True
-                timer.start()
-                self._timer = timer
-
-    def _tick(self) -> None:
-        if not self.auto_refresh:
-            return
-        self._attempt(self.refresh)
-        if self.auto_refresh:
-            self._schedule()
-
-    def _cancel_timer(self) -> None:
-        with self._timer_lock:
-            self._cancel_timer_locked()
-
-    def _cancel_timer_locked(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    # -- events -----------------------------------------------------------------------------
-    def _on_mark_read_button_click(self, _: Any) -> None:
-        self._attempt(self.mark_all_read)
-
-    def _on_refresh_button_click(self, _: Any) -> None:
-        self._attempt(self.refresh)
-
-    def _on_auto_toggle_change(self, change: Any) -> None:
-        self.auto_refresh = change["new"]
-
-    # -- rendering --------------------------------------------------------------------------
-    @observe("events", "unread_ids", "unread_count", "mode", "auto_refresh", "interval")
-    def _render(self, change: Any = None) -> None:
-        if self.mode == "events":
-            title = "Activity"
-            name = self.events[-1].use_case_name if self.events else ""
-            subtitle = f" <span class='ucw-muted'>{text(name)}</span>" if name else ""
-        else:
-            title, subtitle = "Notifications", " <span class='ucw-muted'>all use cases</span>"
-        self.title_html.value = f"<span class='ucw-title'>{title}</span>{subtitle}"
-        count = f"{self.unread_count}{'+' if self.unread_count >= UNREAD_CAP else ''}"
-        self.unread_html.value = (
-            f"<span class='ucw-unread-count' style='background:#1976d2;color:white;"
-            f"border-radius:10px;padding:1px 8px'>{count} unread</span>"
-            if self.unread_count
-            else "<span class='ucw-muted'>all read</span>"
+    # -- internals --------------------------------------------------------------------------
+    def _fetch(self, before: int | None) -> Any:
+        return list_notifications(
+            limit=self.page_size,
+            include_own=True,
+            before=before,
+            use_case=self.use_case_id or None,
+            actor_id=self.person or None,
+            entity_type=self.kind or None,
         )
-        enable(self.mark_read_button, self.unread_count > 0, self.busy)
-        self.auto_toggle.description = (
-            f"Auto-refresh ({self.interval:g} s)" if self.auto_refresh else "Auto-refresh"
-        )
-        self.auto_toggle.button_style = "info" if self.auto_refresh else ""
-        unread = set(self.unread_ids)
-        items = "".join(
-            _event_html(e, e.id in unread, self.mode == "notifications") for e in self.events
-        )
-        self.events_html.value = (
-            f"<ul>{items}</ul>"
-            if items
-            else "<span class='ucw-muted'>Nothing has happened yet.</span>"
-        )
-        self._render_status()
 
+    def _item(self, key: str) -> dict:
+        for item in self.items:
+            if item["key"] == key:
+                return item
+        raise ValueError(f"no feed item {key!r}")
 
-def _event_html(event: Event, unread: bool, with_use_case: bool) -> str:
-    kind = ENTITY_NAMES.get(event.entity_type or "", event.entity_type or "")
-    name = f" “{text(event.entity_name)}”" if event.entity_name else ""
-    if event.entity_type == "user":  # sharing: "shared with", "unshared from"
-        kind = "with" if event.verb == "shared" else "from"
-    where = (
-        f" <span class='ucw-muted'>in {text(event.use_case_name)}</span>"
-        if with_use_case and event.use_case_name
-        else ""
-    )
-    dot = "<span style='color:#1976d2'>● </span>" if unread else ""
-    css = " class='ucw-unread'" if unread else ""
-    return (
-        f"<li{css} data-event-id='{event.id}'>{dot}<b>{text(event.actor or '?')}</b> "
-        f"{text(event.verb)} {text(kind)}{name}{where} "
-        f"<span class='ucw-muted' title='{text(stamp(event.at))}'>· "
-        f"{text(when(event.at))}</span></li>"
-    )
+    def _show(self, has_more: bool | None = None) -> None:
+        read = self._state.read if self._state is not None else set()
+        with self.hold_trait_notifications():
+            self.items = group(self.events, self.me_id, read)
+            if has_more is not None:
+                self.has_more = has_more
+            self._offer_filters()
+
+    def _offer_filters(self) -> None:
+        use_cases = {e.use_case_id: e.use_case_name for e in self.events if e.use_case_id}
+        people = {e.actor_id: e.actor for e in self.events if e.actor_id}
+        for known in self.use_cases:
+            use_cases.setdefault(known["id"], known["name"])
+        for known in self.people:
+            people.setdefault(known["id"], known["name"])
+        self.use_cases = sorted(
+            ({"id": k, "name": v or k} for k, v in use_cases.items()), key=lambda u: u["name"]
+        )
+        self.people = sorted(
+            ({"id": k, "name": "you" if k == self.me_id else (v or k)} for k, v in people.items()),
+            key=lambda p: p["name"],
+        )
+
+    def _matches(self, event: Event) -> bool:
+        return (
+            (not self.use_case_id or event.use_case_id == self.use_case_id)
+            and (not self.person or event.actor_id == self.person)
+            and (not self.kind or event.entity_type == self.kind)
+        )
+
+    def _on_events(self, events: list[Event]) -> None:
+        """New events from the stream (on its thread): newest first, on top."""
+        fresh = [e for e in reversed(events) if self._matches(e)]
+        if fresh:
+            self.events = fresh + self.events
+            self._show()
+
+    def _on_read(self, ids: list[int] | None) -> None:
+        if ids is None:
+            for event in self.events:
+                event.read = True
+        self._show()
+
+    def _on_state_change(self, change: Any) -> None:
+        setattr(self, change["name"], change["new"])
+
+    @observe("use_case_id", "person", "kind")
+    def _on_filter_change(self, change: Any) -> None:
+        if self._state is not None:  # after the first load: read again with the new filters
+            self.run("filters", self.load)

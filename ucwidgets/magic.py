@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import unicodedata
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -34,6 +35,8 @@ from . import context
 from .errors import NotFound, UseCaseError
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
+#: Where the options start: the first of the magic's flags that follows whitespace.
+OPTION_RE = re.compile(r"(?:^|\s)(--(?:create|description|clear|list)\b)")
 
 
 @magics_class
@@ -65,12 +68,12 @@ class UseCaseMagics(Magics):
             %use_case [--clear | --list]
             %%use_case NAME_OR_ID
         """
+        typed_name, options = split_line(line)
         try:
-            # shlex, unlike IPython's splitter, removes the quotes around "a name with spaces".
-            args = self.use_case.parser.parse_args(shlex.split(line))
+            args = self.use_case.parser.parse_args(shlex.split(options))
         except ValueError as e:
             raise UsageError(f"%use_case: cannot read the arguments {line!r}: {e}") from e
-        name = " ".join(args.name).strip()
+        name = typed_name or " ".join(args.name).strip()
         try:
             return self._run(args, name, cell)
         except UseCaseError as e:
@@ -111,7 +114,11 @@ class UseCaseMagics(Magics):
                 return UseCase.get(name)
             except NotFound:
                 pass  # a name that happens to look like an id
-        matches = [uc for uc in UseCase.list(search=name) if uc.name == name]
+        found = list(UseCase.list(search=name))
+        # The exact name first; else the same name up to case and accents, as search matches.
+        matches = [uc for uc in found if uc.name == name] or [
+            uc for uc in found if fold(uc.name) == fold(name)
+        ]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -142,14 +149,77 @@ class UseCaseMagics(Magics):
         from .models.use_cases.use_case import UseCase
 
         typed = event.line.split(None, 1)[1] if " " in event.line else ""
-        typed = typed.lstrip("'\"")
+        quote = typed[:1] if typed[:1] in ("'", '"') else ""
+        typed = typed[len(quote) :]
         try:
             found = UseCase.list(search=typed, order_by="name", limit=self.completion_limit)
         except UseCaseError:
             return []
-        # IPython replaces only the last word typed, so offer what follows the earlier words.
+        names = [uc.name for uc in found if fold(uc.name).startswith(fold(typed))]
+        # IPython replaces only the last word typed, so offer what follows the earlier words;
+        # after an opening quote, the rest of the name with its closing quote.
         done = typed[: len(typed) - len(event.symbol)]
-        return [uc.name[len(done) :] for uc in found if uc.name.startswith(typed)]
+        rests = [n[len(done) :] for n in names if n.startswith(done)]
+        if quote:
+            return [close_quote(rest, quote) for rest in rests]
+        return [quote_if_needed(rest) if not done else rest for rest in rests]
+
+
+def fold(value: str) -> str:
+    """A name as search compares it: case-folded, accents and other combining marks removed
+    (NFKD), so ``Île`` and ``ile`` are the same."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def split_line(line: str) -> tuple[str, str]:
+    """The name typed before the first option, and the options.
+
+    The name is taken as typed, so an apostrophe (``Bob's scratchpad``) needs no quotes; a name
+    in matching quotes loses them (``"--create"`` names a use case ``--create``).
+
+    >>> split_line("Bob's scratchpad --create")
+    ("Bob's scratchpad", '--create')
+    >>> split_line('"Risk --list" --description "a b"')
+    ('Risk --list', '--description "a b"')
+    """
+    rest = line.strip()
+    if rest[:1] in ("'", '"'):
+        try:
+            lexer = shlex.shlex(rest, posix=True)
+            lexer.whitespace_split = True
+            name = next(iter(lexer))
+            return name, rest[len(rest) - len(lexer.instream.read()) :].strip()
+        except (ValueError, StopIteration):
+            pass  # an unbalanced quote: take the line as typed
+    match = OPTION_RE.search(rest)
+    if match is None:
+        return rest, ""
+    return rest[: match.start(1)].strip(), rest[match.start(1) :]
+
+
+def quote_if_needed(name: str) -> str:
+    """``name`` as completion inserts it: quoted when ``%use_case`` would not read it back.
+
+    >>> quote_if_needed("Bob's scratchpad")
+    "Bob's scratchpad"
+    >>> quote_if_needed("Bob --list")
+    "'Bob --list'"
+    """
+    if split_line(name) == (name, ""):
+        return name
+    return shlex.quote(name)
+
+
+def close_quote(rest: str, quote: str) -> str:
+    """The rest of a name inside an opened ``quote``, escaped, with the closing quote.
+
+    >>> print(close_quote("Bob's scratchpad", "'"))
+    Bob'"'"'s scratchpad'
+    """
+    if quote == "'":
+        return rest.replace("'", "'\"'\"'") + "'"
+    return rest.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -163,3 +163,41 @@ def test_notebook_linking_can_be_switched_off(ip, alice, service, monkeypatch):
 
 def test_public_names_are_reachable(ip):
     assert ucwidgets.load_ipython_extension is not None
+
+
+@pytest.mark.parametrize("typed", ["Bob's scratchpad", '"Bob\'s scratchpad"', "bob's SCRATCHPAD"])
+def test_names_with_quotes_and_any_case_work_unquoted_or_quoted(ip, alice, typed):
+    uc = alice.create_use_case("Bob's scratchpad")
+    ip.run_cell(f"%use_case {typed}")
+    assert context.get_current_use_case_id() == uc["id"]
+
+
+def test_non_ascii_names_match_as_search_does(ip, alice):
+    uc = alice.create_use_case("Île de France")
+    ip.run_cell("%use_case ile de france")
+    assert context.get_current_use_case_id() == uc["id"]
+    line = "%use_case îl"  # IPython keeps completions that start with the text, in any case
+    with provisionalcompleter():
+        matches = [c.text for c in ip.Completer.completions(line, len(line))]
+    assert "Île de France" in matches
+
+
+def test_completion_quotes_a_name_only_when_it_needs_it(ip, alice):
+    alice.create_use_case("Bob's scratchpad")
+    alice.create_use_case("Bob --list")  # unquoted, the magic would read --list as the option
+    line = "%use_case Bo"
+    with provisionalcompleter():
+        matches = {c.text for c in ip.Completer.completions(line, len(line))}
+    assert "Bob's scratchpad" in matches  # no quotes needed: the magic reads it as typed
+    line = "%use_case 'Bo"  # after an opening quote, the name comes with its closing quote
+    with provisionalcompleter():
+        matches = {c.text for c in ip.Completer.completions(line, len(line))}
+    assert "Bob --list'" in matches
+    ip.run_cell("%use_case 'Bob --list'")
+    assert context.get_current_use_case().name == "Bob --list"
+    line = "%use_case \"Bob's"
+    with provisionalcompleter():
+        matches = {c.text for c in ip.Completer.completions(line, len(line))}
+    assert 's scratchpad"' in matches  # IPython replaces the word after the apostrophe
+    ip.run_cell("%use_case 'Bob --list'")
+    assert context.get_current_use_case().name == "Bob --list"

@@ -152,14 +152,15 @@ def actor(ucw_service: Any) -> Callable[..., Any]:
 def run_notebook(
     page: Any, jupyter_lab: JupyterLabServer, ucw_service: Any, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Any]]:
-    """``run_notebook(token, cell, ...)``: connect as ``token``, run the cells, return the panel.
+    """``run_notebook(token, cell, ..., name="")``: connect as ``token``, run the cells, return
+    the panel (``name`` tells apart two notebooks of one test, ``tab`` opens one in another page).
 
     The first cell configures the client from the session's service; the kernel reaches it over
     loopback. Kernels are shut down after the test (two cores: do not let them pile up).
     """
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", request.node.name)
 
-    def run(token: str, *cells: str) -> Any:
+    def run(token: str, *cells: str, name: str = "", tab: Any = None) -> Any:
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {
             "name": "python3",
@@ -173,9 +174,10 @@ def run_notebook(
             f"ucwidgets.Client(token={token!r}, endpoint={ucw_service.url!r})"
         )
         nb.cells = [nbformat.v4.new_code_cell(c) for c in (setup, *cells)]
-        nbformat.write(nb, jupyter_lab.root / f"{stem}.ipynb")
-        panel = open_notebook(page, jupyter_lab, f"{stem}.ipynb", workspace=stem)
-        run_all_cells(page, panel)
+        file = f"{stem}{name}"
+        nbformat.write(nb, jupyter_lab.root / f"{file}.ipynb")
+        panel = open_notebook(tab or page, jupyter_lab, f"{file}.ipynb", workspace=file)
+        run_all_cells(tab or page, panel)
         return panel
 
     yield run

@@ -26,7 +26,7 @@ def test_widgets_notebook_renders_every_widget(page, jupyter_lab, output_dir):
     for css in (".ucw-browser", ".ucw-picker", ".ucw-share", ".ucw-feed"):
         expect(panel.locator(css)).to_be_visible()
     browser = panel.locator(".ucw-browser")
-    expect(browser.locator(".ucw-browser-list select")).to_contain_text("Widgets Tour")
+    expect(browser.locator(".ucw-list-table tbody")).to_contain_text("Widgets Tour")
     # The magic linked this notebook to the use case it made current.
     expect(panel.locator(".ucw-feed")).to_contain_text("widgets.ipynb")
     page.screenshot(path=str(output_dir / "widgets-notebook.png"), full_page=True)

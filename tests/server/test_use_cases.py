@@ -147,6 +147,19 @@ def test_list_filters_by_project(alice, risk_csv):
     assert [u["id"] for u in page["data"]] == [uc["id"]]
 
 
+def test_list_filters_mine_and_shared_with_me(alice, bob):
+    mine = alice.create_use_case("Mine")
+    theirs = bob.create_use_case("Bob's")
+    bob.grant(theirs["id"], alice, "OWNER")  # even as an OWNER: bob created it
+    names = lambda **q: [u["name"] for u in alice.get("useCases/", params=q).json()["data"]]  # noqa: E731
+    assert names(mine="true") == ["Mine"]
+    assert names(sharedWithMe="true") == ["Bob's"]
+    page = alice.get("useCases/", params={"sharedWithMe": "true"}).json()
+    assert page["totalCount"] == 1 and mine["id"] not in str(page)
+    assert_error(alice.get("useCases/", params={"mine": "true", "sharedWithMe": "true"}), 422)
+    assert_error(alice.get("useCases/", params={"mine": "yes please"}), 400)
+
+
 @pytest.mark.parametrize("segment", ["datasets", "projects", "applications", "notebooks"])
 def test_link_and_unlink_each_entity_type(alice, risk_csv, segment):
     uc = alice.create_use_case("Risk")

@@ -1,15 +1,47 @@
-"""Helpers for the widget tests: walking widget trees, the hostile name, finding by class."""
+"""Helpers for the widget tests: the front end's messages, the hostile name, the static files.
+
+The panels are anywidgets: their front end sends ``{action, args}`` messages and sets synced
+traits. ``press`` delivers a message exactly as the comm does and waits for the panel's worker
+threads, so a test drives a panel the way a click does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+STATIC = Path(__file__).resolve().parents[2] / "ucwidgets" / "widgets" / "static"
 
 
+def press(
+    panel: Any, action: str, /, buffers: list[bytes] | None = None, within: Any = None, **args: Any
+) -> None:
+    """What a click on the control that sends ``action`` does: the message, then the work
+    (of ``within``, the browser a part sits in, when given)."""
+    panel._handle_custom_msg({"action": action, "args": args}, buffers or [])
+    (within or panel).wait()
+
+
+def typed(panel: Any, /, within: Any = None, **traits: Any) -> None:
+    """What typing or picking in the front end does: set synced traits, then the work."""
+    panel.set_state(traits)
+    (within or panel).wait()
+
+
+def synced_text(panel: Any) -> str:
+    """Every synced trait's state, as the front end receives it (JSON text)."""
+    import json
+
+    state = panel.get_state()
+    return json.dumps({k: v for k, v in state.items() if k not in ("_esm", "_css")})
+
+
+# -- for the widgets still built from core ipywidgets ---------------------------------------------
 def walk(widget: w.Widget) -> Iterator[w.Widget]:
     """A widget and every widget inside it."""
     yield widget

@@ -1,4 +1,8 @@
-"""UseCaseBrowser driven as a person would: type, pick, click; then ask the service."""
+"""UseCaseBrowser driven as a person would: type, pick, click; then ask the service.
+
+The front end sets synced traits (``search``, ``selected``, ``drafts``) and sends actions
+(``press``); the tests do the same and wait for the panel's worker threads.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import pytest
 from ucwidgets import context
 from ucwidgets.rest import RESTClientObject
 from ucwidgets.widgets.browser import UseCaseBrowser, browse
-from widgets._helpers import ESCAPED, HOSTILE, assert_no_markup, by_class, html_values
+from widgets._helpers import HOSTILE, press, synced_text, typed
 
 
 def _seed(api, names):
@@ -16,27 +20,52 @@ def _seed(api, names):
     }
 
 
+def _open(client, **kwargs):
+    browser = UseCaseBrowser(client=client, **kwargs)
+    browser.wait()
+    return browser
+
+
 def test_pages_search_and_sort_run_in_the_service(alice, client_of):
     _seed(alice, ["Risk A", "Risk B", "Churn", "Fraud", "Risk C", "Demand", "Pricing"])
-    browser = UseCaseBrowser(client=client_of(alice), page_size=3)
+    browser = _open(client_of(alice), page_size=3)
+    table = browser.list_view
     assert browser.error == ""
-    assert len(browser.list_select.options) == 3 and browser.has_more
-    assert browser.page_label.value.startswith("1-3")
-    assert browser.prev_button.disabled and not browser.next_button.disabled
+    assert len(table.rows) == 3 and browser.has_more and table.total == 7
+    assert table.cursor == table.rows[0]["id"]  # the highlight starts on the first row
 
-    browser.next_button.click()
-    browser.next_button.click()
+    press(table, "next_page", within=browser)
+    press(table, "next_page", within=browser)
     assert browser.offset == 6 and len(browser.items) == 1 and not browser.has_more
-    assert browser.next_button.disabled
 
-    browser.search_input.value = "risk"  # continuous_update=False: Enter or blur sends it
+    typed(
+        table, within=browser, search="risk"
+    )  # what typing does (the front end debounces, no Enter)
     assert browser.offset == 0
-    assert sorted(uc.name for uc in browser.items) == ["Risk A", "Risk B", "Risk C"]
+    assert sorted(r["name"] for r in table.rows) == ["Risk A", "Risk B", "Risk C"]
 
-    browser.order_dropdown.value = "-name"
+    typed(table, within=browser, order_by="-name")  # a click on the Name column, twice
     assert [uc.name for uc in browser.items] == ["Risk C", "Risk B", "Risk A"]
-    browser.search_input.value = "nothing like this"
-    assert browser.items == [] and "No use case matches" in browser.empty_html.value
+    typed(table, within=browser, search="nothing like this")
+    assert browser.items == [] and table.rows == [] and table.total == 0
+
+
+def test_the_table_says_owner_role_assets_and_members(alice, bob, client_of, risk_csv):
+    ids = _seed(alice, ["Risk"])
+    ds = alice.upload_dataset(risk_csv)
+    assert alice.post(f"useCases/{ids['Risk']}/datasets/{ds['datasetId']}/").status_code == 201
+    alice.grant(ids["Risk"], bob, "EDITOR")
+    bob.create_use_case("Bob's own")
+    browser = _open(client_of(bob))
+    rows = {r["name"]: r for r in browser.list_view.rows}
+    assert rows["Risk"]["owner"] == "alice@example.com" and rows["Risk"]["role"] == "EDITOR"
+    assert (rows["Risk"]["assets"], rows["Risk"]["members"]) == (1, 2)
+    assert rows["Bob's own"]["role"] == "OWNER"
+
+    typed(browser.list_view, within=browser, filter="mine")
+    assert [r["name"] for r in browser.list_view.rows] == ["Bob's own"]
+    typed(browser.list_view, within=browser, filter="shared")
+    assert [r["name"] for r in browser.list_view.rows] == ["Risk"]
 
 
 def test_selecting_shows_detail_members_and_assets(alice, bob, client_of, risk_csv):
@@ -44,117 +73,156 @@ def test_selecting_shows_detail_members_and_assets(alice, bob, client_of, risk_c
     ds = alice.upload_dataset(risk_csv)
     assert alice.post(f"useCases/{ids['Risk']}/datasets/{ds['datasetId']}/").status_code == 201
     alice.grant(ids["Risk"], bob, "EDITOR")
-    browser = UseCaseBrowser(client=client_of(alice))
-    assert browser.selected is None and browser.detail_box.layout.display == "none"
+    browser = _open(client_of(alice))
+    detail = browser.detail_view
+    assert browser.selected is None and detail.info == {}
 
-    browser.list_select.value = ids["Risk"]
-    assert browser.selected == ids["Risk"]
-    assert browser.name_input.value == "Risk" and not browser.name_input.disabled
-    assert "<b>1</b> dataset" in browser.counts_html.value
-    assert (
-        "bob@example.com" in browser.members_html.value and "EDITOR" in browser.members_html.value
-    )
-    names = [c.value for c in by_class(browser, "ucw-asset-name")]
-    assert names == ["risk_data.csv"]
-    assert len(by_class(browser, "ucw-browser-remove")) == 1
-    assert browser.delete_button.layout.display == ""
+    typed(browser.list_view, within=browser, selected=ids["Risk"])  # Enter, or a click on the row
+    assert browser.selected == ids["Risk"] and browser.detail.name == "Risk"
+    assert detail.info["name"] == "Risk" and detail.info["datasets"] == 1
+    assert detail.can_edit and detail.can_share and detail.can_delete
+    members = {m["username"]: m["role"] for m in detail.member_rows}
+    assert members == {"alice@example.com": "OWNER", "bob@example.com": "EDITOR"}
+    assert [a["name"] for a in detail.asset_rows] == ["risk_data.csv"]
+    assert detail.asset_rows[0]["can_share"] and browser.signed_in_as.startswith("alice@")
 
 
 def test_editor_renames_and_the_service_has_it(alice, bob, client_of):
     uc = alice.create_use_case("Risk")
     alice.grant(uc["id"], bob, "EDITOR")
-    browser = UseCaseBrowser(client=client_of(bob), use_case=uc["id"])
-    assert browser.my_role == "EDITOR"
-    assert browser.delete_button.layout.display == "none"  # only owners delete
-    browser.name_input.value = "Credit risk"
-    browser.description_input.value = "Who repays"
-    browser.save_button.click()
-    assert browser.error == "" and browser.notice == "Saved."
+    browser = _open(client_of(bob), use_case=uc["id"])
+    detail = browser.detail_view
+    assert browser.my_role == "EDITOR" and detail.can_edit and not detail.can_delete
+    typed(detail, within=browser, drafts={"name": "Credit risk", "description": "Who repays"})
+    press(detail, "save", within=browser)
+    assert browser.error == "" and detail.notice == "Saved." and detail.drafts == {}
     got = alice.get(f"useCases/{uc['id']}/").json()
     assert (got["name"], got["description"]) == ("Credit risk", "Who repays")
     assert browser.items[0].name == "Credit risk"
 
 
-def test_consumer_sees_read_only_detail(alice, carol, client_of, risk_csv):
+def test_an_unsaved_rename_survives_share_and_reload(alice, bob, client_of):
+    uc = alice.create_use_case("Risk")
+    browser = _open(client_of(alice), use_case=uc["id"])
+    detail = browser.detail_view
+    typed(detail, drafts={"name": "Risk, renamed"})
+    press(detail, "open_sharing")
+    assert browser.panel == "sharing" and detail.inline is browser.sharing_editor
+    press(detail, "refresh")
+    assert detail.drafts == {"name": "Risk, renamed"}  # the reload did not touch it
+    assert alice.get(f"useCases/{uc['id']}/").json()["name"] == "Risk"
+    press(detail, "save")
+    assert alice.get(f"useCases/{uc['id']}/").json()["name"] == "Risk, renamed"
+
+
+def test_consumer_sees_read_only_detail_and_is_refused_past_it(alice, carol, client_of, risk_csv):
     uc = alice.create_use_case("Risk")
     ds = alice.upload_dataset(risk_csv)
     alice.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/")
     alice.grant(uc["id"], carol, "CONSUMER")
-    browser = UseCaseBrowser(client=client_of(carol), use_case=uc["id"])
-    assert browser.name_input.disabled and browser.description_input.disabled
-    assert browser.save_button.layout.display == "none"
-    assert browser.add_button.layout.display == "none"
-    assert browser.delete_button.layout.display == "none"
-    assert by_class(browser, "ucw-browser-remove") == []
+    browser = _open(client_of(carol), use_case=uc["id"])
+    detail = browser.detail_view
+    assert browser.my_role == "CONSUMER"
+    assert (detail.can_edit, detail.can_share, detail.can_delete) == (False, False, False)
+    assert [a["can_share"] for a in detail.asset_rows] == [False]  # no Share on its row
+    typed(detail, within=browser, drafts={"name": "Mine now"})
+    press(detail, "save", within=browser)
+    assert "CONSUMER" in detail.errors["save"]["message"]
+    assert detail.errors["save"]["transient"] is False  # a refusal: no Retry
+    assert detail.drafts == {"name": "Mine now"}  # what was typed stays
+    assert alice.get(f"useCases/{uc['id']}/").json()["name"] == "Risk"
 
 
-def test_remove_asset_button_unlinks_it(alice, client_of, risk_csv):
+def test_remove_asset_unlinks_it(alice, client_of, risk_csv):
     uc = alice.create_use_case("Risk")
     ds = alice.upload_dataset(risk_csv)
     alice.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/")
-    browser = UseCaseBrowser(client=client_of(alice), use_case=uc["id"])
-    (remove,) = by_class(browser, "ucw-browser-remove")
-    remove.click()
+    browser = _open(client_of(alice), use_case=uc["id"])
+    press(
+        browser.detail_view,
+        "remove_asset",
+        within=browser,
+        entity_type="dataset",
+        entity_id=ds["datasetId"],
+    )
     assert browser.error == "" and browser.assets == []
     assert alice.get(f"datasets/?useCaseIds={uc['id']}").json()["data"] == []
     assert alice.get(f"datasets/{ds['datasetId']}/").status_code == 200  # the asset stays
 
 
-def test_new_and_delete_with_confirmation(alice, client_of):
-    browser = UseCaseBrowser(client=client_of(alice))
-    assert "no use cases yet" in browser.empty_html.value
-    browser.new_button.click()
-    assert browser.new_box.layout.display == ""
-    browser.new_name_input.value = "Fresh"
-    browser.create_button.click()
-    assert browser.error == "" and browser.new_box.layout.display == "none"
+def test_a_dataset_opens_with_its_first_rows_and_column_types(alice, client_of, risk_csv):
+    uc = alice.create_use_case("Risk")
+    ds = alice.upload_dataset(risk_csv)
+    alice.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/")
+    browser = _open(client_of(alice), use_case=uc["id"])
+    press(
+        browser.detail_view,
+        "open_asset",
+        within=browser,
+        entity_type="dataset",
+        entity_id=ds["datasetId"],
+    )
+    preview = browser.detail_view.preview
+    assert preview["kind"] == "dataset" and preview["row_count"] == 7
+    names = [c["name"] for c in preview["columns"]]
+    assert names[:2] == ["age", "income"] and preview["columns"][0]["dtype"].startswith("int")
+    assert len(preview["rows"]) == 7 and len(preview["rows"][0]) == len(names)
+
+
+def test_new_and_delete(alice, client_of):
+    browser = _open(client_of(alice))
+    assert browser.list_view.rows == []
+    press(browser, "create", name="Fresh", description="")
+    assert browser.error == "" and browser.notice == "Created Fresh."
     (created,) = alice.get("useCases/").json()["data"]
     assert created["name"] == "Fresh" and browser.selected == created["id"]
+    assert [r["name"] for r in browser.list_view.rows] == ["Fresh"]
 
-    browser.delete_button.click()
-    assert browser.confirm_box.layout.display == ""
-    browser.cancel_delete_button.click()  # changed their mind
+    typed(browser.detail_view, within=browser, panel="delete")  # Delete asks first
+    typed(browser.detail_view, within=browser, panel="")  # "Keep it"
     assert alice.get(f"useCases/{created['id']}/").status_code == 200
-    browser.delete_button.click()
-    browser.confirm_delete_button.click()
+    press(browser.detail_view, "delete", within=browser)
+    browser.wait()
     assert browser.error == "" and browser.selected is None
     assert alice.get(f"useCases/{created['id']}/").status_code == 404
+    browser.list_view.refresh()
     assert browser.items == []
 
 
 def test_add_and_share_open_inline(alice, bob, client_of, risk_csv):
     uc = alice.create_use_case("Risk")
     ds = alice.upload_dataset(risk_csv)
-    browser = UseCaseBrowser(client=client_of(alice), use_case=uc["id"])
-    browser.add_button.click()
+    browser = _open(client_of(alice), use_case=uc["id"])
+    press(browser.detail_view, "open_picker", within=browser)
     picker = browser.picker
-    assert browser.inline_box.children == (picker,)
-    picker.assets_select.value = (f"dataset:{ds['datasetId']}",)
-    picker.add_button.click()
-    assert picker.error == "" and browser.panel == "" and browser.inline_box.children == ()
+    picker.wait()
+    assert browser.detail_view.inline is picker and picker.use_case_name == "Risk"
+    typed(picker, chosen=[f"dataset:{ds['datasetId']}"])
+    press(picker, "add")
+    browser.wait()
+    assert picker.error == "" and browser.panel == "" and browser.detail_view.inline is None
     assert [a["name"] for a in browser.assets] == ["risk_data.csv"]
 
-    browser.share_button.click()
+    press(browser.detail_view, "open_sharing", within=browser)
     editor = browser.sharing_editor
-    assert browser.inline_box.children == (editor,)
+    editor.wait()
     editor.add_member(bob.username, "EDITOR")
-    editor.apply_button.click()
+    press(editor, "share")
+    browser.wait()
     assert editor.error == ""
-    assert "bob@example.com" in browser.members_html.value
+    assert "bob@example.com" in [m["username"] for m in browser.detail_view.member_rows]
 
 
-def test_hostile_names_are_text_everywhere(make_user, client_of, risk_csv):
+def test_hostile_names_reach_the_front_end_as_data(make_user, client_of, risk_csv):
     evil = make_user("evil@example.com", HOSTILE)
     uc = evil.create_use_case(HOSTILE, description=HOSTILE)
     ds = evil.upload_dataset(risk_csv, filename=f"{HOSTILE}.csv")
     evil.post(f"useCases/{uc['id']}/datasets/{ds['datasetId']}/")
-    browser = UseCaseBrowser(client=client_of(evil), use_case=uc["id"])
-    browser.delete_button.click()  # the confirmation names it too
+    browser = _open(client_of(evil), use_case=uc["id"])
     assert browser.error == ""
-    assert_no_markup(browser)
-    assert any(ESCAPED in v for v in html_values(browser))
-    assert browser.list_select.options[0][0].startswith(HOSTILE)  # option labels are text
-    assert browser.name_input.value == HOSTILE
+    assert browser.list_view.rows[0]["name"] == HOSTILE  # a value, drawn as text by the JS
+    assert browser.detail_view.info["name"] == HOSTILE
+    assert HOSTILE in synced_text(browser.detail_view)
 
 
 def test_browse_opens_on_a_use_case_and_follows_the_current_one(alice, service):
@@ -162,37 +230,31 @@ def test_browse_opens_on_a_use_case_and_follows_the_current_one(alice, service):
 
     a, b = alice.create_use_case("A"), alice.create_use_case("B")
     ucwidgets.Client(token=alice.token, endpoint=service.url)  # the global client, as users do
-    assert browse(a["id"]).selected == a["id"]
+    opened = browse(a["id"])
+    opened.wait()
+    assert opened.selected == a["id"]
     context.set_current_use_case(b["id"])
     browser = UseCaseBrowser()
+    browser.wait()
     assert browser.selected == b["id"] and browser.detail.name == "B"
-    browser.list_select.value = a["id"]
-    browser.use_button.click()
-    assert context.get_current_use_case_id() == a["id"]
+    typed(browser.list_view, within=browser, selected=a["id"])
+    press(browser, "make_current")
+    assert context.get_current_use_case_id() == a["id"] and browser.current == a["id"]
 
 
 def test_construction_never_raises_and_retry_recovers(alice, service):
-    browser = UseCaseBrowser(client=RESTClientObject(service.url, "wrong-token"))
-    assert browser.error and browser.retry_button.layout.display == ""
-    assert "wrong-token" not in " ".join(html_values(browser))
+    browser = _open(RESTClientObject(service.url, "wrong-token"))
+    assert browser.error and "wrong-token" not in browser.error
+    assert browser.list_view.errors["panel"]["transient"] is False
     browser.client = RESTClientObject(service.url, alice.token)
-    browser.retry_button.click()
-    assert browser.error == "" and browser.retry_button.layout.display == "none"
+    press(browser, "retry", control="panel")
+    assert browser.error == "" and browser.signed_in_as.startswith("alice@")
 
 
 def test_unreachable_service_is_shown_not_raised():
-    browser = UseCaseBrowser(client=RESTClientObject("http://127.0.0.1:9/api/v2", "t"))
+    browser = _open(RESTClientObject("http://127.0.0.1:9/api/v2", "t"))
     assert "unavailable" in browser.error
-    assert "unavailable" in browser.message_html.value
-
-
-def test_busy_disables_buttons_during_a_request(alice, client_of):
-    alice.create_use_case("Risk")
-    browser = UseCaseBrowser(client=client_of(alice))
-    seen = []
-    browser.observe(lambda c: seen.append((c["new"], browser.refresh_button.disabled)), "busy")
-    browser.refresh_button.click()
-    assert seen == [(True, True), (False, False)]
+    assert browser.list_view.errors["panel"]["transient"] is True  # so Retry is offered
 
 
 @pytest.mark.parametrize("size", [0, 1001])
@@ -218,17 +280,22 @@ def test_leaderboard_of_a_project_shows_its_models_best_first(alice, client_of):
         project.wait_for_autopilot(check_interval=0.2, verbosity=0)
         expected = [m.model_type for m in project.get_models()]
         assert UseCase.get(uc.id).models_count == len(expected)  # the use case counts them
-    browser = UseCaseBrowser(client=client_of(alice), use_case=uc.id)
-    (toggle,) = by_class(browser, "ucw-browser-leaderboard-toggle")
-    toggle.click()
+    browser = _open(client_of(alice), use_case=uc.id)
+    press(
+        browser.detail_view,
+        "open_asset",
+        within=browser,
+        entity_type="project",
+        entity_id=project.id,
+    )
+    browser.wait()
     board = browser.leaderboard
     assert board["id"] == project.id and board["status"] == "done"
     assert list(board["models"]["model_type"]) == expected and len(expected) == 3
     auc = list(board["models"]["auc_validation"])
     assert auc == sorted(auc, reverse=True)  # AUC: higher is better, best first
-    html = browser.leaderboard_html.value
-    assert "AUC · Validation" in html and all(m in html for m in expected)
-    assert ESCAPED in html
-    assert_no_markup(browser)
-    toggle.click()  # the same button hides it
-    assert browser.leaderboard is None and browser.leaderboard_html.value == ""
+    table = browser.leaderboard_view.table
+    assert table["name"] == HOSTILE and table["columns"][:2] == ["Model", "AUC · Validation"]
+    assert [r[0] for r in table["rows"]] == expected
+    press(browser.leaderboard_view, "close_board", within=browser)
+    assert browser.leaderboard is None and browser.leaderboard_view.table == {}

@@ -1,6 +1,6 @@
 """The widget kit: a use-case browser, an add-asset picker, a sharing editor, an activity feed.
 
-Each is a ``VBox`` of core ipywidgets whose state lives in documented traits; each takes an
+Each is an anywidget whose state lives in documented, synced traits; each takes an
 optional ``client`` and ``use_case`` and, without a use case, follows the current one. Names load
 on first use, so importing this package does not import ipywidgets until a widget is asked for.
 
@@ -18,6 +18,9 @@ from typing import Any
 _WHERE = {
     "UseCaseBrowser": "ucwidgets.widgets.browser",
     "browse": "ucwidgets.widgets.browser",
+    "UseCaseList": "ucwidgets.widgets.list",
+    "UseCaseDetail": "ucwidgets.widgets.detail",
+    "Leaderboard": "ucwidgets.widgets.leaderboard",
     "AssetPicker": "ucwidgets.widgets.picker",
     "SharingEditor": "ucwidgets.widgets.sharing",
     "ActivityFeed": "ucwidgets.widgets.activity",

@@ -264,6 +264,8 @@ class UseCase(APIObject, Rights):
         order_by: str | None = None,
         offset: int | None = None,
         limit: int | None = None,
+        mine: bool = False,
+        shared_with_me: bool = False,
     ) -> Listing[UseCase]:
         """The use cases the caller is a member of.
 
@@ -278,12 +280,22 @@ class UseCase(APIObject, Rights):
             e.g. ``"name"``, ``"-updatedAt"``.
         offset, limit : int, optional
             With ``limit``, that one page is returned; otherwise every page is read.
+        mine, shared_with_me : bool, optional
+            Only those the caller created, or only those someone else created and shared with
+            the caller (ucwidgets' service only).
 
         Examples
         --------
         >>> dr.UseCase.list(search="risk", order_by="-updatedAt", limit=10)  # doctest: +SKIP
         """
-        explicit = {"search": search, "order_by": order_by, "offset": offset, "limit": limit}
+        explicit = {
+            "search": search,
+            "order_by": order_by,
+            "offset": offset,
+            "limit": limit,
+            "mine": "true" if mine else None,
+            "shared_with_me": "true" if shared_with_me else None,
+        }
         params = {**camel(search_params), **camel(explicit)}
         params = {key: value for key, value in params.items() if value is not None}
         meta: dict[str, Any] = {}

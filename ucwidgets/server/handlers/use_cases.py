@@ -36,6 +36,11 @@ class UseCasesHandler(ApiHandler):
                 errors={param: "more than one asset filter" for param in REVERSE},
             )
         entity = given[0] if given else None
+        mine, shared = self.query_bool("mine"), self.query_bool("sharedWithMe")
+        if mine and shared:
+            raise ValidationError(
+                "Filter by mine or sharedWithMe, not both.", errors={"sharedWithMe": "with mine"}
+            )
         items, total = await self.call(
             self.ctx.store.list_use_cases,
             self.user,
@@ -44,6 +49,7 @@ class UseCasesHandler(ApiHandler):
             offset=offset,
             limit=limit,
             entity=entity,
+            created="me" if mine else "others" if shared else None,
         )
         self.send_page([wire.use_case(uc) for uc in items], total, offset, limit)
 

@@ -336,8 +336,12 @@ class UseCaseStore:
         offset: int = 0,
         limit: int = 100,
         entity: tuple[str, str] | None = None,
+        created: str | None = None,
     ) -> tuple[list[dict], int]:
         """The caller's use cases, filtered and sorted, one page; and the total count.
+
+        ``created="me"`` keeps those the caller created, ``created="others"`` those someone
+        else created and shared with them (the browser's "Mine" and "Shared with me").
 
         The page is read from the caller's memberships in index order, so its cost depends on
         the page, not on how many use cases the caller has (a search still scans them).
@@ -358,9 +362,13 @@ class UseCaseStore:
         ]
         with self.db.read() as conn:
             cond = self._listing_filter(conn, actor, search, entity)
+            if created is not None:
+                by_me = select(use_cases.c.id).where(use_cases.c.created_by == actor["id"])
+                mine = memberships.c.use_case_id.in_(by_me)
+                cond = cond & (mine if created == "me" else ~mine)
             counted = (
                 select(users.c.use_cases_count).where(users.c.id == actor["id"])
-                if not search and entity is None
+                if not search and entity is None and created is None
                 else select(func.count()).select_from(memberships).where(cond)
             )
             total = conn.execute(counted).scalar_one()

@@ -88,3 +88,87 @@ function ucwAgo(iso) {
   }
   return "just now";
 }
+
+// -- more helpers for the use-case panels (list, detail, leaderboard, browser, picker, sharing) --
+
+/** Set a trait from the front end and send it to the kernel. */
+function ucwSet(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
+}
+
+/** fn, called once input has paused for `ms`; .flush() calls it now. */
+function ucwDebounce(fn, ms) {
+  let timer = null;
+  const run = (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+  run.flush = (...args) => {
+    clearTimeout(timer);
+    fn(...args);
+  };
+  return run;
+}
+
+/** 12,345 */
+function ucwFmt(n) {
+  return n === null || n === undefined ? "" : Number(n).toLocaleString("en-US");
+}
+
+/** "1 row", "2 rows" */
+function ucwPlural(n, word) {
+  return `${ucwFmt(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** An absolute UTC time for tooltips. */
+function ucwStamp(iso) {
+  return iso ? `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+}
+
+/** Keys typed in a panel stay in it: JupyterLab does not move cells or run shortcuts. */
+function ucwOwnKeys(el) {
+  el.addEventListener("keydown", (e) => e.stopPropagation());
+}
+
+/** A button with a label (text) and a class. */
+function ucwButton(label, cls, onclick, attrs) {
+  return h("button", { type: "button", class: `ucw-btn ${cls || ""}`, onclick, ...(attrs || {}) }, label);
+}
+
+/** Render a child widget (an "anywidget:<id>" reference) into el; returns what removes it. */
+function ucwMount(host, ref, el) {
+  const controller = new AbortController();
+  el.replaceChildren();
+  if (ref && host) {
+    host.getWidget(ref)
+      .then((child) => (controller.signal.aborted ? null : child.render({ el, signal: controller.signal })))
+      .catch((err) => el.replaceChildren(h("div", { class: "ucw-error" }, String(err))));
+  }
+  return () => {
+    controller.abort();
+    el.replaceChildren();
+  };
+}
+
+/** An http(s) URL, or null: other schemes (javascript:) never become links. */
+function ucwSafeUrl(url) {
+  try {
+    const parsed = new URL(url, document.baseURI);
+    return ["http:", "https:"].includes(parsed.protocol) ? parsed.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+/** Where JupyterLab opens a file under its root. */
+function ucwLabUrl(path) {
+  let base = "/";
+  const config = document.getElementById("jupyter-config-data");
+  try {
+    base = (config && JSON.parse(config.textContent).baseUrl) || "/";
+  } catch (_) {
+    base = "/";
+  }
+  return `${base.replace(/\/?$/, "/")}lab/tree/${path.split("/").map(encodeURIComponent).join("/")}`;
+}

@@ -1,0 +1,155 @@
+// UseCaseDetail: the opened use case. The name and description fields write their drafts to
+// the model as the user types and are never overwritten while they differ from the saved
+// value, so an unsaved rename survives Share, Add assets or a reload.
+
+const KINDS = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
+const OPEN_LABEL = { dataset: "Preview", project: "Leaderboard", application: "Link", notebook: "Open" };
+
+function assetRow(model, asset) {
+  const actions = h("span", { class: "ucw-row-actions" },
+    ucwButton(OPEN_LABEL[asset.entity_type], "ucw-asset-open", () => ucwSend(model, "open_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Open ${asset.name}` }),
+    asset.can_share && ucwButton("Share", "ucw-asset-share", () => ucwSend(model, "share_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Share ${asset.name} by itself` }),
+    model.get("can_edit") && ucwButton("Remove", "ucw-asset-remove", () => ucwSend(model, "remove_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Remove ${asset.name} from this use case` }),
+  );
+  const by = asset.created_by ? `by ${asset.created_by} · ` : "";
+  return h("li", { class: "ucw-asset", "data-id": asset.id, "data-kind": asset.entity_type },
+    h("span", { class: "ucw-asset-name", title: asset.name }, asset.name),
+    h("span", { class: "ucw-muted ucw-asset-info", title: ucwStamp(asset.created_at) }, by + ucwAgo(asset.created_at)),
+    actions);
+}
+
+function previewView(model, p) {
+  if (!p || !p.kind || p.kind === "project") return null;
+  const close = ucwButton("Close", "ucw-preview-close", () => ucwSet(model, "preview", {}));
+  const title = h("div", { class: "ucw-section" }, h("span", {}, p.name), close);
+  if (p.kind === "dataset") {
+    const types = h("tr", {}, p.columns.map((c) => h("td", { class: "ucw-muted ucw-dtype" }, c.dtype)));
+    const names = h("tr", {}, p.columns.map((c) => h("th", { scope: "col" }, c.name)));
+    const rows = p.rows.map((r) => h("tr", {}, r.map((v) => h("td", {}, v === null ? "–" : String(v)))));
+    const count = p.row_count === null || p.row_count === undefined ? "" : `first ${p.rows.length} of ${ucwPlural(p.row_count, "row")}`;
+    return h("div", { class: "ucw-preview" }, title, h("div", { class: "ucw-muted" }, count),
+      h("div", { class: "ucw-scroll" }, h("table", { class: "ucw-table ucw-preview-table" }, h("thead", {}, names, types), h("tbody", {}, rows))));
+  }
+  if (p.kind === "application") {
+    const href = ucwSafeUrl(p.url || "");
+    return h("div", { class: "ucw-preview" }, title, href
+      ? h("a", { href, target: "_blank", rel: "noopener noreferrer", class: "ucw-link" }, p.url)
+      : h("span", { class: "ucw-muted" }, "This application has no link."));
+  }
+  return h("div", { class: "ucw-preview" }, title, p.path
+    ? h("a", { href: ucwLabUrl(p.path), target: "_blank", rel: "noopener", class: "ucw-link" }, `Open ${p.path} in JupyterLab`)
+    : h("span", { class: "ucw-muted" }, "This notebook has no path under the Jupyter root."));
+}
+
+export default {
+  render({ model, el, host }) {
+    const cleanup = [];
+    const errorAt = (control) => ucwError(model, control, cleanup);
+    el.classList.add("ucw-root", "ucw-detail-root");
+    ucwOwnKeys(el);
+
+    const name = h("input", { class: "ucw-input ucw-detail-name", "aria-label": "Name" });
+    const description = h("textarea", { class: "ucw-input ucw-detail-description", rows: 2, "aria-label": "Description", placeholder: "Description" });
+    // What the user types goes to the model's drafts (Panel.drafts) at once.
+    const draft = (field, control) => field.addEventListener("input", () => ucwSet(model, "drafts", { ...model.get("drafts"), [control]: field.value }));
+    draft(name, "name");
+    draft(description, "description");
+    const save = ucwButton("Save", "ucw-primary ucw-detail-save", () => ucwSend(model, "save"));
+    const meta = h("div", { class: "ucw-muted ucw-detail-meta" });
+    const add = ucwButton("Add assets", "ucw-detail-add", () => (model.get("panel") === "picker" ? ucwSend(model, "close_inline") : ucwSend(model, "open_picker")));
+    const share = ucwButton("Share", "ucw-detail-share", () => (model.get("panel") === "sharing" ? ucwSend(model, "close_inline") : ucwSend(model, "open_sharing")));
+    const del = ucwButton("Delete", "ucw-danger ucw-detail-delete", () => ucwSet(model, "panel", "delete"));
+    const confirmText = h("span", { class: "ucw-confirm-text" });
+    const confirm = h("div", { class: "ucw-confirm", role: "alertdialog" }, confirmText,
+      ucwButton("Delete use case", "ucw-danger ucw-confirm-delete", () => ucwSend(model, "delete")),
+      ucwButton("Keep it", "ucw-confirm-keep", () => ucwSet(model, "panel", "")));
+    const inline = h("div", { class: "ucw-inline" });
+    const members = h("div", { class: "ucw-detail-members" });
+    const assets = h("div", { class: "ucw-detail-assets" });
+    const preview = h("div", { class: "ucw-detail-preview" });
+    const empty = h("div", { class: "ucw-empty ucw-muted" }, "Open a use case to see its assets and members.");
+    const card = h("div", { class: "ucw-card" },
+      h("div", { class: "ucw-field-row" }, name, save),
+      errorAt("save"),
+      description, meta,
+      h("div", { class: "ucw-actions" }, add, share, del),
+      errorAt("add"), errorAt("share"), errorAt("delete"),
+      confirm, inline, assets,
+      errorAt("assets"),
+      preview, members,
+      errorAt("panel"));
+    el.replaceChildren(ucwStatus(model, cleanup), empty, card);
+
+    const paintFields = () => {
+      const info = model.get("info") || {};
+      const drafts = model.get("drafts") || {};
+      const dirty = [];
+      for (const [field, control, saved] of [[name, "name", info.name || ""], [description, "description", info.description || ""]]) {
+        const value = control in drafts ? drafts[control] : saved;
+        if (value !== saved) dirty.push(control);
+        // Never overwrite what the user is typing, nor a field they changed and did not save.
+        if (document.activeElement !== field && field.value !== value) field.value = value;
+        field.classList.toggle("ucw-dirty", value !== saved);
+        field.readOnly = !model.get("can_edit");
+      }
+      save.hidden = !model.get("can_edit");
+      save.disabled = dirty.length === 0;
+    };
+    const paintInfo = () => {
+      const info = model.get("info") || {};
+      const open = Boolean(model.get("use_case_id") && info.name !== undefined);
+      empty.hidden = open;
+      card.hidden = !open;
+      if (!open) return;
+      const counts = ["dataset", "project", "application", "notebook", "model", "member"]
+        .map((k) => ucwPlural(info[`${k}s`] || 0, k)).join(" · ");
+      const role = model.get("my_role") ? `your role: ${model.get("my_role")} · ` : "";
+      meta.replaceChildren(h("div", { class: "ucw-detail-counts" }, counts),
+        h("div", { title: ucwStamp(info.updated_at) }, `${role}updated ${ucwAgo(info.updated_at)}${info.updated_by ? ` by ${info.updated_by}` : ""}`));
+      add.hidden = !model.get("can_edit");
+      share.hidden = !model.get("can_share");
+      del.hidden = !model.get("can_delete");
+      confirmText.textContent = `Delete ${info.name}? Its assets stay; members lose access.`;
+      paintFields();
+    };
+    const paintPanel = () => {
+      confirm.hidden = model.get("panel") !== "delete";
+      add.setAttribute("aria-expanded", String(model.get("panel") === "picker"));
+      share.setAttribute("aria-expanded", String(model.get("panel") === "sharing"));
+    };
+    const paintAssets = () => {
+      const rows = model.get("asset_rows");
+      assets.replaceChildren(h("div", { class: "ucw-section" }, `Assets (${ucwFmt(rows.length)})`));
+      if (!rows.length) assets.append(h("div", { class: "ucw-muted" }, "No assets yet."));
+      for (const [kind, title] of KINDS) {
+        const group = rows.filter((a) => a.entity_type === kind);
+        if (group.length) assets.append(h("div", { class: "ucw-subsection" }, `${title} (${ucwFmt(group.length)})`), h("ul", { class: "ucw-assets" }, group.map((a) => assetRow(model, a))));
+      }
+    };
+    const paintMembers = () => {
+      const rows = model.get("member_rows");
+      members.replaceChildren(h("div", { class: "ucw-section" }, `Members (${ucwFmt(rows.length)})`),
+        h("table", { class: "ucw-table ucw-members" }, h("tbody", {}, rows.map((m) => h("tr", {},
+          h("td", {}, m.username, m.is_self ? h("span", { class: "ucw-muted" }, " (you)") : null),
+          h("td", { class: "ucw-muted" }, m.full_name),
+          h("td", {}, m.role),
+          h("td", { class: "ucw-muted" }, m.can_share ? "can share" : ""))))));
+    };
+    const paintPreview = () => preview.replaceChildren(previewView(model, model.get("preview")) || "");
+    let unmount = () => {};
+    const paintInline = () => {
+      unmount();
+      unmount = ucwMount(host, model.get("inline"), inline);
+    };
+
+    model.on("change:info change:my_role change:can_edit change:can_share change:can_delete change:use_case_id", paintInfo);
+    model.on("change:drafts", paintFields);
+    model.on("change:panel", paintPanel);
+    model.on("change:asset_rows change:can_edit", paintAssets);
+    model.on("change:member_rows", paintMembers);
+    model.on("change:preview", paintPreview);
+    model.on("change:inline", paintInline);
+    paintInfo(); paintPanel(); paintAssets(); paintMembers(); paintPreview(); paintInline();
+    return () => [unmount, ...cleanup].forEach((stop) => stop());
+  },
+};

@@ -1,0 +1,160 @@
+// UseCaseList: the table of use cases. Search, sort, filter and paging run in the kernel's
+// service; this module draws one page and moves a highlight with the keyboard.
+
+const COLUMNS = [
+  { key: "name", label: "Name", sort: "name" },
+  { key: "description", label: "Description" },
+  { key: "owner", label: "Owner" },
+  { key: "role", label: "Your role" },
+  { key: "assets", label: "Assets", num: true },
+  { key: "members", label: "Members", num: true },
+  { key: "updated_at", label: "Updated", sort: "updatedAt" },
+];
+const FILTERS = [["all", "All"], ["mine", "Mine"], ["shared", "Shared with me"]];
+
+function cell(row, column) {
+  if (column.key === "updated_at") {
+    const by = row.updated_by ? ` by ${row.updated_by}` : "";
+    return h("td", { class: "ucw-col-updated", title: ucwStamp(row.updated_at) + by }, ucwAgo(row.updated_at));
+  }
+  const value = row[column.key];
+  return h("td", { class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}`, title: column.num ? null : value }, column.num ? ucwFmt(value) : value);
+}
+
+export default {
+  render({ model, el }) {
+    const cleanup = [];
+    el.classList.add("ucw-root", "ucw-list-root");
+    ucwOwnKeys(el);
+
+    const search = h("input", {
+      type: "search", class: "ucw-input ucw-list-search", placeholder: "Search names and descriptions",
+      "aria-label": "Search use cases", value: model.get("search"),
+    });
+    const pushSearch = ucwDebounce(() => {
+      if (search.value.trim() !== model.get("search")) ucwSet(model, "search", search.value.trim());
+    }, 40);
+    search.addEventListener("input", () => pushSearch());
+    search.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") pushSearch.flush();
+      if (e.key === "ArrowDown") { e.preventDefault(); grid.focus(); }
+    });
+
+    const filters = h("div", { class: "ucw-segmented", role: "radiogroup", "aria-label": "Show" });
+    for (const [value, label] of FILTERS) {
+      filters.append(ucwButton(label, "ucw-filter", () => ucwSet(model, "filter", value), {
+        role: "radio", "data-filter": value,
+      }));
+    }
+
+    const head = h("tr");
+    for (const column of COLUMNS) {
+      const th = h("th", { scope: "col", class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}` });
+      if (column.sort) {
+        th.append(ucwButton(column.label, "ucw-sort", () => {
+          const current = model.get("order_by");
+          const next = current === column.sort ? `-${column.sort}` : column.sort;
+          ucwSet(model, "order_by", next);
+        }, { "data-sort": column.sort }));
+      } else th.append(column.label);
+      head.append(th);
+    }
+    const body = h("tbody");
+    const grid = h("div", {
+      class: "ucw-grid", tabindex: "0", role: "grid", "aria-label": "Use cases",
+    }, h("table", { class: "ucw-table ucw-list-table" }, h("thead", {}, head), body));
+
+    const pageLabel = h("span", { class: "ucw-page" });
+    const prev = ucwButton("‹ Previous", "ucw-prev", () => ucwSend(model, "previous_page"), { "aria-label": "Previous page" });
+    const next = ucwButton("Next ›", "ucw-next", () => ucwSend(model, "next_page"), { "aria-label": "Next page" });
+    const empty = h("div", { class: "ucw-empty ucw-muted" });
+
+    el.replaceChildren(
+      h("div", { class: "ucw-toolbar" }, search, filters),
+      ucwStatus(model, cleanup),
+      ...["search", "pager", "panel"].map((control) => ucwError(model, control, cleanup)),
+      grid, empty,
+      h("div", { class: "ucw-pager" }, prev, pageLabel, next),
+    );
+
+    const rowsById = () => model.get("rows").map((r) => r.id);
+    const moveTo = (id) => {
+      if (id && id !== model.get("cursor")) ucwSet(model, "cursor", id);
+    };
+    const open = (id) => {
+      if (!id) return;
+      model.set("cursor", id);
+      model.set("selected", id);
+      model.save_changes();
+    };
+
+    grid.addEventListener("keydown", (e) => {
+      const ids = rowsById();
+      const at = ids.indexOf(model.get("cursor"));
+      const keys = {
+        ArrowDown: () => (at + 1 < ids.length ? moveTo(ids[at + 1]) : model.get("has_more") && ucwSend(model, "next_page")),
+        ArrowUp: () => (at > 0 ? moveTo(ids[at - 1]) : model.get("offset") > 0 && ucwSend(model, "previous_page")),
+        Home: () => moveTo(ids[0]),
+        End: () => moveTo(ids[ids.length - 1]),
+        PageDown: () => model.get("has_more") && ucwSend(model, "next_page"),
+        PageUp: () => model.get("offset") > 0 && ucwSend(model, "previous_page"),
+        Enter: () => open(model.get("cursor")),
+      };
+      if (keys[e.key]) {
+        e.preventDefault();
+        keys[e.key]();
+      }
+    });
+    body.addEventListener("click", (e) => {
+      const tr = e.target.closest("tr[data-id]");
+      if (tr) open(tr.dataset.id);
+    });
+
+    const paintRows = () => {
+      const cursor = model.get("cursor");
+      const selected = model.get("selected");
+      body.replaceChildren(...model.get("rows").map((row) => {
+        const tr = h("tr", {
+          "data-id": row.id, role: "row", "aria-selected": String(row.id === selected),
+          class: `${row.id === cursor ? "ucw-cursor" : ""} ${row.id === selected ? "ucw-selected" : ""}`,
+        }, COLUMNS.map((c) => cell(row, c)));
+        return tr;
+      }));
+      const mark = body.querySelector(".ucw-cursor");
+      if (mark && grid.contains(document.activeElement)) mark.scrollIntoView({ block: "nearest" });
+    };
+    const paintMeta = () => {
+      const rows = model.get("rows"), offset = model.get("offset"), total = model.get("total");
+      const span = rows.length ? `${ucwFmt(offset + 1)}–${ucwFmt(offset + rows.length)}` : "";
+      pageLabel.textContent = rows.length
+        ? (total === null ? span : `${span} of ${ucwFmt(total)}`)
+        : (offset ? "No more use cases" : "");
+      prev.disabled = offset === 0;
+      next.disabled = !model.get("has_more");
+      const q = model.get("search");
+      empty.textContent = rows.length ? "" : q
+        ? `No use case matches “${q}”.`
+        : model.get("filter") === "all" ? "You have no use cases yet: create one with “New use case”." : "None here.";
+      empty.hidden = rows.length > 0;
+      const order = model.get("order_by");
+      for (const b of head.querySelectorAll("[data-sort]")) {
+        const key = b.dataset.sort;
+        const state = order === key ? "ascending" : order === `-${key}` ? "descending" : "none";
+        b.parentElement.setAttribute("aria-sort", state);
+        b.dataset.dir = state;
+      }
+      for (const b of filters.querySelectorAll("[data-filter]")) {
+        b.setAttribute("aria-checked", String(b.dataset.filter === model.get("filter")));
+      }
+      if (document.activeElement !== search && search.value.trim() !== model.get("search")) {
+        search.value = model.get("search");
+      }
+      el.dataset.loaded = String(model.get("loaded"));
+    };
+    const paint = () => { paintRows(); paintMeta(); };
+    model.on("change:rows change:cursor change:selected", paintRows);
+    model.on("change:rows change:offset change:total change:has_more change:order_by change:filter change:search change:loaded", paintMeta);
+    paint();
+    return () => cleanup.forEach((stop) => stop());
+  },
+};

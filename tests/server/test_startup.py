@@ -25,8 +25,10 @@ from pathlib import Path
 import ucwidgets as dr
 import ucwidgets.server.app
 print("ready", flush=True)
-go = Path(sys.argv[1])
-while not go.exists():
+go, deadline = Path(sys.argv[1]), time.monotonic() + 600
+while not go.exists():  # the parent may die first: then give up rather than wait forever
+    if time.monotonic() > deadline:
+        sys.exit("no start signal")
     time.sleep(0.001)
 try:
     dr.Client()
@@ -59,15 +61,20 @@ def _race(tmp: Path) -> list[dict]:
         )
         for _ in range(2)
     ]
-    for racer in racers:  # both have imported everything: only the start itself is left
-        assert racer.stdout.readline().strip() == "ready", racer.stderr.read()
-    go.touch()
-    outcomes = []
-    for racer in racers:
-        out, err = racer.communicate(timeout=300)
-        lines = out.strip().splitlines()
-        outcomes.append(json.loads(lines[-1]) if lines else {"ok": False, "error": err[-2000:]})
-    return outcomes
+    try:
+        for racer in racers:  # both have imported everything: only the start itself is left
+            assert racer.stdout.readline().strip() == "ready", racer.stderr.read()
+        go.touch()
+        outcomes = []
+        for racer in racers:
+            out, err = racer.communicate(timeout=300)
+            lines = out.strip().splitlines()
+            outcomes.append(json.loads(lines[-1]) if lines else {"ok": False, "error": err[-2000:]})
+        return outcomes
+    finally:
+        for racer in racers:
+            racer.kill()
+            racer.wait()
 
 
 ROUNDS = int(os.environ.get("UCW_RACE_ROUNDS", "3"))

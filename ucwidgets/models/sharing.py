@@ -85,11 +85,12 @@ class SharingRole(APIObject):
         self.username = username
         self.can_share = can_share
         self.user_full_name = user_full_name
+        self.assignable: dict[str, Any] | None = None
 
     @classmethod
     def from_server_data(cls, data: dict[str, Any]) -> SharingRole:
         """Build from a ``sharedRoles`` item; the username travels as ``name`` (WIRE.md 3.4)."""
-        return cls(
+        role = cls(
             role=data["role"],
             share_recipient_type=data.get("shareRecipientType", "user"),
             can_share=data.get("canShare"),
@@ -97,6 +98,10 @@ class SharingRole(APIObject):
             username=data.get("name") or data.get("username"),
             user_full_name=data.get("userFullName"),
         )
+        #: What the caller may set this member to, as the service says (``{"roles": [...],
+        #: "canShare": bool}``; ``NO_ROLE`` in roles means removable); None when it does not say.
+        role.assignable = data.get("assignable")
+        return role
 
     def to_api(self) -> dict[str, Any]:
         """The PATCH body item; keys whose value is None are left out."""

@@ -13,13 +13,12 @@ from traitlets import Any as AnyTrait
 from traitlets import Bool, Dict, Int, List, Unicode, observe
 
 from ucwidgets import context
-from ucwidgets.enums import ROLE_RANK
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase, UseCaseUser
 from ucwidgets.widgets._common import action, resolve_use_case_id
 from ucwidgets.widgets._parts import UseCaseWidget
 
-__all__ = ["ROLES", "ROLE_WORDS", "SharingEditor", "grant_roles", "row_rules"]
+__all__ = ["ROLES", "ROLE_WORDS", "SharingEditor"]
 
 #: Stored roles, highest first.
 ROLES = ("OWNER", "EDITOR", "CONSUMER")
@@ -40,49 +39,6 @@ ROLE_WORDS = {
 }
 #: What "can share" adds, in plain words.
 CAN_SHARE_WORDS = "Can also give others access, up to their own role."
-
-
-def grant_roles(my_role: str | None, my_can_share: bool) -> list[str]:
-    """Roles the caller may grant to others (ACCESS.md: up to their own, if they may share)."""
-    if my_role is None:  # unknown (another server): offer everything, the service decides
-        return list(ROLES)
-    if my_role == "OWNER":
-        return list(ROLES)
-    if not my_can_share:
-        return []
-    return [r for r in ROLES if ROLE_RANK[r] <= ROLE_RANK[my_role]]
-
-
-def row_rules(
-    my_role: str | None, my_can_share: bool, target_role: str | None, is_self: bool
-) -> tuple[list[str], bool, bool]:
-    """What the caller may do to one member's row: (roles to choose, remove, toggle can-share).
-
-    Mirrors ACCESS.md: an OWNER may do anything (the last-OWNER rule is the service's); a
-    sharer acts only on members at or below their own role and grants at most their own role;
-    anyone may leave or demote themselves but never promote themselves or give themselves the
-    right to share.
-
-    Examples
-    --------
-    >>> row_rules("EDITOR", True, "CONSUMER", is_self=False)
-    (['EDITOR', 'CONSUMER'], True, True)
-    >>> row_rules("EDITOR", True, "OWNER", is_self=False)
-    ([], False, False)
-    >>> row_rules("CONSUMER", False, "CONSUMER", is_self=True)
-    (['CONSUMER'], True, False)
-    """
-    if my_role is None:
-        return list(ROLES), True, True
-    if is_self:
-        lower = [r for r in ROLES if ROLE_RANK[r] <= ROLE_RANK[my_role]]
-        # Dropping one's own right to share is a demotion; gaining it is not allowed.
-        return lower, True, my_can_share and my_role != "OWNER"
-    outranked = target_role is not None and ROLE_RANK[target_role] > ROLE_RANK[my_role]
-    if target_role is not None and my_role != "OWNER" and (not my_can_share or outranked):
-        return [], False, False
-    roles = grant_roles(my_role, my_can_share)
-    return roles, bool(roles), bool(roles)
 
 
 class SharingEditor(UseCaseWidget):
@@ -294,6 +250,13 @@ class SharingEditor(UseCaseWidget):
             self.unknown_user = "" if not prefix or known else prefix
         return found
 
+    def _grantable(self) -> list[str]:
+        """The roles the service lets the caller give a new member (all, when it does not say)."""
+        flags = getattr(self.target, "_data", {})
+        if "grantableRoles" not in flags:
+            return list(ROLES) if self.my_can_share else []
+        return [r for r in ROLES if r in flags["grantableRoles"]]
+
     # -- staging helpers --------------------------------------------------------------------
     def _fetch(self) -> Any:
         if self.asset_id:
@@ -352,7 +315,7 @@ class SharingEditor(UseCaseWidget):
         ]
         with self.hold_trait_notifications():
             self.rows = [self._row(key, current) for key in keys]
-            self.grantable = [] if self._left else grant_roles(self.my_role, self.my_can_share)
+            self.grantable = [] if self._left else self._grantable()
             self.pending = _pending(self.changes, current)
 
     def _row(self, key: str, current: dict[str, Any]) -> dict[str, Any]:
@@ -362,9 +325,14 @@ class SharingEditor(UseCaseWidget):
         assert entry is not None
         removing = entry["role"] == "NO_ROLE"
         is_self = key == self.my_id
-        roles, can_remove, can_toggle = row_rules(
-            self.my_role, self.my_can_share, None if now is None else now["role"], is_self
-        )
+        # The choices are the service's (assignable, grantableRoles): no role rule here.
+        told = None if new else self._member(key).assignable
+        choices = self._grantable() if told is None and new else (told or {}).get("roles", [])
+        if told is None and not new:  # a service that does not say: it decides on Apply
+            choices = [*ROLES, "NO_ROLE"]
+        roles = [r for r in choices if r != "NO_ROLE"]
+        can_remove = new or "NO_ROLE" in choices
+        can_toggle = new or (told or {}).get("canShare", told is None)
         shown = (now or entry)["role"] if removing else entry["role"]
         return {
             "key": key,

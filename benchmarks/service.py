@@ -121,7 +121,7 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
     in chunks, so that a million fit in memory); the second user is in ``small_memberships``."""
     from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
-    from ucwidgets.server.store.schema import events, links, memberships, use_cases
+    from ucwidgets.server.store.schema import datasets, events, links, memberships, use_cases
     from ucwidgets.server.store.use_cases import recount_memberships
 
     store = Store.open(data_dir)
@@ -137,7 +137,6 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
     def dataset(name: str) -> str:
         return store.create_dataset(bench, name, blob, described)[0]["id"]
 
-    seeded = [dataset(f"seed{k}.csv") for k in range(10)]
     link_datasets = [dataset(f"link{k}.csv") for k in range(LINK_DATASETS)]
 
     base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -148,6 +147,7 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
             members: list[dict] = []
             refs: list[dict] = []
             evs: list[dict] = []
+            files: list[dict] = []
             for i in range(first, min(n_use_cases, first + CHUNK)):
                 uc_id = ids[i]
                 at = (base + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -191,7 +191,21 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
                             **keys,
                         }
                     )
-                ds = seeded[i % len(seeded)]
+                ds = new_id()  # each use case its own dataset, as in use
+                files.append(
+                    {
+                        "id": ds,
+                        "version_id": new_id(),
+                        "name": f"seed{i}.csv",
+                        "categories": [],
+                        "created_by": bench["id"],
+                        "created_at": at,
+                        "blob": blob.commit(),
+                        "size": blob.size,
+                        "row_count": described["row_count"],
+                        "columns": described["columns"],
+                    }
+                )
                 refs.append(
                     {
                         "id": new_id(),
@@ -220,11 +234,12 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
                         "verb": "added",
                         "entity_type": "dataset",
                         "entity_id": ds,
-                        "entity_name": "seed.csv",
+                        "entity_name": f"seed{i}.csv",
                         "at": at,
                     }
                 )
             for table, rows in (
+                (datasets, files),
                 (use_cases, ucs),
                 (memberships, members),
                 (links, refs),

@@ -206,6 +206,14 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
     missing = ({r.created_by for r in rows} | {r.updated_by for r in rows}) - people.keys()
     if missing:
         people.update((u.id, public_user(u)) for u in conn.execute(_PEOPLE, {"ids": list(missing)}))
+    flags: dict[Standing, dict] = {}  # a page has few distinct standings: each computed once
+
+    def rights(uc_id: str) -> dict:
+        standing = Standing.of(next((m for m in members[uc_id] if m["id"] == viewer_id), None))
+        if standing not in flags:
+            flags[standing] = roles.rights(standing)
+        return flags[standing]
+
     return [
         {
             "id": r.id,
@@ -217,9 +225,7 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
             "updated": people[r.updated_by],
             "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
             "members": members[r.id],
-            "rights": roles.rights(
-                Standing.of(next((m for m in members[r.id] if m["id"] == viewer_id), None))
-            ),
+            "rights": rights(r.id),
         }
         for r in rows
     ]

@@ -510,7 +510,7 @@ def table(results: dict[str, dict[str, Result]]) -> str:
             mine = value(results[ours][key], attr)
             for o in others:
                 theirs = value(results[o][key], attr)
-                if attr == "errors":
+                if attr == "errors" or theirs != theirs or mine != mine:  # counts, or NaN
                     cells.append("")
                 elif attr == "ops":  # higher is better: how many times ours
                     cells.append(f"{mine / theirs:.1f}x" if theirs else "")

@@ -63,7 +63,7 @@ EXPECTED = {
         "Random Forest",  # the leaderboard
         "positive_probability",  # predictions of the best model
     ],
-    "sharing.ipynb": ["409: A use case must keep at least one OWNER", "unshared"],
+    "sharing.ipynb": ["409: A use case must keep at least one active OWNER", "unshared"],
     "magic.ipynb": ["name='Fraud Detection'", "datasets=1", "Scratch Work [Dataset("],
     "widgets.ipynb": ["UseCaseBrowser(", "AssetPicker(", "SharingEditor(", "ActivityFeed("],
 }

@@ -6,30 +6,33 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint system
 
+# Installing takes minutes on a fresh machine: pip shows what it fetches as it goes.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -q -e '.[test,postgres,modeling]'
+	$(BIN)/pip install -e '.[test,postgres,modeling]'
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m ucwidgets.demo $(ARGS)
+	$(BIN)/python examples/demo.py $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check ucwidgets tests benchmarks
+	$(BIN)/ruff check ucwidgets tests benchmarks examples
 
 # The browser tests need Debian's Chromium, the team-mode tests a PostgreSQL server binary.
 system:
 	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  exit 0; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium postgresql >/dev/null; \
+	  echo "installing Debian's chromium and postgresql (a few minutes)"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    chromium postgresql; \
 	else \
 	  echo "note: install Debian's chromium and postgresql to run every test" >&2; \
 	fi
 
-# pytest exits 5 when it collects nothing; say so, since that is never a pass here.
+# pytest exits 5 when it collects nothing; say so, since that is never a pass here. Unbuffered,
+# so that its progress shows as it happens even when the output is not a terminal.
 test: lint system
-	$(BIN)/python -m pytest; rc=$$?; \
+	$(BIN)/python -u -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc

@@ -48,6 +48,21 @@ def crash_cycles(request: pytest.FixtureRequest) -> int:
     return request.config.getoption("--crash-cycles")
 
 
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Without a terminal pytest says nothing until every test is collected, which takes a
+    while (notebook, fuzzing and browser tooling load as it goes); name each folder it enters."""
+    reporter = collector.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or reporter.isatty or not isinstance(collector, pytest.File):
+        return
+    folder = collector.path.parent
+    if folder not in _folders_collected:
+        _folders_collected.add(folder)
+        reporter.write_line(f"collecting {folder.relative_to(collector.config.rootpath)}/")
+
+
+_folders_collected: set[Path] = set()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_client_state() -> Iterator[None]:
     """Every test starts and ends with no global client and no current use case."""

@@ -89,3 +89,43 @@ RISK_CSV = (
     b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
     b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n"
 )
+
+
+def risk_frame(rows: int = 600, seed: int = 7) -> Any:
+    """A synthetic credit-risk table: numeric and categorical columns, some missing values, and
+    a binary target ``credit_risk`` that depends on them (so models have something to learn).
+
+    Examples
+    --------
+    >>> frame = risk_frame(rows=50)
+    >>> sorted(frame["credit_risk"].unique())
+    [0, 1]
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    age = rng.integers(21, 70, rows)
+    income = rng.lognormal(10.8, 0.45, rows).round(-2)
+    debt = (income * rng.uniform(0, 0.9, rows)).round(-2)
+    region = rng.choice(["north", "south", "east", "west"], rows, p=[0.3, 0.3, 0.2, 0.2])
+    years = rng.integers(0, 30, rows).astype(float)
+    logit = (
+        -1.0
+        + 2.8 * debt / income
+        - 0.025 * (age - 40)
+        - 0.05 * years
+        + np.where(region == "south", 0.6, 0.0)
+    )
+    risk = (rng.uniform(0, 1, rows) < 1 / (1 + np.exp(-logit))).astype(int)
+    years[rng.uniform(0, 1, rows) < 0.05] = np.nan  # real data has gaps
+    return pd.DataFrame(
+        {
+            "age": age,
+            "income": income,
+            "debt": debt,
+            "region": region,
+            "employment_years": years,
+            "credit_risk": risk,
+        }
+    )

@@ -8,12 +8,14 @@ import importlib
 import pytest
 
 MODULES = [
+    "ucwidgets._lazy",
     "ucwidgets.errors",
     "ucwidgets.enums",
     "ucwidgets.paths",
     "ucwidgets.roles",
     "ucwidgets.server.blobs",
     "ucwidgets.server.profile",
+    "ucwidgets.server.logs",
     "ucwidgets.server.store",
     "ucwidgets.server.store.assets",
     "ucwidgets.server.store.catalog",

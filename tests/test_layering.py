@@ -1,7 +1,9 @@
-"""The one-direction layering of ARCHITECTURE.md, checked on the source.
+"""The one-direction layering of ARCHITECTURE.md, checked on the source, as one allowlist.
 
-widgets and magic -> API layer -> errors, enums; server -> errors, enums. The single allowed
-crossing (the client starting the embedded service) is checked in tests/client.
+Every module of the package belongs to the layer of its longest matching prefix in ``LAYERS``,
+and imports only its own layer and the layers listed for it. The API layer reaches the widgets
+only at call time, through ``ucwidgets._lazy.load`` (``UseCase.browse()``); the client's start
+of the embedded service is the one other crossing, checked in tests/client.
 """
 
 from __future__ import annotations
@@ -12,8 +14,35 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ucwidgets"
-API_LAYER = ("ucwidgets.client", "ucwidgets.rest", "ucwidgets.context", "ucwidgets.models")
-UI = ("ucwidgets.widgets", "ucwidgets.magic")
+#: What every layer may use: the lazy loader, the version, errors, enums and the role rules.
+BASE = {
+    "ucwidgets._lazy",
+    "ucwidgets._version",
+    "ucwidgets.errors",
+    "ucwidgets.enums",
+    "ucwidgets.roles",
+}
+API = {"ucwidgets.client", "ucwidgets.rest", "ucwidgets.context", "ucwidgets.models"}
+
+#: Layer -> the other layers it may import. Lower layers never name higher ones.
+LAYERS: dict[str, set[str]] = {
+    "ucwidgets._lazy": set(),
+    "ucwidgets._version": set(),
+    "ucwidgets.errors": set(),
+    "ucwidgets.enums": set(),
+    "ucwidgets.roles": {"ucwidgets.errors", "ucwidgets.enums"},
+    "ucwidgets.paths": set(),
+    "ucwidgets.server": BASE | {"ucwidgets.paths"},
+    "ucwidgets.rest": BASE,
+    "ucwidgets.client": BASE | API | {"ucwidgets.paths", "ucwidgets.server.app"},
+    "ucwidgets.context": BASE | API,
+    "ucwidgets.models": BASE | API,
+    "ucwidgets.widgets": BASE | API,
+    "ucwidgets.magic": BASE | API,
+    # The entry points at the top: the package's lazy exports and the command line.
+    "ucwidgets": BASE | {"ucwidgets.magic", "ucwidgets.server.extension"},
+    "ucwidgets.cli": BASE | {"ucwidgets.paths", "ucwidgets.server"},
+}
 
 
 def _module(path: Path) -> str:
@@ -21,12 +50,16 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, with relative imports resolved."""
-    module = _module(path)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+MODULES = {_module(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def imports(source: str, module: str, is_package: bool = False) -> set[str]:
+    """The modules of the package that ``source`` (the text of ``module``) imports, relative
+    imports resolved; ``from package import name`` counts as the submodule when there is one,
+    else as the package itself."""
+    package = module if is_package else module.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -36,42 +69,57 @@ def imports(path: Path) -> set[str]:
                 name = ".".join([*base, node.module] if node.module else base)
             else:
                 name = node.module or ""
-            found.add(name)
-            found |= {f"{name}.{a.name}" for a in node.names}
-    return found
+            for alias in node.names:
+                sub = f"{name}.{alias.name}"
+                found.add(sub if sub in MODULES else name)
+    return {n for n in found if n == "ucwidgets" or n.startswith("ucwidgets.")}
 
 
-def _files(*prefixes: str) -> list[Path]:
-    return [p for p in PACKAGE.rglob("*.py") if _module(p).startswith(prefixes)]
+def layer(module: str) -> str:
+    return max((k for k in LAYERS if module == k or module.startswith(k + ".")), key=len)
 
 
-def _offenders(files: list[Path], banned: tuple[str, ...]) -> list[str]:
+def upward(module: str, imported: set[str]) -> list[str]:
+    """The imports of ``module`` that its layer may not make."""
+    own = layer(module)
+    allowed = LAYERS[own]
     return sorted(
-        f"{_module(f)} imports {name}"
-        for f in files
-        for name in imports(f)
-        if name.startswith(banned)
+        name
+        for name in imported
+        if layer(name) != own
+        and not any(name == a or name.startswith(a + ".") for a in allowed)
+        and layer(name) not in allowed
     )
 
 
-def test_server_never_imports_the_api_layer_widgets_or_magic():
-    assert _offenders(_files("ucwidgets.server"), API_LAYER + UI) == []
+def test_every_module_imports_only_the_layers_below_it():
+    wrong = {}
+    for module, path in MODULES.items():
+        found = imports(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+        bad = upward(module, found)
+        if bad:
+            wrong[module] = bad
+    assert wrong == {}
 
 
-def test_widgets_and_magic_go_through_the_api_layer():
-    banned = ("tornado", "sqlalchemy", "alembic", "requests")
-    allowed = (*API_LAYER, *UI, "ucwidgets.errors", "ucwidgets.enums")
-    wrong = sorted(
-        f"{_module(f)} imports {name}"
-        for f in _files(*UI)
-        for name in imports(f)
-        if name.startswith(banned)
-        or (name.startswith("ucwidgets.") and not name.startswith(allowed))
-    )
-    assert wrong == []
+@pytest.mark.parametrize(
+    ("module", "source", "offending"),
+    [
+        ("ucwidgets.models.use_cases.use_case", "from ucwidgets.widgets import browse", "widgets"),
+        ("ucwidgets.server.handlers.meta", "from ... import __version__", "ucwidgets"),
+        ("ucwidgets.server.store.db", "from ...client import get_client", "client"),
+        ("ucwidgets.errors", "from . import context", "context"),
+        ("ucwidgets.rest", "import ucwidgets.models.dataset", "models"),
+        ("ucwidgets.widgets.browser", "from ucwidgets.server import app", "server"),
+    ],
+)
+def test_an_upward_import_is_caught(module, source, offending):
+    """The check fails on a deliberate upward import (and not merely on a missing file)."""
+    found = imports(source, module)
+    assert found and [n for n in upward(module, found) if offending in n] != []
 
 
-@pytest.mark.parametrize("module", ["ucwidgets.errors", "ucwidgets.enums"])
-def test_errors_and_enums_stand_alone(module):
-    (path,) = [p for p in PACKAGE.rglob("*.py") if _module(p) == module]
-    assert {n for n in imports(path) if n.startswith("ucwidgets")} == set()
+def test_the_api_layer_reaches_the_widgets_only_through_lazy_load():
+    source = MODULES["ucwidgets.models.use_cases.use_case"].read_text(encoding="utf-8")
+    assert 'load("ucwidgets.widgets", "browse")' in source
+    assert upward("ucwidgets.models.use_cases.use_case", {"ucwidgets._lazy"}) == []

@@ -13,12 +13,10 @@ Dataset(name='risk_data.csv', id='...')
 
 from __future__ import annotations
 
-import importlib
-
-# No other imports here, not even ``typing`` (it pulls in ``re``): this module is the whole cost
-# of ``import ucwidgets``.
-
-__version__ = "0.1.0"
+# Nothing else is imported here, not even ``typing`` (it pulls in ``re``): this module and
+# ``_lazy`` are the whole cost of ``import ucwidgets``.
+from ucwidgets._lazy import exports as _exports
+from ucwidgets._version import __version__
 
 # Public name -> the module that defines it; resolved by __getattr__ and then cached.
 _LAZY = {
@@ -58,17 +56,7 @@ _LAZY = {
 __all__ = ["__version__", *sorted(_LAZY)]
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'ucwidgets' has no attribute {name!r}")
-    module = importlib.import_module(_LAZY[name])
-    value = module if module.__name__.endswith(f".{name}") else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _exports(__name__, _LAZY)
 
 
 def load_ipython_extension(ipython: object) -> None:

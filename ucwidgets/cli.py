@@ -1,10 +1,15 @@
-"""The ``ucwidgets`` command: run the service and manage its users and tokens.
+"""The ucwidgets command: run the service, manage its users and tokens, migrate its database.
+
+Every command finds the store the same way: ``--data-dir`` (dataset files, the local token, and
+the SQLite database unless ``--database-url`` names another one).
 
 Examples
 --------
 ::
 
     ucwidgets serve --port 0 --data-dir /srv/ucwidgets
+    ucwidgets serve --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
+    ucwidgets db upgrade --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
     ucwidgets user add ann@example.com --full-name "Ann Owner" --json
     ucwidgets token create ann@example.com
     ucwidgets user list
@@ -15,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -23,24 +27,49 @@ from typing import Any
 
 from .errors import UseCaseError
 
+DESCRIPTION = "Run the Use Case service, manage its users and tokens, migrate its database."
+EPILOG = """examples:
+  ucwidgets serve --port 8765 --data-dir /srv/ucw
+  ucwidgets serve --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
+  ucwidgets db upgrade --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
+  ucwidgets user add ann@example.com --full-name "Ann Owner" --json
+"""
 
-def _store_options(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--data-dir", help="data directory (default: the per-user data dir, or UCWIDGETS_DATA_DIR)"
+
+def _common() -> argparse.ArgumentParser:
+    """The options every command takes: where the store is, and how to log."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        help="data directory: dataset files, the local token, and the SQLite database unless "
+        "--database-url is given (default: the per-user data dir, or UCWIDGETS_DATA_DIR)",
     )
-    where.add_argument(
+    common.add_argument(
         "--database-url",
-        help="SQLAlchemy URL of the database, e.g. "
-        "postgresql+psycopg://user@host/db (dataset files stay in the data dir)",
+        help="SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db",
     )
+    common.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="log lines as text, or as one JSON object a line with request ids (default text)",
+    )
+    return common
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ucwidgets", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="ucwidgets",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
+    common = [_common()]
 
-    serve = commands.add_parser("serve", help="run the Use Case service until interrupted")
+    serve = commands.add_parser(
+        "serve", parents=common, help="run the Use Case service until interrupted"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument(
@@ -66,35 +95,37 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="how many models train at once, one process each (default 1)",
     )
-    _store_options(serve)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(
         dest="action", required=True
     )
-    add = user.add_parser("add", help="create a user and print a new token")
+    add = user.add_parser("add", parents=common, help="create a user and print a new token")
     add.add_argument("username")
     add.add_argument("--full-name")
     add.add_argument("--json", action="store_true", help="print one JSON object only")
-    _store_options(add)
-    listing = user.add_parser("list", help="list users")
+    listing = user.add_parser("list", parents=common, help="list users")
     listing.add_argument("--json", action="store_true")
-    _store_options(listing)
-    deactivate = user.add_parser("deactivate", help="deactivate a user; their tokens stop working")
+    deactivate = user.add_parser(
+        "deactivate", parents=common, help="deactivate a user; their tokens stop working"
+    )
     deactivate.add_argument("username")
     deactivate.add_argument(
         "--transfer-to",
         metavar="USER",
         help="hand every use case and asset they own over to USER first",
     )
-    _store_options(deactivate)
 
     token = commands.add_parser("token", help="manage tokens").add_subparsers(
         dest="action", required=True
     )
-    create = token.add_parser("create", help="issue a new token for a user")
+    create = token.add_parser("create", parents=common, help="issue a new token for a user")
     create.add_argument("username")
     create.add_argument("--json", action="store_true")
-    _store_options(create)
+
+    db = commands.add_parser("db", help="manage the database").add_subparsers(
+        dest="action", required=True
+    )
+    db.add_parser("upgrade", parents=common, help="migrate the database to this version's schema")
     return parser
 
 
@@ -113,10 +144,6 @@ def _serve(args: argparse.Namespace) -> int:
     from .server.app import Service, make_app
     from .server.transport import ApiHTTPServer
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     sockets = bind_sockets(args.port, args.host)
     port = sockets[0].getsockname()[1]
     listening = f"http://{args.host}:{port}/api/v2"
@@ -159,22 +186,14 @@ def _print_user(user: dict, token: str | None, as_json: bool) -> None:
         print(f"id:       {user['id']}\nusername: {user['username']}\ntoken:    {token}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "serve":
-            return _serve(args)
-        return _manage(args)
-    except UseCaseError as e:  # a refusal (a damaged database, an unknown user): one line
-        print(f"ucwidgets: {e}", file=sys.stderr)
-        return 1
-
-
 def _manage(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = _open_store(args)  # opening migrates, which is all ``db upgrade`` asks
     try:
-        if args.command == "user" and args.action == "add":
+        if args.command == "db":
+            from .server.store.db import head_revision, readiness
+
+            print(f"database at revision {head_revision()}: {readiness(store.db)['migrations']}")
+        elif args.command == "user" and args.action == "add":
             user, token = store.create_user(args.username, full_name=args.full_name)
             _print_user(user, token, args.json)
         elif args.command == "token":
@@ -193,6 +212,20 @@ def _manage(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from .server.logs import configure
+
+    args = _parser().parse_args(argv)
+    configure(args.log_format)
+    try:
+        return _serve(args) if args.command == "serve" else _manage(args)
+    except UseCaseError as e:
+        # Refusals (a damaged database, an unknown user) and missing extras: one line.
+        print(f"ucwidgets: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

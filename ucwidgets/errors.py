@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 
@@ -29,6 +30,9 @@ class UseCaseError(Exception):
         Per-field or per-recipient details, as in the service's error body.
     status_code : int, optional
         Overrides the class's HTTP status (used when the client meets an unusual code).
+    response : requests.Response, optional
+        The response the client turned into this error, as ``requests``' own errors keep it
+        (its headers, its body); None when the error did not come from a response.
     """
 
     status_code: int = 500
@@ -38,10 +42,12 @@ class UseCaseError(Exception):
         message: str = "",
         errors: dict[str, Any] | None = None,
         status_code: int | None = None,
+        response: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.response = response
         if status_code is not None:
             self.status_code = status_code
 
@@ -146,6 +152,41 @@ class NotSupported(UseCaseError):
     """A feature the configured server does not offer (for example events on DataRobot)."""
 
     status_code = 501
+
+
+class MissingExtra(NotSupported):
+    """A part of ucwidgets whose optional dependencies are not installed (501).
+
+    Its message is one line that names the extras to install.
+
+    Examples
+    --------
+    >>> MissingExtra.check("Training models", json="modeling")  # importable: nothing happens
+    >>> try:
+    ...     MissingExtra.check("The demo", no_such_module="modeling", nor_this="lab")
+    ... except MissingExtra as e:
+    ...     print(e.message.split(": ")[1])
+    pip install 'ucwidgets[modeling,lab]'
+    """
+
+    @classmethod
+    def check(cls, purpose: str, **extras: str) -> None:
+        """Raise when a module of ``extras`` (module name -> the extra that installs it) cannot
+        be imported; ``purpose`` is what needs them."""
+        missing = {m: e for m, e in extras.items() if importlib.util.find_spec(m) is None}
+        if missing:
+            raise cls.naming(purpose, **missing)
+
+    @classmethod
+    def naming(cls, purpose: str, **missing: str) -> MissingExtra:
+        """The error for the modules of ``missing`` (module name -> extra) not being installed."""
+        modules = " and ".join(missing)
+        verb = "is" if len(missing) == 1 else "are"
+        extras = ",".join(dict.fromkeys(missing.values()))
+        return cls(
+            f"{purpose} needs {modules}, which {verb} not installed: "
+            f"pip install 'ucwidgets[{extras}]'"
+        )
 
 
 class AsyncProcessUnsuccessfulError(UseCaseError):

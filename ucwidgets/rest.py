@@ -30,8 +30,11 @@ from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
 
-from ucwidgets import __version__
+from ucwidgets._version import __version__
 from ucwidgets.errors import (
     AsyncProcessUnsuccessfulError,
     ServiceUnavailable,
@@ -48,6 +51,47 @@ DEFAULT_MAX_WAIT = 600
 #: Uploads at least this large always show a progress bar; smaller ones only when slow.
 _PROGRESS_DELAY = 1.0
 _CHUNK = 1 << 16
+#: A 503 with ``Retry-After`` (the service applied nothing) is tried again this many times, when
+#: it asks to wait at most ``MAX_RETRY_AFTER`` seconds; otherwise the error comes back at once.
+RETRIES_ON_503 = 3
+MAX_RETRY_AFTER = 5.0
+
+
+class _RetryWhenAsked(Retry):
+    """urllib3's ``Retry``, retrying only a 503 whose ``Retry-After`` asks for a short wait."""
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        **kwargs: Any,
+    ) -> Retry:
+        if response is not None:
+            wait = self.get_retry_after(response)
+            if wait is None or wait > MAX_RETRY_AFTER:  # give the caller the 503 now
+                raise MaxRetryError(kwargs.get("_pool"), url or "", "no short Retry-After")
+        return super().increment(method, url, response, error, **kwargs)
+
+
+def _session(retries: int) -> requests.Session:
+    """A session that retries a 503 as :class:`_RetryWhenAsked` says, up to ``retries`` times;
+    connection failures are not retried (they fail fast, naming the endpoint)."""
+    retry = _RetryWhenAsked(
+        total=retries,
+        connect=0,
+        read=False,
+        other=0,
+        status_forcelist=(503,),
+        allowed_methods=None,  # every verb: a 503 of the service means nothing was applied
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, HTTPAdapter(max_retries=retry))
+    return session
 
 
 @contextmanager
@@ -108,17 +152,19 @@ class RESTClientObject:
         #: The JSON of ``GET version/`` once :meth:`check_version` ran, else None.
         self.version: dict[str, Any] | None = None
         self._is_ucwidgets: bool | None = None
-        self.session = requests.Session()
-        self.session.verify = ssl_verify
-        self.session.headers.update(
-            {
-                "Authorization": f"{token_type} {token}",
-                "User-Agent": (
-                    f"ucwidgets/{__version__} ({platform.system()} {platform.machine()}) "
-                    f"Python-{platform.python_version()}"
-                ),
-            }
-        )
+        headers = {
+            "Authorization": f"{token_type} {token}",
+            "User-Agent": (
+                f"ucwidgets/{__version__} ({platform.system()} {platform.machine()}) "
+                f"Python-{platform.python_version()}"
+            ),
+        }
+        # A streamed upload cannot be sent twice, so it goes through a session that never
+        # retries; everything else may be retried on a 503 that asks for it.
+        self.session, self._upload_session = _session(RETRIES_ON_503), _session(0)
+        for session in (self.session, self._upload_session):
+            session.verify = ssl_verify
+            session.headers.update(headers)
 
     def __repr__(self) -> str:
         # Never the token: reprs end up in notebooks, logs and bug reports.
@@ -138,8 +184,12 @@ class RESTClientObject:
 
     # -- the one request --------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _request(
+        self, method: str, path: str, session: requests.Session | None = None, **kwargs: Any
+    ) -> requests.Response:
         """Send one request; return the response if its status is below 400, else raise.
+
+        A 503 that asks to be tried again after a short ``Retry-After`` is, a few times.
 
         Raises
         ------
@@ -152,7 +202,7 @@ class RESTClientObject:
         kwargs.setdefault("timeout", _timeouts.get() or self.timeout)
         url = self.url(path)
         try:
-            response = self.session.request(method, url, **kwargs)
+            response = (session or self.session).request(method, url, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServiceUnavailable(
                 f"The Use Case service at {self.endpoint} is unavailable "
@@ -225,9 +275,11 @@ class RESTClientObject:
             # Health is unauthenticated and exists only on our service; DataRobot answers 404.
             try:
                 body = self._request("GET", "health/").json()
-            except UseCaseError:
-                body = {}
-            self._is_ucwidgets = isinstance(body, dict) and body.get("status") == "ok"
+            except UseCaseError as e:  # live but not ready: a 503 with the checks in "errors"
+                body = {} if e.response is None else _json_or_empty(e.response).get("errors")
+            self._is_ucwidgets = isinstance(body, dict) and (
+                body.get("live") is True or body.get("status") == "ok"
+            )
         return self._is_ucwidgets
 
     # -- async jobs -------------------------------------------------------------------------
@@ -306,6 +358,7 @@ class RESTClientObject:
             return self._request(
                 "POST",
                 path,
+                session=self._upload_session,
                 data=body,
                 headers={"Content-Type": body.content_type, "Content-Length": str(len(body))},
                 **kw,
@@ -429,7 +482,7 @@ def _error_from_response(response: requests.Response) -> UseCaseError:
         message = f"{message} (request id {request_id})"
     errors = body.get("errors") if isinstance(body.get("errors"), dict) else None
     cls = error_for_status(status)
-    kwargs: dict[str, Any] = {"errors": errors}
+    kwargs: dict[str, Any] = {"errors": errors, "response": response}
     if cls.status_code != status:
         kwargs["status_code"] = status
     if cls is ServiceUnavailable:

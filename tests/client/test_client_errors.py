@@ -141,6 +141,28 @@ def test_status_codes_map_to_the_hierarchy(scripted) -> None:
     with pytest.raises(ServiceUnavailable) as busy:
         dr.UseCase.get("busy")
     assert busy.value.retry_after == 7
+    # Longer than a call should wait: the error comes back at once, with its response.
+    assert scripted.seen.count(("GET", "useCases/busy/")) == 1
+    assert busy.value.response.headers["Retry-After"] == "7"
+    assert busy.value.response.json() == {"message": "busy"}
+
+
+def test_a_503_that_asks_is_tried_again_a_few_times(scripted, risk_csv) -> None:
+    busy = (503, {"Retry-After": "0"}, {"message": "busy, nothing applied"})
+    replies = iter([busy, busy, (200, {}, {"id": "u1", "name": "Risk"})])
+    scripted.routes[("GET", "useCases/u1/")] = lambda: next(replies)
+    scripted.routes[("GET", "useCases/down/")] = busy
+    scripted.routes[("POST", "datasets/fromFile/")] = busy
+    dr.Client(token="t", endpoint=scripted.url)
+    assert dr.UseCase.get("u1").name == "Risk"
+    assert scripted.seen.count(("GET", "useCases/u1/")) == 3
+    with pytest.raises(ServiceUnavailable, match="busy, nothing applied") as down:
+        dr.UseCase.get("down")
+    assert scripted.seen.count(("GET", "useCases/down/")) == 4  # the first try and 3 more
+    assert down.value.response.status_code == 503
+    with pytest.raises(ServiceUnavailable):
+        dr.Dataset.create_from_file(file_path=risk_csv)
+    assert scripted.seen.count(("POST", "datasets/fromFile/")) == 1  # a stream is sent once
 
 
 def test_async_job_failure_and_slow_job(scripted, risk_csv) -> None:

@@ -266,8 +266,9 @@ def test_page_size_is_validated(alice, client_of, size):
 
 
 def test_leaderboard_of_a_project_shows_its_models_best_first(alice, client_of):
+    from service_api import risk_frame
+
     from ucwidgets.client import client_configuration
-    from ucwidgets.demo import risk_frame
     from ucwidgets.models.dataset import Dataset
     from ucwidgets.models.project import Project
     from ucwidgets.models.use_cases.use_case import UseCase

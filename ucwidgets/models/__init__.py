@@ -12,8 +12,7 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ucwidgets._lazy import exports as _exports
 
 _WHERE = {
     "UseCase": "ucwidgets.models.use_cases.use_case",
@@ -36,13 +35,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'ucwidgets.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _exports(__name__, _WHERE)

@@ -35,6 +35,7 @@ from .handlers import (
     use_cases,
 )
 from .handlers.base import NotFoundHandler, ServiceContext
+from .logs import request_id
 from .modeling import ModelingEngine
 from .push import EventHub
 from .store import Store
@@ -100,13 +101,14 @@ def handlers(ctx: ServiceContext, prefix: str | None = None) -> list[tuple[str, 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     # The path only: a query string could carry a secret someone pasted there.
     request = handler.request
-    log.info(
-        "%d %s %s %.1fms",
-        handler.get_status(),
-        request.method,
-        request.path,
-        1000.0 * request.request_time(),
-    )
+    fields = {
+        "request_id": request_id(request),
+        "status": handler.get_status(),
+        "method": request.method,
+        "path": request.path,
+        "duration_ms": round(1000.0 * request.request_time(), 1),
+    }
+    log.info("%(status)d %(method)s %(path)s %(duration_ms).1fms", fields, extra=fields)
 
 
 def make_app(ctx: ServiceContext) -> tornado.web.Application:

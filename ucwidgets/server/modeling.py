@@ -36,7 +36,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadRequest, UnsupportedMediaType, ValidationError
+from ..errors import BadRequest, MissingExtra, UnsupportedMediaType, ValidationError
 
 log = logging.getLogger("ucwidgets.server.modeling")
 
@@ -131,6 +131,12 @@ class ModelingEngine:
         self._recover()
         self._thread.start()
         return self
+
+    @staticmethod
+    def check_can_train() -> None:
+        """Raise ``MissingExtra`` where scikit-learn is missing, so that a project is refused
+        before its job is accepted rather than failing in the training process."""
+        MissingExtra.check("Training models on this service", sklearn="modeling")
 
     def wake(self) -> None:
         """New jobs may be queued: look now rather than at the next poll."""

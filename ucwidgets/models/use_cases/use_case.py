@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ucwidgets import context
+from ucwidgets import _lazy, context
 from ucwidgets.client import get_client
 from ucwidgets.enums import USE_CASE_ROLES, UseCaseEntityType
 from ucwidgets.errors import ValidationError
@@ -309,9 +309,9 @@ class UseCase(APIObject, Rights):
         --------
         >>> risk.browse()  # doctest: +SKIP
         """
-        from ucwidgets.widgets.browser import browse  # ipywidgets only when asked
-
-        return browse(self, **kwargs)
+        # The widgets sit above this layer: reached at call time, through the one sanctioned
+        # place, so that the API layer never imports them (nor ipywidgets unless asked).
+        return _lazy.load("ucwidgets.widgets", "browse")(self, **kwargs)
 
     def refresh(self) -> UseCase:
         """Reload this object's fields (names, counts, members) in place."""

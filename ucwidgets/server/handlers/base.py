@@ -26,6 +26,7 @@ from ...errors import (
     Forbidden,
     MethodNotAllowed,
     NotFound,
+    NotSupported,
     PayloadTooLarge,
     ServiceUnavailable,
     Unauthorized,
@@ -33,6 +34,7 @@ from ...errors import (
     ValidationError,
     error_for_status,
 )
+from ..logs import request_id
 from ..store.validate import BIGINT_MAX
 from ..transport import check_request_size
 
@@ -98,6 +100,7 @@ class ApiHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", JSON_TYPE)
         self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Request-Id", request_id(self.request))
 
     def check_xsrf_cookie(self) -> None:
         """Token auth in a header is not open to CSRF; the API uses no cookies."""
@@ -320,8 +323,11 @@ class ApiHandler(tornado.web.RequestHandler):
         return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        # Refusals are part of the API, not failures of the service: no traceback for them.
-        if isinstance(value, UseCaseError) and value.status_code < 500:
+        # Refusals (and features this install lacks) are part of the API, not failures of the
+        # service: no traceback for them.
+        if isinstance(value, UseCaseError) and (
+            value.status_code < 500 or isinstance(value, NotSupported)
+        ):
             log.info(
                 "%d %s %s: %s",
                 value.status_code,

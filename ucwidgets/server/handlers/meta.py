@@ -6,8 +6,10 @@ import functools
 import json
 from importlib import resources
 
-from ... import __version__
+from ..._version import __version__
+from ...errors import ServiceUnavailable
 from .. import wire
+from ..store.db import READY, readiness
 from .base import ApiHandler, authenticated, public
 
 
@@ -30,9 +32,20 @@ class VersionHandler(ApiHandler):
 
 
 class HealthHandler(ApiHandler):
+    """``GET health/``: any answer means live; 200 means ready too (the database answers and
+    its schema is the one this code migrates to); 503 says which of the two is not."""
+
     @public
-    def get(self) -> None:
-        self.send({"status": "ok", "version": __version__})
+    async def get(self) -> None:
+        checks = await self.call(readiness, self.ctx.store.db)
+        if checks != READY:
+            problems = "; ".join(f"{k} {v}" for k, v in checks.items() if v != READY[k])
+            raise ServiceUnavailable(
+                f"Live but not ready: {problems}.",
+                errors={"live": True, "ready": False, **checks},
+                retry_after=5,
+            )
+        self.send({"status": "ok", "live": True, "ready": True, **checks, "version": __version__})
 
 
 @functools.lru_cache(maxsize=1)

@@ -94,6 +94,7 @@ class ProjectOptionsHandler(ApiHandler):
 class AimHandler(ApiHandler):
     @authenticated
     async def patch(self, project_id: str) -> None:
+        modeling.ModelingEngine.check_can_train()
         project, job = await self.call(self.ctx.store.aim, self.user, project_id, self.json_body())
         if self.ctx.modeling is not None:
             self.ctx.modeling.wake()

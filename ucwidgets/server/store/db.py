@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ...errors import Conflict, InsufficientStorage, ServiceUnavailable
+from ...errors import Conflict, InsufficientStorage, MissingExtra, ServiceUnavailable
 
 BUSY_TIMEOUT_S = 10
 SQLITE_FULL = 13
@@ -54,13 +56,18 @@ def make_engine(url: str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
         _configure_sqlite(engine, busy_timeout_s)
         return engine
     lock_timeout = f"-c lock_timeout={int(busy_timeout_s * 1000)}"
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
-        connect_args={"options": lock_timeout},
-    )
+    try:
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            connect_args={"options": lock_timeout},
+        )
+    except ModuleNotFoundError as e:
+        if e.name != "psycopg":
+            raise
+        raise MissingExtra.naming("A PostgreSQL database", psycopg="postgres") from e
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
@@ -196,13 +203,48 @@ def _disk_full(e: DBAPIError) -> bool:
     return code == SQLITE_FULL or getattr(e.orig, "sqlstate", None) == PG_DISK_FULL
 
 
-def migrate(db: Database) -> None:
-    """Bring the database to the newest schema with Alembic."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", "ucwidgets.server.store:migrations")
+    return cfg
+
+
+@functools.lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration this code knows (what ``migrate`` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def migrate(db: Database) -> str:
+    """Bring the database to the newest schema with Alembic; returns its revision."""
+    from alembic import command
+
+    cfg = _alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    return head_revision()
+
+
+#: What :func:`readiness` says of a database this code can serve.
+READY = {"database": "ok", "migrations": "current"}
+
+
+def readiness(db: Database) -> dict[str, str]:
+    """Whether ``db`` can serve this code: ``database`` is ``ok`` or why not, ``migrations``
+    is ``current`` or names the revision found (another version of the service migrated it,
+    or nobody has yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with db.read() as conn:
+            revision = MigrationContext.configure(conn).get_current_revision()
+    except ServiceUnavailable as e:
+        return {"database": e.message, "migrations": "unknown"}
+    if revision == head_revision():
+        return dict(READY)
+    return {"database": "ok", "migrations": f"at {revision}, expected {head_revision()}"}

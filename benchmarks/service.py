@@ -122,7 +122,7 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
     from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
     from ucwidgets.server.store.schema import datasets, events, links, memberships, use_cases
-    from ucwidgets.server.store.use_cases import recount_memberships
+    from ucwidgets.server.store.use_cases import DESCRIPTION_KEY, recount_memberships
 
     store = Store.open(data_dir)
     bench, token = store.create_user("bench@example.com", full_name="Bench User")
@@ -169,7 +169,15 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
                     }
                 )
                 # The use case's sort keys, copied as the store copies them (add_member).
-                keys = {"uc_name": name, "uc_created_at": at, "uc_updated_at": at}
+                keys = {
+                    "uc_name": name,
+                    "uc_description": description[:DESCRIPTION_KEY],
+                    "uc_created_at": at,
+                    "uc_created_by": bench["username"],
+                    "uc_updated_at": at,
+                    "uc_updated_by": bench["username"],
+                    "uc_datasets_count": 1,  # the one linked below
+                }
                 members.append(
                     {
                         "use_case_id": uc_id,
@@ -200,6 +208,8 @@ def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBER
                         "categories": [],
                         "created_by": bench["id"],
                         "created_at": at,
+                        "updated_by": bench["id"],
+                        "updated_at": at,
                         "blob": blob.commit(),
                         "size": blob.size,
                         "row_count": described["row_count"],

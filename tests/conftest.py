@@ -194,7 +194,8 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     implies can_share; 4 nothing refers to a deleted use case (and no link to a deleted
     asset; a deletion notice names one only as text); 10 links are unique,
     and a project or an application is in at most one use case; each user's use_cases_count
-    is their number of memberships. Then, for every actor with a
+    is their number of memberships; every membership holds its use case's current sort keys
+    (``orderBy``'s counts among them). Then, for every actor with a
     token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
     """
     from sqlalchemy import func, select
@@ -208,6 +209,7 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
         use_cases,
         users,
     )
+    from ucwidgets.server.store.use_cases import sort_keys
 
     m, a = memberships.c, asset_roles.c
     active = select(users.c.id).where(users.c.active)
@@ -263,6 +265,9 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
         counted = select(func.count()).where(m.user_id == users.c.id).scalar_subquery()
         drift = select(users.c.username).where(users.c.use_cases_count != counted)
         assert conn.execute(drift).all() == [], "a user's use_cases_count out of step"
+        for row in conn.execute(select(memberships)).mappings():
+            keys = sort_keys(conn, row["use_case_id"])
+            assert {k: row[k] for k in keys} == keys, "a membership's copy of its sort keys"
         member_of = {
             a.id: set(conn.execute(select(m.use_case_id).where(m.user_id == a.id)).scalars())
             for a in actors

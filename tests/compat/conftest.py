@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -37,10 +37,17 @@ class Recorder:
 
 
 @pytest.fixture
-def datarobot_client(service, alice: Api) -> Iterator[Recorder]:
-    """The client configured as alice; afterwards no global client or default use case stays."""
-    yield Recorder(service, alice.token)
+def datarobot_as() -> Iterator[Callable[[Any, str], Recorder]]:
+    """``datarobot_as(service, token)``: a Recorder for that service and token; afterwards no
+    global client or default use case stays."""
+    yield Recorder
     dr.client.set_client(None)
     dr.Context.use_case = None
     dr.Context.trace_context = None
     dr.Context.enable_api_consumer_tracking = ENABLE_API_CONSUMER_TRACKING_DEFAULT
+
+
+@pytest.fixture
+def datarobot_client(service, alice: Api, datarobot_as) -> Recorder:
+    """The client configured as alice (call ``connect()``)."""
+    return datarobot_as(service, alice.token)

@@ -70,6 +70,10 @@ def test_dataset_details(uploaded: Any, alice: Api) -> None:
     by_type = {c.feature_type: c.count for c in details.feature_count_by_type}
     assert by_type == {t: list(TYPES.values()).count(t) for t in TYPES.values()}
     assert details.to_dataset().id == uploaded.id
+    uploaded.modify(name="loans, checked.csv")
+    renamed = uploaded.get_details()
+    assert renamed.last_modification_date > details.last_modification_date
+    assert (renamed.name, renamed.created_at) == ("loans, checked.csv", details.created_at)
 
 
 def test_dataset_features_match_pandas(uploaded: Any) -> None:

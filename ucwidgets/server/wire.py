@@ -92,6 +92,7 @@ def _homes(asset: dict) -> dict:
 def dataset(d: dict) -> dict:
     """A ``Dataset``, with every field of DataRobot's ``DatasetDetails`` (the same route)."""
     creator = d["creator"]["full_name"] or d["creator"]["username"]
+    updater = d["updater"]["full_name"] or d["updater"]["username"]
     types = Counter(c.get("featureType", "Unknown") for c in d["columns"])
     return {
         "datasetId": d["id"],
@@ -119,8 +120,8 @@ def dataset(d: dict) -> dict:
         "uri": d["name"],
         "description": "",
         "tags": [],
-        "lastModificationDate": d["created_at"],
-        "lastModifierFullName": creator,
+        "lastModificationDate": d["updated_at"],
+        "lastModifierFullName": updater,
         "eda1ModificationDate": d["created_at"],
         "eda1ModifierFullName": creator,
         "featureCount": len(d["columns"]),

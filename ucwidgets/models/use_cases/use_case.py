@@ -277,7 +277,10 @@ class UseCase(APIObject, Rights):
         search : str, optional
             Matches names and descriptions.
         order_by : str, optional
-            e.g. ``"name"``, ``"-updatedAt"``.
+            ``id``, ``name``, ``description``, ``projectsCount``, ``datasetsCount``,
+            ``filesCount``, ``notebooksCount``, ``applicationsCount``, ``createdAt``,
+            ``createdBy``, ``updatedAt`` or ``updatedBy`` (or DataRobot's snake_case,
+            ``projects_count``); a leading ``-`` sorts descending. Default ``-updatedAt``.
         offset, limit : int, optional
             With ``limit``, that one page is returned; otherwise every page is read.
         mine, shared_with_me : bool, optional

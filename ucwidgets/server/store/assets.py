@@ -27,7 +27,7 @@ from .schema import (
     use_cases,
     users,
 )
-from .use_cases import membership, record, require_member, touch
+from .use_cases import copy_sort_keys, membership, record, require_member, touch
 from .users import public_user
 
 TABLES = {
@@ -229,9 +229,11 @@ class AssetStore:
             .order_by(use_cases.c.name)
         ):
             homes[link.entity_id].append({"id": link.id, "name": link.name})
-        creators = {
+        # Creators, and for datasets who last changed them.
+        people_ids = {r.created_by for r in rows} | {r._mapping.get("updated_by") for r in rows}
+        people = {
             u.id: public_user(u)
-            for u in conn.execute(select(users).where(users.c.id.in_({r.created_by for r in rows})))
+            for u in conn.execute(select(users).where(users.c.id.in_(people_ids - {None})))
         }
         mine = standings(conn, etype, list(homes), actor["id"])
         return [
@@ -239,7 +241,8 @@ class AssetStore:
                 **r._mapping,
                 "entity_type": etype,
                 "use_cases": homes[r.id],
-                "creator": creators[r.created_by],
+                "creator": people[r.created_by],
+                "updater": people.get(r._mapping.get("updated_by")),
                 "rights": roles.rights(mine[r.id]),
             }
             for r in rows
@@ -274,6 +277,7 @@ class AssetStore:
             row = self.get_asset(conn, actor, etype, entity_id)
             roles.require(standing(conn, etype, entity_id, actor["id"]), "delete", etype)
             self.announce(conn, actor, etype, row, "deleted")
+            homes = linked_use_cases(conn, etype, entity_id)
             conn.execute(
                 links.delete().where(links.c.entity_type == etype, links.c.entity_id == entity_id)
             )
@@ -282,6 +286,8 @@ class AssetStore:
                     asset_roles.c.entity_type == etype, asset_roles.c.entity_id == entity_id
                 )
             )
+            for uc in homes:  # their counts, now without it
+                copy_sort_keys(conn, uc.id)
             conn.execute(table.delete().where(table.c.id == entity_id))
 
     # -- links -----------------------------------------------------------------------------

@@ -116,13 +116,16 @@ class CatalogStore:
     def _insert_dataset(
         self, conn: Any, actor: dict, file_name: str, blob: str, size: int, described: dict
     ) -> dict:
+        at = now()
         row = {
             "id": new_id(),
             "version_id": new_id(),
             "name": file_name,
             "categories": [],
             "created_by": actor["id"],
-            "created_at": now(),
+            "created_at": at,
+            "updated_by": actor["id"],
+            "updated_at": at,
             "blob": blob,
             "size": size,
             "row_count": described["row_count"],
@@ -151,6 +154,8 @@ class CatalogStore:
                     errors={"categories": "invalid"},
                 )
             values["categories"] = [validate.name(c, "categories", 64) for c in cats]
+        if values:  # DatasetDetails' lastModificationDate and lastModifierFullName
+            values.update(updated_at=now(), updated_by=actor["id"])
         return self.update_asset(actor, "dataset", dataset_id, values)
 
     def list_datasets(

@@ -104,10 +104,31 @@ memberships = Table(
     Column("uc_name", Text, nullable=False, server_default=""),
     Column("uc_created_at", TIME, nullable=False, server_default=""),
     Column("uc_updated_at", TIME, nullable=False, server_default=""),
+    # The start of the description, and the creator's and last updater's usernames.
+    Column("uc_description", Text, nullable=False, server_default=""),
+    Column("uc_created_by", Text, nullable=False, server_default=""),
+    Column("uc_updated_by", Text, nullable=False, server_default=""),
+    # Linked assets per type, kept in the transaction that changes the links.
+    *(
+        Column(f"uc_{etype}s_count", Integer, nullable=False, server_default=text("0"))
+        for etype in ("project", "dataset", "notebook", "application")
+    ),
     Index("ix_memberships_user", "user_id", "use_case_id"),
-    Index("ix_memberships_user_name", "user_id", "uc_name", "use_case_id"),
-    Index("ix_memberships_user_created", "user_id", "uc_created_at", "use_case_id"),
-    Index("ix_memberships_user_updated", "user_id", "uc_updated_at", "use_case_id"),
+    *(
+        Index(f"ix_memberships_user_{key}", "user_id", f"uc_{column}", "use_case_id")
+        for key, column in (
+            ("name", "name"),
+            ("created", "created_at"),
+            ("updated", "updated_at"),
+            ("description", "description"),
+            ("created_by", "created_by"),
+            ("updated_by", "updated_by"),
+            ("projects", "projects_count"),
+            ("datasets", "datasets_count"),
+            ("notebooks", "notebooks_count"),
+            ("applications", "applications_count"),
+        )
+    ),
 )
 
 # Every asset's own role list (its creator is its first OWNER), beside the roles its use cases
@@ -139,6 +160,8 @@ datasets = Table(
     Column("size", BigInteger, nullable=False),
     Column("row_count", BigInteger, nullable=False),
     Column("columns", JSON, nullable=False),
+    Column("updated_at", TIME, nullable=False),
+    _user_fk("updated_by"),
     Index("ix_datasets_created_by", "created_by"),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -15,14 +16,44 @@ from .db import EVENTS_WRITTEN, new_id, now
 from .schema import events, links, memberships, models, use_cases, users
 from .users import public_user
 
-#: ``orderBy`` values of ``GET useCases/``, as the membership copies of the use case's keys
-#: (indexed per user); a leading ``-`` sorts descending.
+#: ``orderBy`` keys of ``GET useCases/`` (DataRobot's client documents them in snake_case, the
+#: wire's fields are camelCase: both work) -> the membership copy of that key of the use case,
+#: indexed per user, so that every order reads one page of an index. A leading ``-`` sorts
+#: descending; ties fall back to the id.
 USE_CASE_ORDER = {
+    "id": memberships.c.use_case_id,
     "name": memberships.c.uc_name,
+    "description": memberships.c.uc_description,
+    "projectsCount": memberships.c.uc_projects_count,
+    "datasetsCount": memberships.c.uc_datasets_count,
+    # No files live here: every filesCount is 0, so that order is the ties' order.
+    "filesCount": memberships.c.use_case_id,
+    "notebooksCount": memberships.c.uc_notebooks_count,
+    "applicationsCount": memberships.c.uc_applications_count,
     "createdAt": memberships.c.uc_created_at,
+    "createdBy": memberships.c.uc_created_by,
     "updatedAt": memberships.c.uc_updated_at,
+    "updatedBy": memberships.c.uc_updated_by,
 }
-COUNTED_TYPES = ("model", "dataset", "project", "application", "notebook")
+#: The description sorts by its start: any two that differ there sort as text, and the key
+#: stays well inside PostgreSQL's limit on an index entry.
+DESCRIPTION_KEY = 256
+#: Asset types whose links a use case counts (``modelsCount`` counts through its projects).
+LINKED_TYPES = ("project", "dataset", "notebook", "application")
+COUNTED_TYPES = ("model", *LINKED_TYPES)
+
+
+def order_column(order_by: str) -> tuple[Any, bool]:
+    """The membership column and direction of an ``orderBy`` value (``-projects_count``,
+    ``projectsCount``...); ``ValidationError`` for a key not in ``USE_CASE_ORDER``."""
+    key = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), order_by.removeprefix("-"))
+    if key not in USE_CASE_ORDER:
+        raise ValidationError(
+            f"orderBy must be one of {', '.join(USE_CASE_ORDER)} (or their snake_case "
+            "spellings), optionally prefixed with '-'.",
+            errors={"orderBy": "unknown sort key"},
+        )
+    return USE_CASE_ORDER[key], order_by.startswith("-")
 
 
 def record(
@@ -91,18 +122,49 @@ def require_member(
 
 def touch(conn: Any, use_case_id: str, actor_id: str, **values: Any) -> None:
     """Mark a use case changed (with new ``values``, e.g. ``name``), keeping the members'
-    sort keys in step."""
-    at = now()
+    sort keys in step; call it after changing the use case's links, so its counts are too."""
     conn.execute(
         use_cases.update()
         .where(use_cases.c.id == use_case_id)
-        .values(**values, updated_at=at, updated_by=actor_id)
+        .values(**values, updated_at=now(), updated_by=actor_id)
     )
-    keys = {"uc_updated_at": at}
-    if "name" in values:
-        keys["uc_name"] = values["name"]
+    copy_sort_keys(conn, use_case_id)
+
+
+def sort_keys(conn: Any, use_case_id: str) -> dict[str, Any]:
+    """The use case's sort keys, as its membership rows copy them (``USE_CASE_ORDER``)."""
+    creator, updater = users.alias("creator"), users.alias("updater")
+    uc = conn.execute(
+        select(
+            use_cases.c.name,
+            use_cases.c.description,
+            use_cases.c.created_at,
+            use_cases.c.updated_at,
+            creator.c.username.label("created_by"),
+            updater.c.username.label("updated_by"),
+        )
+        .join(creator, creator.c.id == use_cases.c.created_by)
+        .join(updater, updater.c.id == use_cases.c.updated_by)
+        .where(use_cases.c.id == use_case_id)
+    ).one()
+    counts = link_counts(conn, [use_case_id])[use_case_id]
+    return {
+        "uc_name": uc.name,
+        "uc_description": uc.description[:DESCRIPTION_KEY],
+        "uc_created_at": uc.created_at,
+        "uc_created_by": uc.created_by,
+        "uc_updated_at": uc.updated_at,
+        "uc_updated_by": uc.updated_by,
+        **{f"uc_{etype}s_count": counts.get(etype, 0) for etype in LINKED_TYPES},
+    }
+
+
+def copy_sort_keys(conn: Any, use_case_id: str) -> None:
+    """Bring every member's copy of the use case's sort keys up to date."""
     conn.execute(
-        memberships.update().where(memberships.c.use_case_id == use_case_id).values(**keys)
+        memberships.update()
+        .where(memberships.c.use_case_id == use_case_id)
+        .values(**sort_keys(conn, use_case_id))
     )
 
 
@@ -139,11 +201,6 @@ def remove_member(conn: Any, use_case_id: str, user_id: str) -> None:
 
 def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: bool) -> None:
     """Insert a membership with the use case's sort keys copied in."""
-    uc = conn.execute(
-        select(use_cases.c.name, use_cases.c.created_at, use_cases.c.updated_at).where(
-            use_cases.c.id == use_case_id
-        )
-    ).one()
     conn.execute(
         memberships.insert().values(
             use_case_id=use_case_id,
@@ -151,9 +208,7 @@ def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: 
             role=role,
             can_share=can_share,
             created_at=now(),
-            uc_name=uc.name,
-            uc_created_at=uc.created_at,
-            uc_updated_at=uc.updated_at,
+            **sort_keys(conn, use_case_id),
         )
     )
     count_memberships(conn, 1, [user_id])
@@ -188,6 +243,15 @@ _MEMBERS = (
 _PEOPLE = select(users.c.id, users.c.username, users.c.full_name).where(users.c.id.in_(_IDS))
 
 
+def link_counts(conn: Any, ids: list[str]) -> dict[str, dict[str, int]]:
+    """Per use case of ``ids``, how many assets of each type are linked to it, and how many
+    models its projects have (``model``)."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for uc_id, etype, n in conn.execute(_COUNTS, {"ids": ids}):
+        counts[uc_id][etype] = n
+    return counts
+
+
 def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
     """Full use case dicts (creator, counts, members, and the rights of ``viewer_id``) for
     ``rows``, in two batched queries (a
@@ -195,9 +259,7 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
     ids = [r.id for r in rows]
     if not ids:
         return []
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for uc_id, etype, n in conn.execute(_COUNTS, {"ids": ids}):
-        counts[uc_id][etype] = n
+    counts = link_counts(conn, ids)
     members: dict[str, list[dict]] = defaultdict(list)
     people: dict[str, dict] = {}
     for m in conn.execute(_MEMBERS, {"ids": ids}):
@@ -352,20 +414,13 @@ class UseCaseStore:
         The page is read from the caller's memberships in index order, so its cost depends on
         the page, not on how many use cases the caller has (a search still scans them).
         """
-        column = USE_CASE_ORDER.get(order_by.lstrip("-"))
-        if column is None:
-            raise ValidationError(
-                f"orderBy must be one of {', '.join(sorted(USE_CASE_ORDER))}, optionally "
-                "prefixed with '-'.",
-                errors={"orderBy": "unknown sort key"},
-            )
-        descending = order_by.startswith("-")
-        if search:
-            column = column.concat("")  # sorting the matches (see _listing_filter)
-        order = [
-            column.desc() if descending else column.asc(),
-            memberships.c.use_case_id.desc() if descending else memberships.c.use_case_id.asc(),
-        ]
+        column, descending = order_column(order_by)
+        keys = [column]
+        if column is not memberships.c.use_case_id:  # ties by id (a repeat, SQLite would sort)
+            keys.append(memberships.c.use_case_id)
+        if search:  # sorting the matches (see _listing_filter); numbers stay numbers
+            keys[0] = column + 0 if column.type.python_type is int else column.concat("")
+        order = [key.desc() if descending else key.asc() for key in keys]
         with self.db.read() as conn:
             cond = self._listing_filter(conn, actor, search, entity)
             if created is not None:

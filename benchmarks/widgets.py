@@ -118,7 +118,33 @@ CELLS = (
     "box.observe(lambda c: setattr(hits, 'options', [u['name'] for u in page(c['new'])]),"
     " 'value')\n"
     "w.VBox([box, hits])",
+    # Another user's change: the feed (pushed by the service), beside the floor, a raw long
+    # poll on a thread of the kernel that writes the changed name into a plain HTML widget.
+    "import threading\n"
+    "from ucwidgets.widgets import ActivityFeed\n"
+    "if 'bench_feed' not in globals():\n"
+    "    bench_feed = ActivityFeed(notifications=True)\n"
+    "    bench_feed.add_class('bench-feed')\n"
+    "    pushed = w.HTML('').add_class('bench-floor-push')\n"
+    "    def _poll(after=None):\n"
+    "        ev = {url!r} + '/events/'\n"
+    "        after = requests.get(ev, headers=H).json()['lastEventId']\n"
+    "        while True:\n"
+    "            r = requests.get(ev, params={{'after': after, 'wait': 25}}, headers=H).json()\n"
+    "            if r['data']:\n"
+    "                after = r['lastEventId']\n"
+    "                pushed.value = r['data'][-1]['entityName']\n"
+    "    threading.Thread(target=_poll, daemon=True).start()\n"
+    "w.VBox([bench_feed, pushed])",
 )
+
+#: In the page: resolve on the first frame that shows ``want`` in ``selector``.
+PAINTED_JS = """
+([selector, want]) => {
+  const el = document.querySelector(selector);
+  return el !== null && el.textContent.includes(want);
+}
+"""
 
 #: In the page: replace the search box's last character, then wait for the rows to match.
 KEYSTROKE_JS = """
@@ -142,7 +168,26 @@ async ([input, rows, text, want]) => {
 """
 
 
-def browser_side(url: str, token: str, runs: int) -> dict[str, Any]:
+def change_to_paint(page: Any, other: Any, use_case_id: str, runs: int) -> dict[str, list]:
+    """Another user renames a use case the viewer is in; ms until the feed (and, alternating,
+    the floor's plain HTML) shows the new name."""
+    targets = {"feed": ".bench-feed .ucw-feed-item", "floor": ".bench-floor-push"}
+    found: dict[str, list[float]] = {"feed": [], "floor": []}
+    page.wait_for_selector(".bench-feed .ucw-feed-live:text('live')")
+    for k in range(2 * runs):
+        for which, selector in targets.items():
+            name = f"renamed {k} {which} {secrets.token_hex(3)}"
+            t0 = time.perf_counter()
+            other.patch(f"useCases/{use_case_id}/", json={"name": name}).raise_for_status()
+            page.wait_for_function(PAINTED_JS, arg=[selector, name], polling="raf")
+            found[which].append((time.perf_counter() - t0) * 1000)
+            page.wait_for_timeout(200)
+    return found
+
+
+def browser_side(
+    url: str, token: str, runs: int, other: Any = None, use_case_id: str = ""
+) -> dict[str, Any]:
     """Run cell -> first page (cold, then warm alternating with the floor); keystrokes."""
     import nbformat
     from _jlab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, free_port, open_notebook
@@ -192,10 +237,17 @@ def browser_side(url: str, token: str, runs: int) -> dict[str, Any]:
                     page.wait_for_timeout(400)
                     text = f"model 000{digit}"
                     keys[which].append(page.evaluate(KEYSTROKE_JS, [box, rows, text, text]))
+            pushes = change_to_paint(page, other, use_case_id, runs) if other else None
             browser.close()
     finally:
         server.stop()
-    return {"cold": times[0], "warm": times[2::2], "floor": times[1::2], "keys": keys}
+    return {
+        "cold": times[0],
+        "warm": times[2::2],
+        "floor": times[1::2],
+        "keys": keys,
+        "pushes": pushes,
+    }
 
 
 def seed_store(n: int) -> tuple[Path, str, str]:
@@ -204,6 +256,29 @@ def seed_store(n: int) -> tuple[Path, str, str]:
     data = Path(tempfile.mkdtemp(prefix="ucw-bench-widgets-"))
     seeded = seed(data, n)
     return data, seeded.token, seeded.use_cases[-1]
+
+
+def teammate(server: Any, token: str, use_case_id: str) -> Any:
+    """A second user, an EDITOR of the viewer's use case: a requests session acting as them."""
+    import requests
+
+    user, other_token = server.store.create_user(f"teammate-{secrets.token_hex(3)}@example.com")
+    owner = requests.Session()
+    owner.headers["Authorization"] = f"Token {token}"
+    role = {"shareRecipientType": "user", "id": user["id"], "role": "EDITOR"}
+    owner.patch(
+        f"{server.url}/useCases/{use_case_id}/sharedRoles/",
+        json={"operation": "updateRoles", "roles": [role]},
+    ).raise_for_status()
+    other = requests.Session()
+    other.headers["Authorization"] = f"Token {other_token}"
+    base = server.url
+
+    class Other:
+        def patch(self, path: str, **kw: Any) -> Any:
+            return other.patch(f"{base}/{path}", **kw)
+
+    return Other()
 
 
 def write_readme(text: str) -> None:
@@ -227,7 +302,12 @@ def measure(n: int, runs: int, with_browser: bool) -> tuple[list[str], float]:
     server.start()
     try:
         py_rows = python_side(server.url, token, use_case_id, runs)
-        lab = browser_side(server.url, token, max(3, runs // 2)) if with_browser else None
+        other = teammate(server, token, use_case_id)
+        lab = (
+            browser_side(server.url, token, max(3, runs // 2), other, use_case_id)
+            if with_browser
+            else None
+        )
     finally:
         server.stop()
     base = py_rows[0][1]
@@ -256,6 +336,17 @@ def measure(n: int, runs: int, with_browser: bool) -> tuple[list[str], float]:
             f"| {n:,} | **keystroke → filtered results painted** (target < 150 ms; 40 ms "
             f"debounce included, {len(lab['keys']['browser'])} keys) | {key:.0f} ms | "
             f"{max(lab['keys']['browser']):.0f} ms | {key / key_floor:.1f}x |",
+        ]
+        pushes = lab["pushes"]
+        push_floor = statistics.median(pushes["floor"])
+        push = statistics.median(pushes["feed"])
+        lines += [
+            f"| {n:,} | push floor: a raw long poll in the kernel → a plain `HTML` painted "
+            f"({len(pushes['floor'])} changes) | {push_floor:.0f} ms | "
+            f"{max(pushes['floor']):.0f} ms | 1.0x |",
+            f"| {n:,} | **another user's change → feed painted** (target < 1 s; "
+            f"{len(pushes['feed'])} changes) | {push:.0f} ms | {max(pushes['feed']):.0f} ms | "
+            f"{push / push_floor:.1f}x |",
         ]
     return lines, seeded_s
 

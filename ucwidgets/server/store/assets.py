@@ -51,12 +51,16 @@ def own_roles(etype: str, user_id: str) -> Any:
 def visible(etype: str, user_id: str) -> Any:
     """The condition "``user_id`` can see this asset", for a query on its table."""
     table = TABLES[etype]
-    lent = (
-        select(links.c.entity_id)
-        .join(memberships, memberships.c.use_case_id == links.c.use_case_id)
-        .where(links.c.entity_type == etype, memberships.c.user_id == user_id)
+    # Correlated: the asset's own links, by (entity_type, entity_id), each probed for the
+    # caller's membership. An IN over the caller's links of this type would first read every
+    # link of that type in the store.
+    lent = exists().where(
+        links.c.entity_type == etype,
+        links.c.entity_id == table.c.id,
+        memberships.c.use_case_id == links.c.use_case_id,
+        memberships.c.user_id == user_id,
     )
-    return or_(table.c.id.in_(own_roles(etype, user_id)), table.c.id.in_(lent))
+    return or_(table.c.id.in_(own_roles(etype, user_id)), lent)
 
 
 def shared_with(etype: str, user_id: str) -> Any:

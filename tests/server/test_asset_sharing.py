@@ -174,3 +174,17 @@ def test_deactivate_refuses_the_last_active_owner_and_can_transfer(
     assert bob.get(f"datasets/{dataset}/").json()["role"] == "OWNER"
     owners = [m["id"] for m in bob.get(f"datasets/{dataset}/sharedRoles/").json()["data"]]
     assert owners == [bob.id]
+
+
+def test_registering_a_notebook_path_again_never_hands_back_one_you_left(alice, bob):
+    first = alice.post("notebooks/", json={"name": "EDA", "path": "eda.ipynb"}).json()
+    again = alice.post("notebooks/", json={"name": "EDA", "path": "eda.ipynb"}).json()
+    assert again["id"] == first["id"]  # the same registration while she has it
+    path = f"notebooks/{first['id']}/sharedRoles/"
+    assert alice.patch(path, json=_roles(("OWNER", bob, {}))).status_code == 204
+    assert alice.patch(path, json=_roles(("NO_ROLE", alice, {}))).status_code == 204
+    assert bob.patch(f"notebooks/{first['id']}/", json={"name": "Bob's"}).status_code == 200
+    assert_error(alice.get(f"notebooks/{first['id']}/"), 404)
+    fresh = alice.post("notebooks/", json={"name": "EDA", "path": "eda.ipynb"})
+    assert fresh.status_code == 201
+    assert fresh.json()["id"] != first["id"] and fresh.json()["name"] == "EDA"

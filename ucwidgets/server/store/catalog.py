@@ -16,7 +16,7 @@ from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
 from . import validate
-from .assets import TABLES, grant_owner
+from .assets import TABLES, grant_owner, visible
 from .db import new_id, now
 from .schema import datasets, jobs, projects
 from .users import _escape_like
@@ -413,10 +413,15 @@ class CatalogStore:
             "updated_at": at,
         }
         with self.db.write() as conn:
-            # Registering a path again returns the notebook this user already registered there.
+            # Registering a path again returns the notebook this user already registered there,
+            # as long as they can still see it: one they left is not handed back.
             table = TABLES["notebook"]
             same = conn.execute(
-                select(table.c.id).where(table.c.created_by == actor["id"], table.c.path == path)
+                select(table.c.id).where(
+                    table.c.created_by == actor["id"],
+                    table.c.path == path,
+                    visible("notebook", actor["id"]),
+                )
             ).scalar()
             if same is None:
                 conn.execute(table.insert().values(**row))

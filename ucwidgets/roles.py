@@ -177,7 +177,8 @@ def assignable(grantor: Standing, is_self: bool, current: Standing) -> dict:
     """What ``grantor`` may set a recipient to: ``{"roles": [...], "canShare": bool}``.
 
     ``roles`` lists the roles (``NO_ROLE`` for removal) the grantor may give; ``canShare``
-    whether they may give the right to share along with the current role. The widgets show
+    whether they may turn the right to share on or off along with the current role (never for
+    an OWNER, who always has it). The widgets show
     exactly these choices.
 
     Examples
@@ -193,7 +194,8 @@ def assignable(grantor: Standing, is_self: bool, current: Standing) -> dict:
     if current.role is not None and current.role not in roles:
         return {"roles": [], "canShare": False}  # they may not touch this recipient at all
     target = current.role or (roles[0] if roles else None)
-    share = target is not None and _permitted(grantor, is_self, current, target, True)
+    # An OWNER always has the right to share: there is nothing to toggle.
+    share = target not in (None, "OWNER") and _permitted(grantor, is_self, current, target, True)
     return {"roles": roles, "canShare": share}
 
 

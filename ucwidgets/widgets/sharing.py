@@ -184,7 +184,7 @@ class SharingEditor(UseCaseWidget):
                 **self.changes,
                 f"new:{username}": {
                     "role": role,
-                    "can_share": bool(can_share) or role == "OWNER",
+                    "can_share": bool(can_share),
                     "id": None,
                     "username": username,
                 },
@@ -295,9 +295,7 @@ class SharingEditor(UseCaseWidget):
         base = self.changes.get(key) or current.get(key)
         if base is None:
             raise ValueError(f"{key!r} is not a member here.")
-        entry = {**base, **edit}
-        if entry["role"] == "OWNER":
-            entry["can_share"] = True  # an OWNER always may share
+        entry = {**base, **edit}  # the service gives an OWNER the right to share itself
         self.changes = _without_noops({**self.changes, key: entry}, current)
 
     # -- what the front end draws ------------------------------------------------------------
@@ -345,7 +343,7 @@ class SharingEditor(UseCaseWidget):
             "removing": removing,
             "roles": [r for r in ROLES if r in roles or r == shown],
             "can_remove": can_remove,
-            "can_toggle": can_toggle and not removing and shown != "OWNER",
+            "can_toggle": can_toggle and not removing,
             "changed": key in self.changes,
         }
 

@@ -48,7 +48,7 @@ export default {
     user.addEventListener("input", () => pushUser());
     const add = () => ucwSend(model, "add_member", { username: user.value, role: role.value, can_share: canShare.checked });
     user.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); pushUser.flush(); add(); } });
-    role.addEventListener("change", () => { words.textContent = (model.get("role_words") || {})[role.value] || ""; canShare.checked = canShare.checked || role.value === "OWNER"; });
+    role.addEventListener("change", () => { words.textContent = (model.get("role_words") || {})[role.value] || ""; });
     const addButton = ucwButton("Add", "ucw-share-add", add);
     const addRow = h("div", { class: "ucw-add-row" }, user, suggestions, role, h("label", {}, canShare, " can share"), addButton);
     const pending = h("div", { class: "ucw-pending" });

@@ -356,8 +356,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 use cases, no README")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measure")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser part")
+    parser.add_argument(
+        "--sizes", default="", help="comma-separated store sizes instead (no README), e.g. 10000"
+    )
     args = parser.parse_args()
     sizes = [1_000] if args.quick else [10_000, 100_000]
+    if args.sizes:
+        sizes, args.quick = [int(n) for n in args.sizes.split(",")], True
     with_browser = (
         not args.no_browser and Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).exists()
     )

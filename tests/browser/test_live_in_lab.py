@@ -56,6 +56,7 @@ def _dark_theme(page: Any) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^JupyterLab Dark$")).click()
     expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1)
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0)  # the theme's fade is over
 
 
 def test_a_teammates_change_and_a_deletion_reach_an_open_feed(

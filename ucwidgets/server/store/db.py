@@ -137,9 +137,18 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction: one consistent snapshot for several queries."""
-        with _unavailable_on_db_failure(), self.engine.begin() as conn:
-            yield conn
+        """A read transaction: one consistent snapshot for several queries.
+
+        SQLite gives every transaction a snapshot; PostgreSQL's default (READ COMMITTED) gives
+        each statement its own, so a listing's count and its page, or a row and the rows it
+        refers to, could come from different moments. REPEATABLE READ makes it one snapshot
+        (a read-only transaction there never fails to serialise).
+        """
+        with _unavailable_on_db_failure(), self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -31,8 +31,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import _readme
+
 HERE = Path(__file__).resolve().parent
-BEGIN, END = "<!-- client:begin -->", "<!-- client:end -->"
 CSV = "age,income,debt,credit_risk\n" + "".join(
     f"{20 + i % 40},{20000 + 997 * i % 90000},{37 * i % 9000},{i % 2}\n" for i in range(200)
 )
@@ -283,19 +284,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) the client section of benchmarks/README.md, leaving others alone."""
-    readme = HERE / "README.md"
-    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text}{END}\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        current = current.rstrip("\n") + "\n\n" + block
-    readme.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--imports", type=int, default=10, help="fresh interpreters per import")
@@ -317,7 +305,7 @@ def main() -> None:
     text = report(imports, walks, args, magic_overhead(args.cells))
     print(text)
     if args.write:
-        write_section(text)
+        _readme.write_section("client", text)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -33,14 +32,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _readme
 import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-README = HERE / "README.md"
 COMMAND = ".venv/bin/python benchmarks/modeling.py"
-BEGIN, END = "<!-- modeling:begin -->", "<!-- modeling:end -->"
 LOAD = os.getloadavg()  # other work on the machine moves the numbers; the report says how much
 
 
@@ -275,19 +273,6 @@ def report(sizes: list[dict], idle: list[float], idle_after: list[float]) -> str
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    """Replace (or append) this script's marked section; leave every other section alone."""
-    block = f"{BEGIN}\n{text.strip()}\n{END}"
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"{re.escape(BEGIN)}.*?{re.escape(END)}", re.S)
-    current = (
-        pattern.sub(lambda _: block, current, count=1)
-        if pattern.search(current)
-        else f"{current.rstrip()}\n\n{block}"
-    )
-    README.write_text(current.rstrip("\n") + "\n")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
@@ -319,8 +304,8 @@ def main(argv: list[str] | None = None) -> None:
     text = report(sizes, idle, idle_after)
     print(text)
     if not args.quick:
-        write_readme(text)
-        print(f"\nwrote {README.relative_to(ROOT)}", file=sys.stderr)
+        _readme.write_section("modeling", text)
+        print(f"\nwrote {_readme.README.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import shutil
 import signal
 import socket
@@ -41,12 +40,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import _readme
 import requests
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-README = HERE / "README.md"
-BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 VENV = HERE / ".peers-venv"
 MLFLOW_VERSION = "3.17.2"
 TOPICS = ("Churn", "Fraud", "Risk", "Pricing", "Demand", "Retention", "Credit", "Claims")
@@ -575,19 +573,6 @@ def section(body: str, args: argparse.Namespace, mlflow_version: str | None, loa
     return f"## Peers (`benchmarks/peers.py`)\n\n```\n{command}\n```\n\n{prose}\n\n{body}\n"
 
 
-def write_readme(text: str) -> None:
-    """Replace (or append) this script's marked section; leave every other section alone."""
-    block = f"{BEGIN}\n{text.strip()}\n{END}"
-    current = README.read_text()
-    pattern = re.compile(rf"{re.escape(BEGIN)}.*?{re.escape(END)}", re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: block, current, count=1)
-    else:
-        head, sep, rest = current.partition("\n<!-- ")
-        current = f"{head.rstrip()}\n\n{block}\n\n<!-- {rest}" if sep else f"{current}\n{block}"
-    README.write_text(current.rstrip("\n") + "\n")
-
-
 # -- main --------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -644,8 +629,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(body)
     if not args.no_readme:
-        write_readme(section(body, args, mlflow_version, load))
-        print(f"\nwrote {README.relative_to(ROOT)}", file=sys.stderr)
+        _readme.write_section("peers", section(body, args, mlflow_version, load))
+        print(f"\nwrote {_readme.README.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -27,11 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import _readme
 import service as bench
 
 HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
-BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
 
 
 def median_ms(fn: Callable[[int], object], repeat: int) -> float:
@@ -97,18 +95,6 @@ def table(results: dict[int, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    """Replace (or append) this script's marked section; leave every other section alone."""
-    block = f"{BEGIN}\n{text.strip()}\n{END}"
-    current = README.read_text()
-    pattern = re.compile(rf"{re.escape(BEGIN)}.*?{re.escape(END)}", re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: block, current, count=1)
-    else:
-        current = f"{current.rstrip()}\n\n{block}"
-    README.write_text(current.rstrip("\n") + "\n")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -126,14 +112,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     seeded = ", ".join(f"{n:,} in {s:.0f} s" for n, s in seeds.items())
-    write_readme(
+    _readme.write_section(
+        "scale",
         "## Scale (`benchmarks/scale.py`)\n\n"
         f"Command: `.venv/bin/python benchmarks/scale.py --sizes {args.sizes}` on {when}, "
         f"{bench.machine()}; load average {load:.2f} at the start. Bulk seeding (not through the "
         f"API): {seeded}. Store calls in-process, median of {args.repeat}; the exact name and "
-        "the use case are drawn at random from the whole store.\n\n" + body
+        "the use case are drawn at random from the whole store.\n\n" + body,
     )
-    print(f"\nwrote {README.name}", file=sys.stderr)
+    print(f"\nwrote {_readme.README.name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _readme
+
 HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
 HEADING = "## Service (`benchmarks/service.py`)"
 COMMAND = ".venv/bin/python benchmarks/service.py"
 API = "/api/v2/"
@@ -628,26 +629,6 @@ def section(body: str, args: argparse.Namespace, load: float) -> str:
     return f"{HEADING}\n\n```\n{COMMAND}\n```\n\n{text}\n\n{body}\n"
 
 
-def write_readme(text: str) -> None:
-    """Replace (or append) this script's marked section; leave every other section alone."""
-    begin, end = "<!-- service:begin -->", "<!-- service:end -->"
-    block = f"{begin}\n{text.strip()}\n{end}"
-    current = (
-        README.read_text()
-        if README.exists()
-        else (
-            "# Benchmarks\n\nEach script measures one part of ucwidgets and writes its own section "
-            "below, with the command that made the numbers.\n"
-        )
-    )
-    pattern = re.compile(rf"{re.escape(begin)}.*?{re.escape(end)}", re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: block, current, count=1)
-    else:
-        current = f"{current.rstrip()}\n\n{block}"
-    README.write_text(current.rstrip("\n") + "\n")
-
-
 # -- main --------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -711,8 +692,8 @@ def main(argv: list[str] | None = None) -> None:
     body = table(rows, args.connections) + "\n\n" + notes(rows, args)
     print(body)
     if not args.no_readme:
-        write_readme(section(body, args, load))
-        print(f"\nwrote {README.relative_to(HERE.parent)}", file=sys.stderr)
+        _readme.write_section("service", section(body, args, load))
+        print(f"\nwrote {_readme.README.relative_to(HERE.parent)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

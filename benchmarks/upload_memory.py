@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -27,12 +26,11 @@ import threading
 import time
 from pathlib import Path
 
+import _readme
 import psutil
 import requests
 
 HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
-BEGIN, END = "<!-- upload-memory:begin -->", "<!-- upload-memory:end -->"
 BOUNDARY = "ucwbenchboundary"
 LIMIT_MB = 128  # what the issue asks RSS growth to stay under for a 1 GB file
 
@@ -185,18 +183,6 @@ def section(result: dict, command: str) -> str:
     )
 
 
-def write_readme(text: str) -> None:
-    """Replace (or append) this script's marked section; leave every other section alone."""
-    block = f"{BEGIN}\n{text.strip()}\n{END}"
-    current = README.read_text()
-    pattern = re.compile(rf"{re.escape(BEGIN)}.*?{re.escape(END)}", re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: block, current, count=1)
-    else:
-        current = f"{current.rstrip()}\n\n{block}"
-    README.write_text(current.rstrip("\n") + "\n")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=int, default=1024, help="size of the CSV (default 1 GB)")
@@ -209,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
         command = ".venv/bin/python benchmarks/upload_memory.py" + (
             f" --mb {args.mb}" if args.mb != 1024 else ""
         )
-        write_readme(section(result, command))
+        _readme.write_section("upload-memory", section(result, command))
 
 
 if __name__ == "__main__":

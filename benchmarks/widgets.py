@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import secrets
 import statistics
 import sys
@@ -37,10 +36,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _readme
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-README = HERE / "README.md"
-BEGIN, END = "<!-- widgets:begin -->", "<!-- widgets:end -->"
 COMMAND = ".venv/bin/python benchmarks/widgets.py"
 sys.path[:0] = [str(HERE), str(ROOT / "tests" / "browser")]
 
@@ -281,16 +280,6 @@ def teammate(server: Any, token: str, use_case_id: str) -> Any:
     return Other()
 
 
-def write_readme(text: str) -> None:
-    body = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    if BEGIN in body:
-        body = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, body, flags=re.S)
-    else:
-        body = body.rstrip() + "\n\n" + block + "\n"
-    README.write_text(body)
-
-
 def measure(n: int, runs: int, with_browser: bool) -> tuple[list[str], float]:
     """The table rows for one store size, and the seconds its seeding took."""
     from ucwidgets.server.app import ServerThread
@@ -393,7 +382,7 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if not args.quick:
-        write_readme(text)
+        _readme.write_section("widgets", text)
     return 0
 
 

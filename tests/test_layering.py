@@ -39,8 +39,10 @@ LAYERS: dict[str, set[str]] = {
     "ucwidgets.models": BASE | API,
     "ucwidgets.widgets": BASE | API,
     "ucwidgets.magic": BASE | API,
-    # The entry points at the top: the package's lazy exports and the command line.
-    "ucwidgets": BASE | {"ucwidgets.magic", "ucwidgets.server.extension"},
+    # The entry points at the top: the package's lazy exports (which reuse the name maps of the
+    # lazy ``models`` and ``widgets`` packages) and the command line.
+    "ucwidgets": BASE
+    | {"ucwidgets.magic", "ucwidgets.server.extension", "ucwidgets.models", "ucwidgets.widgets"},
     "ucwidgets.cli": BASE | {"ucwidgets.paths", "ucwidgets.server"},
 }
 

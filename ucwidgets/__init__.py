@@ -15,10 +15,13 @@ from __future__ import annotations
 
 # Nothing else is imported here, not even ``typing`` (it pulls in ``re``): this module and
 # ``_lazy`` are the whole cost of ``import ucwidgets``.
+from ucwidgets import models as _models
+from ucwidgets import widgets as _widgets
 from ucwidgets._lazy import exports as _exports
 from ucwidgets._version import __version__
 
-# Public name -> the module that defines it; resolved by __getattr__ and then cached.
+# Public name -> the module that defines it; resolved by __getattr__ and then cached. The models
+# and the widgets are named where they live (their packages import nothing but ``_lazy``).
 _LAZY = {
     "Client": "ucwidgets.client",
     "client_configuration": "ucwidgets.client",
@@ -26,29 +29,16 @@ _LAZY = {
     "Context": "ucwidgets.context",
     "get_current_use_case": "ucwidgets.context",
     "set_current_use_case": "ucwidgets.context",
-    "UseCase": "ucwidgets.models.use_cases.use_case",
-    "UseCaseReferenceEntity": "ucwidgets.models.use_cases.use_case",
-    "UseCaseUser": "ucwidgets.models.use_cases.use_case",
     "list_use_cases": "ucwidgets.models.use_cases.use_case",
-    "Dataset": "ucwidgets.models.dataset",
-    "DatasetDetails": "ucwidgets.models.dataset",
-    "DatasetFeature": "ucwidgets.models.feature",
-    "Feature": "ucwidgets.models.feature",
-    "Project": "ucwidgets.models.project",
-    "Model": "ucwidgets.models.model",
-    "Application": "ucwidgets.models.application",
-    "Notebook": "ucwidgets.models.notebook",
-    "SharingAccess": "ucwidgets.models.sharing",
-    "SharingRole": "ucwidgets.models.sharing",
-    "Event": "ucwidgets.models.events",
     "SHARING_ROLE": "ucwidgets.enums",
     "SHARING_RECIPIENT_TYPE": "ucwidgets.enums",
     "UseCaseEntityType": "ucwidgets.enums",
     "AUTOPILOT_MODE": "ucwidgets.enums",
-    "UseCaseBrowser": "ucwidgets.widgets.browser",
-    "AssetPicker": "ucwidgets.widgets.picker",
-    "SharingEditor": "ucwidgets.widgets.sharing",
-    "ActivityFeed": "ucwidgets.widgets.activity",
+    **_models._WHERE,
+    **{
+        name: _widgets._WHERE[name]
+        for name in ("UseCaseBrowser", "AssetPicker", "SharingEditor", "ActivityFeed")
+    },
     "errors": "ucwidgets.errors",
     "enums": "ucwidgets.enums",
 }

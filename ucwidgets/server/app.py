@@ -183,6 +183,7 @@ class Service:
         )
 
     def close(self) -> None:
+        self.ctx.hub.close()
         self.modeling.close()
         self.executor.shutdown(wait=True)
         self.store.close()

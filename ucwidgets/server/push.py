@@ -2,8 +2,10 @@
 
 A write that records an event wakes the hub after its commit (``Database.on_events``, called on
 the writer's thread); waiters then read what they may see from the event table, the source of
-truth. Waiters also look at the table every ``POLL_S`` seconds, which catches events written by
-another process on the same database (two kernels' embedded services, replicas).
+truth. On PostgreSQL the commit also sends ``NOTIFY`` and every hub listens (``LISTEN``), so a
+write through one replica wakes the clients of all of them at once. Waiters also look at the
+table every ``POLL_S`` seconds, which catches events written by another process on a SQLite file
+(two kernels' embedded services) and anything a lost listening connection missed.
 
 Examples
 --------
@@ -22,9 +24,14 @@ True
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from .store.db import EVENTS_CHANNEL
+
+log = logging.getLogger("ucwidgets.server")
 
 #: Seconds between looks at the event table while a client waits.
 POLL_S = 0.5
@@ -37,6 +44,12 @@ class EventHub:
         self._lock = threading.Lock()
         self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
         db.on_events.append(self.notify)
+        self._listener = _Listener(db.engine.url, self.notify) if db.is_postgres else None
+
+    def close(self) -> None:
+        """Stop listening to the database (PostgreSQL); waiters still wake by polling."""
+        if self._listener is not None:
+            self._listener.stop()
 
     def waiter(self) -> asyncio.Future:
         """A future of the running loop that the next committed event resolves."""
@@ -57,6 +70,38 @@ class EventHub:
         for loop, future in waiters:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_resolve, future)
+
+
+class _Listener:
+    """A thread that holds one PostgreSQL connection in ``LISTEN`` and calls ``wake`` for each
+    notification; a lost connection is opened again (waking once, for what it may have missed)."""
+
+    def __init__(self, url: Any, wake: Callable[[], None]) -> None:
+        # psycopg takes a plain postgresql:// URL, not SQLAlchemy's driver-qualified one.
+        self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._wake = wake
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ucwidgets-listen", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3) as conn:
+                    conn.execute(f"LISTEN {EVENTS_CHANNEL}")
+                    self._wake()
+                    while not self._stopping.is_set():
+                        for _ in conn.notifies(timeout=0.5):
+                            self._wake()
+            except psycopg.Error as e:
+                log.warning("listening for events: %s; trying again in 1 s", e)
+                self._stopping.wait(1)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
 
 
 def _resolve(future: asyncio.Future) -> None:

@@ -34,6 +34,10 @@ SQLITE_FULL = 13
 PG_DISK_FULL = "53100"
 #: Set in a connection's ``info`` by a write that recorded a change-feed event.
 EVENTS_WRITTEN = "ucw_events_written"
+#: The PostgreSQL channel that a commit which recorded events notifies: every replica listens.
+EVENTS_CHANNEL = "ucwidgets_events"
+#: The PostgreSQL advisory lock key that serialises migrations across replicas.
+MIGRATION_LOCK = 0x75637769  # "ucwi"
 
 
 def new_id() -> str:
@@ -105,7 +109,8 @@ class Database:
         self.engine = make_engine(url, busy_timeout_s)
         self._writer = self.engine.execution_options(ucw_write=True)
         # PostgreSQL's row locks let writers of different rows overlap; SQLite has one writer.
-        self._turn = threading.RLock() if url.startswith("sqlite") else None
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._turn = None if self.is_postgres else threading.RLock()
         #: Called (on the writer's thread) after a transaction that recorded events commits.
         self.on_events: list[Callable[[], None]] = []
 
@@ -115,6 +120,9 @@ class Database:
         with self._writer_turn(), _unavailable_on_db_failure(), self._writer.begin() as conn:
             try:
                 yield conn
+                if conn.info.get(EVENTS_WRITTEN) and self.is_postgres:
+                    # Delivered to every listening replica at commit, and never on rollback.
+                    conn.exec_driver_sql(f"NOTIFY {EVENTS_CHANNEL}")
             finally:  # the flag lives on the pooled connection: never leave it set
                 recorded = conn.info.pop(EVENTS_WRITTEN, False)
         if recorded:  # committed: wake whoever waits for events
@@ -145,7 +153,7 @@ class Database:
         (a read-only transaction there never fails to serialise).
         """
         with _unavailable_on_db_failure(), self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
+            if self.is_postgres:
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 yield conn
@@ -234,6 +242,10 @@ def migrate(db: Database) -> str:
 
     cfg = _alembic_config()
     with db.engine.begin() as conn:
+        if db.is_postgres:
+            # Replicas on other hosts share no start-up file lock: the first to start migrates,
+            # the others wait here until it commits, then find nothing to do.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return head_revision()

@@ -7,15 +7,23 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import websocket
 from service_api import Api
+from sqlalchemy import select
 
+import ucwidgets as dr
+from ucwidgets.models.events import list_events
 from ucwidgets.server.app import ServerThread
 from ucwidgets.server.push import EventHub
 from ucwidgets.server.store import Store
 from ucwidgets.server.store.db import EVENTS_WRITTEN, READY, Database, migrate, readiness
+from ucwidgets.server.store.schema import modeling_jobs, models
+
+#: The demo's credit-risk data: enough rows to train every blueprint.
+RISK_DATA = Path(__file__).resolve().parents[2] / "notebooks" / "risk_data.csv"
 
 
 @pytest.fixture
@@ -82,3 +90,62 @@ def test_replicas_starting_at_once_on_an_empty_database_migrate_it_once(pg_url, 
     finally:
         for store in stores:
             store.close()
+
+
+def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
+    # Two services on one database and one shared data dir (dataset files on a shared volume).
+    shared = tmp_path / "shared"
+    replicas = [ServerThread(data_dir=shared, database_url=pg_url).start() for _ in "ab"]
+    try:
+        _, token = replicas[0].store.create_user("ann@example.com", full_name="Ann")
+        turn = iter(range(1_000))
+
+        def via_next_replica() -> None:  # every step goes to the other replica
+            dr.Client(token=token, endpoint=replicas[next(turn) % 2].url)
+
+        via_next_replica()
+        risk = dr.UseCase.create(name="Financial Risk")
+        via_next_replica()
+        dataset = dr.Dataset.create_from_file(file_path=str(RISK_DATA), use_case=risk)
+        via_next_replica()
+        second = dr.UseCase.create(name="Financial Risk 2")
+        via_next_replica()
+        second.add(entity=dataset)
+        via_next_replica()
+        project = dr.Project.create_from_dataset(
+            dataset_id=dataset.id, project_name="Risk v1", use_case=risk
+        )
+        via_next_replica()
+        project.analyze_and_model(target="credit_risk")
+        via_next_replica()
+        project.wait_for_autopilot(check_interval=0.5, timeout=300, verbosity=0)
+        via_next_replica()
+        assert [d.id for d in risk.list_datasets()] == [dataset.id]
+        assert [p.id for p in risk.list_projects()] == [project.id]
+
+        # One feed, one order: both replicas list the same events, ids rising with the steps.
+        feeds = []
+        for replica in replicas:
+            dr.Client(token=token, endpoint=replica.url)
+            feeds.append([(e.id, e.verb, e.entity_type) for e in list_events(risk)])
+        assert feeds[0] == feeds[1]
+        ids, changes = [event_id for event_id, *_ in feeds[0]], [c for _, *c in feeds[0]]
+        assert ids == sorted(set(ids))
+        assert changes[:3] == [["created", "useCase"], ["added", "dataset"], ["added", "project"]]
+        assert changes[3:] and all(c == ["modified", "project"] for c in changes[3:])
+
+        # Both replicas' engines took jobs from one queue: each blueprint trained exactly once.
+        with replicas[0].store.db.read() as conn:
+            jobs = conn.execute(
+                select(
+                    modeling_jobs.c.blueprint, modeling_jobs.c.status, modeling_jobs.c.attempts
+                ).where(modeling_jobs.c.project_id == project.id)
+            ).all()
+            assert jobs and all((status, tries) == ("done", 1) for _, status, tries in jobs)
+            trained = conn.execute(
+                select(models.c.blueprint).where(models.c.project_id == project.id)
+            ).scalars()
+            assert sorted(trained) == sorted(blueprint for blueprint, *_ in jobs)
+    finally:
+        for replica in replicas:
+            replica.stop()

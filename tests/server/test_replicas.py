@@ -1,6 +1,7 @@
 """Several services on one PostgreSQL database behave as one: a write through one replica is
 pushed to the clients of another (``LISTEN``/``NOTIFY``) and read through it at once, and
-replicas starting together migrate the database once (an advisory lock)."""
+replicas starting together migrate the database once (an advisory lock). A write through one
+replica reaches a widget connected to another."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import pytest
 import websocket
 from service_api import Api
 from sqlalchemy import select
+from widgets.test_activity import until
 
 import ucwidgets as dr
 from ucwidgets.models.events import list_events
+from ucwidgets.rest import RESTClientObject
 from ucwidgets.server.app import ServerThread
 from ucwidgets.server.push import EventHub
 from ucwidgets.server.store import Store
 from ucwidgets.server.store.db import EVENTS_WRITTEN, READY, Database, migrate, readiness
 from ucwidgets.server.store.schema import modeling_jobs, models
+from ucwidgets.widgets.activity import ActivityFeed
 
 #: The demo's credit-risk data: enough rows to train every blueprint.
 RISK_DATA = Path(__file__).resolve().parents[2] / "notebooks" / "risk_data.csv"
@@ -147,5 +151,28 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
             ).scalars()
             assert sorted(trained) == sorted(blueprint for blueprint, *_ in jobs)
     finally:
+        for replica in replicas:
+            replica.stop()
+
+
+def test_a_feed_connected_to_one_replica_shows_a_write_through_the_other(pg_url, tmp_path):
+    replicas = [
+        ServerThread(data_dir=tmp_path / name, database_url=pg_url).start() for name in "ab"
+    ]
+    feed = None
+    try:
+        a, b = replicas
+        ann, ann_token = a.store.create_user("ann@example.com", full_name="Ann")
+        bob, bob_token = a.store.create_user("bob@example.com", full_name="Bob")
+        ann_api = Api(a.url, ann_token, ann)
+        uc = ann_api.create_use_case("Fraud")
+        ann_api.grant(uc["id"], Api(a.url, bob_token, bob), "EDITOR")
+        feed = ActivityFeed(client=RESTClientObject(b.url, bob_token))
+        until(lambda: feed.live == "live", "bob's feed on replica b going live")
+        assert ann_api.patch(f"useCases/{uc['id']}/", json={"description": "new"}).ok
+        until(lambda: feed.items[0]["verb"] == "updated", "ann's change through a in the feed on b")
+    finally:
+        if feed is not None:
+            feed.close()
         for replica in replicas:
             replica.stop()

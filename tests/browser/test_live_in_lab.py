@@ -1,6 +1,7 @@
 """The live feed in JupyterLab in headless Chromium: a teammate's change and a deletion arrive
 with no click; a paused service leaves the kernel free while the widget shows a spinner with
-Cancel; a failed ``Client(token=...)`` never shows another user's data."""
+Cancel; a failed ``Client(token=...)`` never shows another user's data, in the feed or the
+browser."""
 
 from __future__ import annotations
 
@@ -149,10 +150,15 @@ def test_a_failed_client_never_shows_another_users_data(page, run_notebook, acto
         f"try:\n    ucwidgets.Client(token='wrong', endpoint={ucw_service.url!r})\n"
         "except Exception as e:\n    print(type(e).__name__)",
         "ActivityFeed()",
+        "UseCaseBrowser()",
     )
     expect(panel.locator(".jp-OutputArea-output", has_text="Unauthorized")).to_have_count(1)
     root = panel.locator(".ucw-feed")
     expect(root.locator(".ucw-error")).to_contain_text("the last Client() failed")
     expect(root.locator(".ucw-feed-item")).to_have_count(0)
     expect(root.locator(".ucw-feed-me")).to_have_text("")
+    browser = panel.locator(".ucw-browser-root")
+    expect(browser.locator(".ucw-error").first).to_contain_text("the last Client() failed")
+    expect(browser.locator(".ucw-chip")).to_have_text("Signed in as …")
+    expect(browser.locator(".ucw-list-table tbody tr")).to_have_count(0)
     assert "Ann's secret plans" not in panel.inner_text()

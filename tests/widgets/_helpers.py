@@ -7,11 +7,13 @@ threads, so a test drives a panel the way a click does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import pytest
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -31,6 +33,15 @@ def typed(panel: Any, /, within: Any = None, **traits: Any) -> None:
     """What typing or picking in the front end does: set synced traits, then the work."""
     panel.set_state(traits)
     (within or panel).wait()
+
+
+def until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    """Wait for a push to arrive (a bound to fail on, never a speed assertion)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.02)
 
 
 def synced_text(panel: Any) -> str:

@@ -4,22 +4,10 @@ client, and live updates by push (no refresh, no click)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 
 from ucwidgets.widgets.activity import ActivityFeed
-from widgets._helpers import HOSTILE
-
-
-def until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    """Wait for a push to arrive (a bound to fail on, never a speed assertion)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        time.sleep(0.02)
+from widgets._helpers import HOSTILE, until
 
 
 @pytest.fixture

@@ -30,6 +30,11 @@ class UseCaseWidget(Panel):
 
     error = Unicode("", help="Every failure the panel shows, joined; empty when none.")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._me: UseCaseUser | None = None
+        self._me_key: int | None = None  # id() of the client _me was asked through
+        super().__init__(*args, **kwargs)
+
     def __repr__(self) -> str:
         # Cheap (no trait serialization), and says what it is where a front end shows text.
         return f"{type(self).__name__}(model_id={self.model_id!r})"
@@ -41,10 +46,10 @@ class UseCaseWidget(Panel):
     def whoami(self) -> UseCaseUser | None:
         """The caller, asked once per client (None on a service that cannot say)."""
         key = id(self.client)
-        if getattr(self, "_me_key", None) != key:
+        if self._me_key != key:
             with self.api():
                 try:
-                    self._me: UseCaseUser | None = UseCaseUser.me()
+                    self._me = UseCaseUser.me()
                 except NotSupported:
                     self._me = None
             self._me_key = key

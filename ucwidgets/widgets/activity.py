@@ -17,15 +17,11 @@ from traitlets import Bool, Dict, HasTraits, Int, List, Unicode, observe
 
 from ucwidgets import context
 from ucwidgets.client import get_client
-from ucwidgets.models.events import (
-    Event,
-    list_notifications,
-    mark_notifications_read,
-    subscribe,
-)
+from ucwidgets.models.events import Event, list_notifications, mark_notifications_read
 from ucwidgets.models.use_cases.use_case import UseCaseUser
 from ucwidgets.widgets._common import Panel, action, resolve_use_case_id
 from ucwidgets.widgets.feed_items import KINDS, group
+from ucwidgets.widgets.live import LiveHub
 
 __all__ = ["ActivityFeed", "FeedState"]
 
@@ -54,7 +50,7 @@ class FeedState(HasTraits):
         self.client = client
         self.read: set[int] = set()
         self.feeds: weakref.WeakSet[ActivityFeed] = weakref.WeakSet()
-        self._subscription: Any = None
+        self.hub: LiveHub | None = None
 
     @classmethod
     def of(cls, client: Any) -> FeedState:
@@ -66,16 +62,20 @@ class FeedState(HasTraits):
             return state
 
     def join(self, feed: ActivityFeed) -> None:
-        """Let ``feed`` share this state; the first feed starts the live subscription."""
+        """Let ``feed`` share this state; the first feed follows the client's live events."""
         self.feeds.add(feed)
-        if self._subscription is None:
-            self._subscription = subscribe(self._on_events, self._on_live, client=self.client)
+        if self.hub is None:
+            self.hub = LiveHub.of(self.client)  # the subscription the other panels share
+            self.hub.observe(self._on_live, "state")
+            self.hub.follow(self)
+            self.live = self.hub.state
 
     def leave(self, feed: ActivityFeed) -> None:
         self.feeds.discard(feed)
-        if not self.feeds and self._subscription is not None:
-            self._subscription.close()
-            self._subscription = None
+        if not self.feeds and self.hub is not None:
+            self.hub.unobserve(self._on_live, "state")
+            self.hub.leave(self)
+            self.hub = None
 
     def count(self, unread: int | None) -> None:
         """Take the unread count a listing or a mark-read reported."""
@@ -92,7 +92,8 @@ class FeedState(HasTraits):
         for feed in list(self.feeds):
             feed._on_read(ids)
 
-    def _on_events(self, events: list[Event]) -> None:
+    def on_events(self, events: list[Event]) -> None:
+        """New events from the live subscription: count the others', show them in every feed."""
         me = {feed.me_id for feed in self.feeds}
         fresh = sum(1 for e in events if e.actor_id not in me)
         if fresh:
@@ -100,8 +101,8 @@ class FeedState(HasTraits):
         for feed in list(self.feeds):
             feed._on_events(events)
 
-    def _on_live(self, state: str) -> None:
-        self.live = state
+    def _on_live(self, change: Any) -> None:
+        self.live = change["new"]
 
 
 class ActivityFeed(Panel):

@@ -181,6 +181,12 @@ class UseCaseBrowser(UseCaseWidget):
             if not any(p._tasks for p in (self, *self._parts)):
                 return
 
+    def close(self) -> None:
+        """Close the browser and its parts (they stop following the live events)."""
+        for part in getattr(self, "_parts", ()):  # () when __init__ failed (Widget.__del__)
+            part.close()
+        super().close()
+
     def retry(self, control: str) -> Future | None:
         """Retry ``control`` here and in every part where it failed (what Retry does)."""
         for part in self._parts:

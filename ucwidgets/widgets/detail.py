@@ -3,7 +3,9 @@
 Edits live in the ``drafts`` trait (``"name"``, ``"description"``) and a reload never overwrites
 a field the user changed, so an unsaved rename survives opening the sharing editor or a refresh.
 Controls follow the rights the service returns with each object (``can_edit``, ``can_share``,
-``can_delete``); this module knows no role rule.
+``can_delete``); this module knows no role rule. It follows the live events: a teammate's change
+to the use case reloads it with no click (drafts stay), and a deletion elsewhere sets ``gone``
+("Deleted by bob"), which turns the actions off and keeps the unsaved edits on screen.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._common import action
-from ucwidgets.widgets._parts import UseCaseWidget, iso
+from ucwidgets.widgets._parts import iso
+from ucwidgets.widgets.live import LiveWidget
 
 __all__ = ["ASSET_KINDS", "UseCaseDetail", "asset_row", "flag"]
 
@@ -41,7 +44,7 @@ def flag(obj: Any, name: str) -> bool:
     return True if value is None else bool(value)
 
 
-class UseCaseDetail(UseCaseWidget):
+class UseCaseDetail(LiveWidget):
     """The opened use case: edit it, see its members and assets, open or share an asset.
 
     Parameters
@@ -145,6 +148,8 @@ class UseCaseDetail(UseCaseWidget):
             self.can_share = flag(use_case, "can_share")
             self.can_delete = flag(use_case, "can_delete")
             self.info = _info(use_case, len(members))
+            self.gone = ""
+        self.follow_live()
         return use_case
 
     def clear(self) -> None:
@@ -154,7 +159,11 @@ class UseCaseDetail(UseCaseWidget):
             self.use_case = None
             self.members, self.member_rows, self.assets, self.asset_rows = [], [], [], []
             self.my_role, self.info, self.preview, self.drafts = None, {}, {}, {}
-            self.panel, self.inline = "", None
+            self.panel, self.inline, self.gone = "", None, ""
+
+    def live_use_case(self) -> str | None:
+        """The shown use case: the live events about it reload it."""
+        return self.use_case_id
 
     @action("save")
     def save(self, name: str | None = None, description: str | None = None) -> UseCase:
@@ -265,6 +274,13 @@ class UseCaseDetail(UseCaseWidget):
         """Close the inline picker, sharing editor or confirmation."""
         self.panel = ""
 
+    def close(self) -> None:
+        """Close the detail and the picker or sharing editor it opened."""
+        for inline in (getattr(self, "picker", None), getattr(self, "sharing_editor", None)):
+            if inline is not None:  # (None also when __init__ failed: Widget.__del__)
+                inline.close()
+        super().close()
+
     # -- helpers ----------------------------------------------------------------------------
     def _show(self, panel: str, widget: Any) -> None:
         with self.hold_trait_notifications():
@@ -283,8 +299,16 @@ class UseCaseDetail(UseCaseWidget):
             self.clear()
         elif change["new"] != loaded:
             with self.hold_trait_notifications():
-                self.panel, self.preview = "", {}
+                self.panel, self.preview, self.gone = "", {}, ""
             self.run("panel", self.load, change["new"])
+
+    @observe("gone")
+    def _on_gone_change(self, change: Any) -> None:
+        # The inline picker and sharing editor follow too; one may not have loaded yet.
+        for inline in (self.picker, self.sharing_editor):
+            shown = getattr(inline, "use_case_id", None)
+            if change["new"] and shown == self.use_case_id and not inline.gone:
+                inline.mark_gone(change["new"])
 
     def _on_picker_close(self, picker: Any) -> None:
         self.panel = ""
@@ -299,6 +323,8 @@ class UseCaseDetail(UseCaseWidget):
     def _require(self) -> UseCase:
         if self.use_case is None:
             raise ValueError("Select a use case first.")
+        if self.gone:
+            raise ValueError(f"{self.gone}: it can no longer be changed.")
         return self.use_case
 
 

@@ -3,7 +3,8 @@
 Search, sort, filter and paging all run in the service (``GET useCases/``), one page at a time,
 so the list costs the same at a hundred use cases or a hundred thousand. The front end moves a
 highlight (``cursor``) with the arrow keys and opens a use case (``selected``) with Enter or a
-click; it never handles a key JupyterLab would then also act on.
+click; it never handles a key JupyterLab would then also act on. It follows the live events: a
+teammate's change reloads the page in the background, with no click.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any
 
 from traitlets import Bool, Enum, Int, List, Unicode, observe, validate
 
+from ucwidgets.models.events import Event
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._common import action
-from ucwidgets.widgets._parts import UseCaseWidget, iso
+from ucwidgets.widgets._parts import iso
+from ucwidgets.widgets.live import LiveWidget
 
 __all__ = ["FILTERS", "ORDERINGS", "UseCaseList"]
 
@@ -31,7 +34,7 @@ ORDERINGS = {
 FILTERS = {"all": "All", "mine": "Mine", "shared": "Shared with me"}
 
 
-class UseCaseList(UseCaseWidget):
+class UseCaseList(LiveWidget):
     """A page of use cases: search as you type, sort by column, filter, page, pick one.
 
     Parameters
@@ -111,6 +114,7 @@ class UseCaseList(UseCaseWidget):
             if self.cursor not in {uc.id for uc in items}:
                 self.cursor = items[0].id if items else None
             self.loaded += 1
+        self.follow_live()
 
     @action("pager")
     def next_page(self) -> None:
@@ -125,6 +129,14 @@ class UseCaseList(UseCaseWidget):
         if self.offset > 0:
             self.offset = max(0, self.offset - self.page_size)
             self.refresh()
+
+    def reload_live(self) -> None:
+        """Reload the page (any change may add, drop, reorder or recount a row)."""
+        self.refresh()
+
+    def on_events(self, events: list[Event]) -> None:
+        """Any event may change the page: reload it in the background."""
+        self.reload_soon()
 
     def _query(self) -> tuple:
         return (self.search, self.order_by, self.filter, self.offset, self.page_size)

@@ -4,7 +4,8 @@ It names the use case it adds to, lists the assets of one type that the caller c
 are not in it yet (with owner, date and rows, so look-alikes can be told apart), checks a CSV
 and shows its first rows before uploading it as a new dataset (with its name, percent and
 bytes), offers the notebooks under the Jupyter root for registration, and explains why a
-project cannot be added when the service refuses it.
+project cannot be added when the service refuses it. When its use case is deleted elsewhere it
+says so (``gone``) and adds nothing more.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from traitlets import Dict, Enum, Float, Int, List, Unicode, observe
 from ucwidgets import context
 from ucwidgets.errors import UseCaseError
 from ucwidgets.models.dataset import Dataset
+from ucwidgets.models.events import Event
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._candidates import CANDIDATES, check_csv, rows_text
 from ucwidgets.widgets._common import action, resolve_use_case_id
-from ucwidgets.widgets._parts import UseCaseWidget
+from ucwidgets.widgets.live import LiveWidget, gone_reason
 
 __all__ = ["PROJECT_RULES", "AssetPicker"]
 
@@ -42,7 +44,7 @@ PROJECT_RULES = (
 )
 
 
-class AssetPicker(UseCaseWidget):
+class AssetPicker(LiveWidget):
     """Pick assets to add to a use case, upload a dataset, or register a notebook.
 
     Parameters
@@ -131,6 +133,7 @@ class AssetPicker(UseCaseWidget):
             self.use_case_name = use_case.name
             self.candidates = candidates
             self.blocked = blocked
+        self.follow_live()
 
     @action("list")
     def refresh(self) -> None:
@@ -262,7 +265,19 @@ class AssetPicker(UseCaseWidget):
         except UseCaseError as exc:
             self.notice = f"Added, but the list could not be reloaded: {exc}"
 
+    def live_use_case(self) -> str | None:
+        """The use case assets are added to."""
+        return self.use_case_id
+
+    def on_events(self, events: list[Event]) -> None:
+        """Only a deletion of the use case matters here (the list reloads on Refresh)."""
+        why = gone_reason(events, self.use_case_id, self.whoami_id())
+        if why and not self.gone:
+            self.mark_gone(why)
+
     def _target(self) -> str:
+        if self.gone:
+            raise ValueError(f"{self.gone}: nothing can be added to it.")
         if self._follow:
             self.use_case_id = context.get_current_use_case_id()
         if not self.use_case_id:

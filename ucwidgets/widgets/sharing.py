@@ -2,7 +2,9 @@
 
 Edits are staged in the widget (``changes``) and sent together by Apply (one request, applied
 whole or not at all). The add row searches the service's users as you type and flags a name
-that matches no one; Enter adds the person. Each role is described in plain words.
+that matches no one; Enter adds the person. Each role is described in plain words. A use case's
+editor follows the live events: a teammate's change to its members shows with no click, the
+staged changes stay, and a deletion elsewhere sets ``gone`` ("Deleted by bob").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ucwidgets import context
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase, UseCaseUser
 from ucwidgets.widgets._common import action, resolve_use_case_id
-from ucwidgets.widgets._parts import UseCaseWidget
+from ucwidgets.widgets.live import LiveWidget
 
 __all__ = ["ROLES", "ROLE_WORDS", "SharingEditor"]
 
@@ -41,7 +43,7 @@ ROLE_WORDS = {
 CAN_SHARE_WORDS = "Can also give others access, up to their own role."
 
 
-class SharingEditor(UseCaseWidget):
+class SharingEditor(LiveWidget):
     """Change who may see and change a use case, or one asset; Apply sends one request.
 
     Parameters
@@ -139,11 +141,17 @@ class SharingEditor(UseCaseWidget):
                 flag = bool(mine.can_share) if mine is not None else me is None
             self.my_can_share = bool(flag)
             self.members = members
+            self.changes = _still_meant(self.changes, members)
+        self.follow_live()
 
     @action("panel")
     def refresh(self) -> None:
         """Reload the members (what the Refresh button does)."""
         self.load()
+
+    def live_use_case(self) -> str | None:
+        """The edited use case (an asset's own roles have no live events)."""
+        return None if self.asset_id or self._left else self.use_case_id
 
     @action("rows")
     def set_role(self, member: str, role: str) -> None:
@@ -173,6 +181,7 @@ class SharingEditor(UseCaseWidget):
     @action("add")
     def add_member(self, username: str, role: str = "CONSUMER", can_share: bool = False) -> None:
         """Stage a new member by username (an existing member's row changes instead)."""
+        self._check_open()
         username = username.strip()
         if not username:
             raise ValueError("Type the username of the person to add.")
@@ -204,6 +213,7 @@ class SharingEditor(UseCaseWidget):
         Raises the service's error (for example ``Conflict`` for the last OWNER, ``Forbidden``
         for a grant above the caller's role); nothing is applied then and the changes stay.
         """
+        self._check_open()
         if roles is None:
             roles = [
                 SharingRole(
@@ -258,6 +268,10 @@ class SharingEditor(UseCaseWidget):
         return [r for r in ROLES if r in flags["grantableRoles"]]
 
     # -- staging helpers --------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self.gone:
+            raise ValueError(f"{self.gone}: its sharing can no longer be changed.")
+
     def _fetch(self) -> Any:
         if self.asset_id:
             from ucwidgets.widgets.detail import ASSET_KINDS
@@ -355,6 +369,25 @@ def _kind(asset: Any) -> str:
         if isinstance(asset, cls):
             return kind
     raise TypeError(f"expected a Dataset, Project, Application or Notebook, got {type(asset)}")
+
+
+def _still_meant(changes: dict[str, Any], members: list[SharingRole]) -> dict[str, Any]:
+    """The staged changes after a reload: a change to someone removed meanwhile adds them back
+    (unless it removed them too), a new person added meanwhile becomes a change to their
+    membership, and what the reload made true is dropped."""
+    ids = {m.id for m in members}
+    by_name = {m.username: m.id for m in members if m.username}
+    kept = {}
+    for key, entry in changes.items():
+        joined = by_name.get(entry.get("username")) if key.startswith("new:") else None
+        if joined:
+            kept[joined] = {**entry, "id": joined}
+        elif key.startswith("new:") or key in ids:
+            kept[key] = entry
+        elif entry["role"] != "NO_ROLE":
+            kept[f"new:{entry['username']}"] = {**entry, "id": None}
+    current = {m.id: {"role": m.role.value, "can_share": bool(m.can_share)} for m in members}
+    return _without_noops(kept, current)
 
 
 def _without_noops(changes: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:

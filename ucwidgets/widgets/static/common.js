@@ -67,6 +67,22 @@ function ucwError(model, control, cleanup) {
   return el;
 }
 
+/** When the panel's use case is gone (deleted elsewhere): a banner saying by whom, and a fieldset
+ *  around `children` that turns their controls off while keeping what they show. */
+function ucwGoneFence(model, cleanup, ...children) {
+  const banner = h("div", { class: "ucw-gone", role: "alert" });
+  const fence = h("fieldset", { class: "ucw-fence" }, ...children);
+  const draw = () => {
+    const why = model.get("gone");
+    banner.textContent = why ? `${why}.` : "";
+    banner.hidden = !why;
+    fence.disabled = Boolean(why);
+  };
+  ucwListen(model, ["gone"], draw, cleanup);
+  draw();
+  return [banner, fence];
+}
+
 /** Keep an input's unsaved value in the model's drafts, so no refresh or reconnect loses it. */
 function ucwDraft(model, control, input, saved) {
   const drafts = model.get("drafts") || {};

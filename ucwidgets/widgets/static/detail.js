@@ -1,15 +1,18 @@
 // UseCaseDetail: the opened use case. The name and description fields write their drafts to
 // the model as the user types and are never overwritten while they differ from the saved
-// value, so an unsaved rename survives Share, Add assets or a reload.
+// value, so an unsaved rename survives Share, Add assets or a reload (a live one too). When the
+// use case is deleted elsewhere (`gone`), a banner says by whom, the actions are off, and what
+// the user typed stays on screen.
 
 const KINDS = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
 const OPEN_LABEL = { dataset: "Preview", project: "Leaderboard", application: "Link", notebook: "Open" };
 
 function assetRow(model, asset) {
+  const gone = Boolean(model.get("gone"));
   const actions = h("span", { class: "ucw-row-actions" },
     ucwButton(OPEN_LABEL[asset.entity_type], "ucw-asset-open", () => ucwSend(model, "open_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Open ${asset.name}` }),
-    asset.can_share && ucwButton("Share", "ucw-asset-share", () => ucwSend(model, "share_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Share ${asset.name} by itself` }),
-    model.get("can_edit") && ucwButton("Remove", "ucw-asset-remove", () => ucwSend(model, "remove_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Remove ${asset.name} from this use case` }),
+    asset.can_share && ucwButton("Share", "ucw-asset-share", () => ucwSend(model, "share_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Share ${asset.name} by itself`, disabled: gone }),
+    model.get("can_edit") && ucwButton("Remove", "ucw-asset-remove", () => ucwSend(model, "remove_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Remove ${asset.name} from this use case`, disabled: gone }),
   );
   const by = asset.created_by ? `by ${asset.created_by} · ` : "";
   return h("li", { class: "ucw-asset", "data-id": asset.id, "data-kind": asset.entity_type },
@@ -68,7 +71,8 @@ export default {
     const assets = h("div", { class: "ucw-detail-assets" });
     const preview = h("div", { class: "ucw-detail-preview" });
     const empty = h("div", { class: "ucw-empty ucw-muted" }, "Open a use case to see its assets and members.");
-    const card = h("div", { class: "ucw-card" },
+    const gone = h("div", { class: "ucw-gone", role: "alert" });
+    const card = h("div", { class: "ucw-card" }, gone,
       h("div", { class: "ucw-field-row" }, name, save),
       errorAt("save"),
       description, meta,
@@ -77,7 +81,7 @@ export default {
       confirm, inline, assets,
       errorAt("assets"),
       preview, members,
-      errorAt("panel"));
+      errorAt("panel"), errorAt("live"));
     el.replaceChildren(ucwStatus(model, cleanup), empty, card);
 
     const paintFields = () => {
@@ -90,10 +94,20 @@ export default {
         // Never overwrite what the user is typing, nor a field they changed and did not save.
         if (document.activeElement !== field && field.value !== value) field.value = value;
         field.classList.toggle("ucw-dirty", value !== saved);
-        field.readOnly = !model.get("can_edit");
+        field.readOnly = !model.get("can_edit") || Boolean(model.get("gone"));
       }
       save.hidden = !model.get("can_edit");
-      save.disabled = dirty.length === 0;
+      save.disabled = dirty.length === 0 || Boolean(model.get("gone"));
+    };
+    const paintGone = () => {
+      const why = model.get("gone");
+      const kept = Object.keys(model.get("drafts") || {}).length ? " Your unsaved changes are kept below." : "";
+      gone.textContent = why ? `${why}.${kept}` : "";
+      gone.hidden = !why;
+      for (const b of [add, share, del]) b.disabled = Boolean(why);
+      if (why && model.get("panel") === "delete") ucwSet(model, "panel", "");
+      paintFields();
+      paintAssets();
     };
     const paintInfo = () => {
       const info = model.get("info") || {};
@@ -144,12 +158,13 @@ export default {
 
     model.on("change:info change:my_role change:can_edit change:can_share change:can_delete change:use_case_id", paintInfo);
     model.on("change:drafts", paintFields);
+    model.on("change:gone", paintGone);
     model.on("change:panel", paintPanel);
     model.on("change:asset_rows change:can_edit", paintAssets);
     model.on("change:member_rows", paintMembers);
     model.on("change:preview", paintPreview);
     model.on("change:inline", paintInline);
-    paintInfo(); paintPanel(); paintAssets(); paintMembers(); paintPreview(); paintInline();
+    paintInfo(); paintPanel(); paintAssets(); paintMembers(); paintPreview(); paintInline(); paintGone();
     return () => [unmount, ...cleanup].forEach((stop) => stop());
   },
 };

@@ -72,7 +72,7 @@ export default {
     el.replaceChildren(
       h("div", { class: "ucw-toolbar" }, search, filters),
       ucwStatus(model, cleanup),
-      ...["search", "pager", "panel"].map((control) => ucwError(model, control, cleanup)),
+      ...["search", "pager", "panel", "live"].map((control) => ucwError(model, control, cleanup)),
       grid, empty,
       h("div", { class: "ucw-pager" }, prev, pageLabel, next),
     );

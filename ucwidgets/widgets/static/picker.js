@@ -45,12 +45,13 @@ export default {
     const staged = h("div");
     const progress = h("div", { class: "ucw-upload", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100" });
     const add = ucwButton("Add", "ucw-primary ucw-picker-add", () => ucwSend(model, "add"));
-    el.replaceChildren(title, tabs,
+    // Cancel stays on when the use case is gone: it closes the picker.
+    el.replaceChildren(title, ...ucwGoneFence(model, cleanup, tabs,
       h("div", { class: "ucw-toolbar" }, filter, ucwButton("Refresh", "ucw-picker-refresh", () => ucwSend(model, "refresh"))),
       ucwError(model, "list", cleanup), ucwError(model, "panel", cleanup),
       list, hints,
       h("div", { class: "ucw-upload-row" }, h("label", { class: "ucw-muted" }, "Upload a CSV: ", file)),
-      ucwError(model, "upload", cleanup), staged, progress,
+      ucwError(model, "upload", cleanup), staged, progress),
       h("div", { class: "ucw-actions" }, add, ucwButton("Cancel", "ucw-picker-cancel", () => ucwSend(model, "cancel"))),
       ucwError(model, "add", cleanup), ucwStatus(model, cleanup));
 
@@ -86,7 +87,7 @@ export default {
       h("span", { class: "ucw-muted ucw-cand-owner" }, c.owner ? `by ${c.owner}` : ""),
       h("span", { class: "ucw-muted ucw-cand-date", title: ucwStamp(c.created_at) }, c.created_at ? c.created_at.slice(0, 10) : "")));
       list.replaceChildren(...rows);
-      add.disabled = chosen.length === 0;
+      add.disabled = chosen.length === 0 || Boolean(model.get("gone"));
       add.textContent = chosen.length > 1 ? `Add ${chosen.length}` : "Add";
     };
     const paintInfo = () => {
@@ -108,7 +109,7 @@ export default {
       progress.replaceChildren(h("div", { class: "ucw-bar" }, h("div", { class: "ucw-bar-fill", style: `width: ${pct}%` })),
         h("span", {}, `${model.get("upload_name")} · ${pct}% · ${ucwFmt(model.get("upload_sent"))} of ${ucwFmt(total)} bytes`));
     };
-    model.on("change:visible change:chosen", paintList);
+    model.on("change:visible change:chosen change:gone", paintList);
     model.on("change:use_case_name change:asset_type change:blocked change:hints change:filter_text", paintInfo);
     model.on("change:staged change:progress change:upload_sent change:upload_name", paintUpload);
     paintList(); paintInfo(); paintUpload();

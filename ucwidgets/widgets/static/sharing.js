@@ -1,6 +1,7 @@
 // SharingEditor: the members of a use case (or of one asset) and the staged changes; Apply
 // sends them together. Typing a name searches the service's users and flags one that matches
-// no one; Enter adds the person. Each role is explained in plain words.
+// no one; Enter adds the person. Each role is explained in plain words. Teammates' changes
+// arrive live (rows repaint, staged changes stay); a use case deleted elsewhere turns it off.
 
 function roleSelect(roles, value, words, attrs) {
   return h("select", { class: "ucw-role", ...attrs }, roles.map((r) => {
@@ -54,12 +55,12 @@ export default {
     const pending = h("div", { class: "ucw-pending" });
     const apply = ucwButton("Apply", "ucw-primary ucw-share-apply", () => ucwSend(model, "share"));
     const discard = ucwButton("Discard changes", "ucw-share-discard", () => ucwSend(model, "discard"));
-    el.replaceChildren(title, ucwError(model, "panel", cleanup),
+    el.replaceChildren(title, ucwError(model, "panel", cleanup), ...ucwGoneFence(model, cleanup,
       body, ucwError(model, "rows", cleanup),
       addRow, flag, words, h("div", { class: "ucw-muted ucw-can-share-words" }, "Can share: ", model.get("can_share_words")),
       ucwError(model, "add", cleanup), ucwError(model, "user", cleanup),
-      pending, h("div", { class: "ucw-actions" }, apply, discard, ucwButton("Refresh", "ucw-share-refresh", () => ucwSend(model, "refresh"))),
-      ucwError(model, "apply", cleanup), ucwStatus(model, cleanup));
+      pending, h("div", { class: "ucw-actions" }, apply, discard, ucwButton("Refresh", "ucw-share-refresh", () => ucwSend(model, "refresh")))),
+      ucwError(model, "apply", cleanup), ucwError(model, "live", cleanup), ucwStatus(model, cleanup));
 
     const paint = () => {
       const w = model.get("role_words") || {};

@@ -80,8 +80,14 @@ def risk_csv() -> bytes:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[ServerThread]:
+def service(sqlite_service: ServerThread) -> ServerThread:
     """A real Use Case service on 127.0.0.1, port 0, with its own data dir."""
+    return sqlite_service
+
+
+@pytest.fixture
+def sqlite_service(tmp_path: Path) -> Iterator[ServerThread]:
+    """The service on SQLite in its data dir (what ``service`` is unless a module overrides it)."""
     root = tmp_path / "jupyter-root"
     root.mkdir()
     srv = ServerThread(

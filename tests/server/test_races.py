@@ -2,7 +2,8 @@
 
 Each race releases two threads at a barrier, each with its own HTTP session, and repeats a few
 times; whatever the interleaving, no 5xx, the invariants hold, and exactly the allowed outcome
-happens. Who won each round is tallied and printed at the end (``pytest -s``).
+happens. Who won each round is tallied and printed at the end (``pytest -s``). Every race runs
+on SQLite and on PostgreSQL, where writers overlap and only the database's locks decide.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
     from service_api import Api
 
 ROUNDS = 8
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service(request):
+    """Each race on SQLite (one writer at a time) and on PostgreSQL (writers overlap)."""
+    return request.getfixturevalue("sqlite_service" if request.param == "sqlite" else "pg_service")
 
 
 @pytest.fixture(scope="module")

@@ -365,6 +365,10 @@ class AssetStore:
         return link
 
     def _check_single_home(self, conn: Any, actor: dict, etype: str, entity_id: str) -> None:
+        # PostgreSQL's writers overlap (SQLite's take turns): hold the asset's row, so a link
+        # racing this one waits for it and then sees it, and is told where the asset went.
+        table = TABLES[etype]
+        conn.execute(select(table.c.id).where(table.c.id == entity_id).with_for_update())
         other = conn.execute(
             select(links.c.use_case_id).where(
                 links.c.entity_type == etype, links.c.entity_id == entity_id

@@ -18,6 +18,7 @@ MODULES = [
     "ucwidgets.server.logs",
     "ucwidgets.server.store",
     "ucwidgets.server.store.assets",
+    "ucwidgets.server.store.bulk",
     "ucwidgets.server.store.catalog",
     "ucwidgets.server.store.db",
     "ucwidgets.server.store.features",

@@ -31,6 +31,7 @@ OPERATIONS = {
     "create_use_case": 2,
     "upload": 2,
     "link": 3,
+    "move": 1,  # every dataset of one use case to another, in one batch
     "share": 2,
     "delete_use_case": 1,
     "delete_dataset": 1,
@@ -122,6 +123,7 @@ class Op:
     other: str = ""  # the dataset linked, the user granted, or the name created
     role: str = ""
     content: bytes = b""
+    entities: tuple[str, ...] = ()  # the datasets a move carries
 
 
 class Writer(threading.Thread):
@@ -180,6 +182,7 @@ class Writer(threading.Thread):
             "create_use_case": len(ucs) < MAX_LIVE,
             "upload": len(dss) < MAX_LIVE,
             "link": bool(ucs and dss),
+            "move": len(ucs) >= 2 and any(m.datasets for m in self.use_cases.values()),
             "share": any(self.neighbour_id not in m.members for m in self.use_cases.values()),
             "delete_use_case": len(ucs) >= 2,
             "delete_dataset": len(dss) >= 2,
@@ -194,6 +197,10 @@ class Writer(threading.Thread):
             return Op(kind, other=f"{name}.csv", content=self._csv(name))
         if kind == "link":
             return Op(kind, rng.choice(ucs), rng.choice(dss))
+        if kind == "move":
+            source = rng.choice([u for u, m in self.use_cases.items() if m.datasets])
+            dest = rng.choice([u for u in ucs if u != source])
+            return Op(kind, source, dest, entities=tuple(sorted(self.use_cases[source].datasets)))
         if kind == "share":
             free = [u for u, m in self.use_cases.items() if self.neighbour_id not in m.members]
             role = rng.choice(["EDITOR", "CONSUMER"])
@@ -231,6 +238,17 @@ class Writer(threading.Thread):
     def _linked(self, op: Op) -> None:
         self.use_cases[op.target].datasets.add(op.other)
         self.dirty |= {op.target, op.other}
+
+    def _do_move(self, op: Op) -> None:
+        entities = [{"entityType": "dataset", "entityId": ds} for ds in op.entities]
+        body = {"to": op.other, "entities": entities}
+        self._expect(self._call("POST", f"useCases/{op.target}/assets/move/", json=body), 200, op)
+        self._moved(op)
+
+    def _moved(self, op: Op) -> None:
+        self.use_cases[op.target].datasets -= set(op.entities)
+        self.use_cases[op.other].datasets |= set(op.entities)
+        self.dirty |= {op.target, op.other, *op.entities}
 
     def _do_share(self, op: Op) -> None:
         entry = {"role": op.role, "shareRecipientType": "user", "id": op.other}
@@ -270,6 +288,7 @@ class Writer(threading.Thread):
         if self.unsure is not None:
             applied = self._resolve(self.unsure)
             self.counts["unsure, applied" if applied else "unsure, not applied"] += 1
+            self.counts[f"unsure {self.unsure.kind}, {'applied' if applied else 'not'}"] += 1
             self.unsure = None
         for ident, kind in list(self.gone.items()):
             r = self._call("GET", f"{kind}/{ident}/")
@@ -307,6 +326,13 @@ class Writer(threading.Thread):
         assert r.status_code == 200, r.text
         return {e["entityId"] for e in r.json()["data"] if e["verb"] == verb}
 
+    def _balance(self, uc: str, entity_id: str) -> int:
+        """How many more times ``entity_id`` was added to ``uc`` than removed, by the feed."""
+        r = self._call("GET", f"useCases/{uc}/events/", params={"limit": 1000})
+        assert r.status_code == 200, r.text
+        verbs = [e["verb"] for e in r.json()["data"] if e["entityId"] == entity_id]
+        return verbs.count("added") - verbs.count("removed")
+
     def _resolve(self, op: Op) -> bool:
         """Whether the cut-off ``op`` was applied; asserts it was applied whole or not at all,
         and brings the model up to date."""
@@ -330,11 +356,24 @@ class Writer(threading.Thread):
         if op.kind == "link":
             r = self._call("GET", f"datasets/{op.other}/")
             applied = op.target in r.json()["useCaseIds"]
-            announced = op.other in self._events(op.target, "added")
+            # Moves take datasets out again: linked now is one more "added" than "removed".
+            announced = self._balance(op.target, op.other) == 1
             assert applied == announced, f"link {op}: applied={applied}, event={announced}"
             if applied:
                 self._linked(op)
             return applied
+        if op.kind == "move":
+            homes = {
+                ds: self._call("GET", f"datasets/{ds}/").json()["useCaseIds"] for ds in op.entities
+            }
+            moved = [op.other in h and op.target not in h for h in homes.values()]
+            stayed = [op.target in h for h in homes.values()]
+            assert all(moved) or all(stayed), f"move {op}: applied in part: {homes}"
+            if all(moved):
+                gone = [self._balance(op.target, ds) for ds in op.entities]
+                assert gone == [0] * len(gone), f"move {op}: applied without its events"
+                self._moved(op)
+            return all(moved)
         if op.kind == "share":
             r = self._call("GET", f"useCases/{op.target}/")
             roles = {m["id"]: m["role"] for m in r.json()["members"]}

@@ -636,6 +636,8 @@ def _asset_sharing() -> list[Case]:
 
 def corpus() -> list[Case]:
     """Every case, in a stable order."""
+    from hostile_batches import batches
+
     return [
         *_names(),
         *_ids(),
@@ -646,4 +648,5 @@ def corpus() -> list[Case]:
         *_notebooks(),
         *_transport(),
         *_asset_sharing(),
+        *batches(),
     ]

@@ -64,6 +64,10 @@ TABLE: dict[str, tuple[Any, ...]] = {
     "add an application":                         (Y,    Y,    Y,    403,  403,  404,  401),
     "add an asset the caller cannot see":         (404,  404,  404,  403,  403,  404,  401),
     "remove an asset":                            (Y,    Y,    Y,    403,  403,  404,  401),
+    "add assets in bulk":                         (Y,    Y,    Y,    403,  403,  404,  401),
+    "remove assets in bulk":                      (Y,    Y,    Y,    403,  403,  404,  401),
+    # the use case lends its OWNER and EDITOR+can_share the right to share its assets onwards
+    "move an asset to a use case of one's own":   (Y,    Y,    403,  403,  403,  404,  401),
     "grant OWNER to a non-member":                (Y,    403,  403,  403,  403,  404,  401),
     "grant EDITOR to a non-member":               (Y,    Y,    403,  403,  403,  404,  401),
     "grant CONSUMER to a non-member":             (Y,    Y,    403,  Y,    403,  404,  401),
@@ -262,6 +266,20 @@ def _unlinked(w: World, r: requests.Response) -> None:
     assert w.alice.get(f"applications/{w.app}/").status_code == 200  # the asset stays
 
 
+def _ref(etype: str, entity_id: str) -> dict:
+    return {"entityType": etype, "entityId": entity_id}
+
+
+def _bulk_added(w: World, r: requests.Response) -> None:
+    assert w.linked("dataset", w.made["mine"]) and w.linked("application", w.made["app"])
+    assert {a["entityId"] for a in r.json()["added"]} == {w.made["mine"], w.made["app"]}
+
+
+def _moved(w: World, r: requests.Response) -> None:
+    assert not w.linked("application", w.app)
+    assert [a["experimentContainerId"] for a in r.json()["added"]] == [w.made["target"]]
+
+
 def _deleted(w: World, r: requests.Response) -> None:
     assert w.alice.get(f"useCases/{w.uc}/").status_code == 404
     assert w.alice.get(f"applications/{w.app}/").status_code == 200  # assets stay
@@ -345,6 +363,30 @@ OPS: dict[str, Op] = {
     "add an asset the caller cannot see": _linked("application", "theirs"),
     "remove an asset": Op(
         act=lambda w: w.actor.delete(f"useCases/{w.uc}/applications/{w.app}/"), effect=_unlinked
+    ),
+    "add assets in bulk": Op(
+        prepare=lambda w: w.made.update(
+            mine=w.me.upload_dataset(w.csv)["id"], app=_register_app(w.me)
+        ),
+        act=lambda w: w.actor.patch(
+            f"useCases/{w.uc}/assets/",
+            json={"add": [_ref("dataset", w.made["mine"]), _ref("application", w.made["app"])]},
+        ),
+        effect=_bulk_added,
+    ),
+    "remove assets in bulk": Op(
+        act=lambda w: w.actor.patch(
+            f"useCases/{w.uc}/assets/", json={"remove": [_ref("application", w.app)]}
+        ),
+        effect=_unlinked,
+    ),
+    "move an asset to a use case of one's own": Op(
+        prepare=_made("target", lambda w: w.me.create_use_case("Target")["id"]),
+        act=lambda w: w.actor.post(
+            f"useCases/{w.uc}/assets/move/",
+            json={"to": w.made["target"], "entities": [_ref("application", w.app)]},
+        ),
+        effect=_moved,
     ),
     "grant OWNER to a non-member": _share("outsider", "OWNER"),
     "grant EDITOR to a non-member": _share("outsider", "EDITOR"),

@@ -194,6 +194,7 @@ def test_the_corpus_is_large_and_covers_every_group():
         "transport",
         "headers",
         "asset sharing",
+        "batches",
     }
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES), "case labels must be unique"

@@ -56,6 +56,8 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"useCases/{ID}", use_cases.UseCaseHandler),
     (f"useCases/{ID}/sharedRoles", use_cases.SharedRolesHandler),
     (f"useCases/{ID}/events", use_cases.EventsHandler),
+    (f"useCases/{ID}/assets", use_cases.UseCaseAssetsHandler),
+    (f"useCases/{ID}/assets/move", use_cases.UseCaseMoveHandler),
     (f"useCases/{ID}/([a-zA-Z]+)/{ID}", use_cases.UseCaseLinkHandler),
     ("datasets", datasets.DatasetsHandler),
     ("datasets/fromFile", datasets.DatasetFromFileHandler),

@@ -83,6 +83,14 @@ def link(lk: dict) -> dict:
     }
 
 
+def batch(done: dict) -> dict:
+    """What a batch of links did: the links it made (or found), the entries it removed."""
+    return {
+        "added": [link(lk) for lk in done["added"]],
+        "removed": [{"entityType": t, "entityId": i} for t, i in done["removed"]],
+    }
+
+
 def _homes(asset: dict) -> dict:
     """The use cases holding an asset that the caller belongs to, and the caller's rights."""
     homes = asset["use_cases"]

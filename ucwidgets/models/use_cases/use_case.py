@@ -36,6 +36,7 @@ from ucwidgets.models.listing import Listing, build_frame
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
 from ucwidgets.models.sharing import Rights, SharingRole
+from ucwidgets.models.use_cases.batch import BatchLinks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,7 +132,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject, Rights):
+class UseCase(APIObject, Rights, BatchLinks):
     """A use case.
 
     Attributes
@@ -166,6 +167,8 @@ class UseCase(APIObject, Rights):
         "models_count": "int64",
         "members_count": "int64",
     }
+
+    _reference = UseCaseReferenceEntity
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data

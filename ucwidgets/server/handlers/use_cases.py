@@ -99,6 +99,25 @@ class UseCaseLinkHandler(ApiHandler):
         self.no_content()
 
 
+class UseCaseAssetsHandler(ApiHandler):
+    """``PATCH useCases/{id}/assets/``: add and remove many assets, all or nothing."""
+
+    @authenticated
+    async def patch(self, uc_id: str) -> None:
+        done = await self.call(self.ctx.store.update_links, self.user, uc_id, self.json_body())
+        self.send(wire.batch(done))
+
+
+class UseCaseMoveHandler(ApiHandler):
+    """``POST useCases/{id}/assets/move/``: move many assets to another use case, all or
+    nothing."""
+
+    @authenticated
+    async def post(self, uc_id: str) -> None:
+        done = await self.call(self.ctx.store.move_links, self.user, uc_id, self.json_body())
+        self.send(wire.batch(done))
+
+
 class SharedRolesHandler(ApiHandler):
     @authenticated
     async def get(self, uc_id: str) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..blobs import BlobStore
 from ..files import private_dir, private_file, startup_lock, tighten
 from .assets import AssetStore
+from .bulk import BulkStore
 from .catalog import CatalogStore
 from .db import BUSY_TIMEOUT_S, Database, migrate
 from .features import FeatureStore
@@ -36,6 +37,7 @@ class Store(
     UseCaseStore,
     SharingStore,
     AssetStore,
+    BulkStore,
     CatalogStore,
     FeatureStore,
     FeedStore,

@@ -308,36 +308,65 @@ class AssetStore:
             return {**link, "creator": public_user(creator)}, created
 
     def link_in(
-        self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str
+        self,
+        conn: Any,
+        actor: dict,
+        use_case_id: str,
+        etype: str,
+        entity_id: str,
+        *,
+        share: Standing | None = None,
+        batch: bool = False,
     ) -> tuple[dict, bool]:
         """``add_link`` inside the caller's write transaction.
 
         Linking gives the use case's members the use of the asset, so it takes the right to
-        share the asset as well as EDITOR in the use case.
+        share the asset as well as EDITOR in the use case. A move passes the caller's
+        ``share`` standing as it was before the asset left its use case (which may have lent
+        it); ``batch`` leaves the use case's ``touch`` to the caller, once for all its links.
         """
-        require_member(conn, use_case_id, actor["id"], "edit", lock=True)
-        row = self.get_asset(conn, actor, etype, entity_id)
+        if not batch:
+            require_member(conn, use_case_id, actor["id"], "edit", lock=True)
+        if share is None:
+            row = self.get_asset(conn, actor, etype, entity_id)
+        else:  # seen before it left: its old use case may have been all that showed it
+            table = TABLES[etype]
+            row = conn.execute(select(table).where(table.c.id == entity_id)).one()
         existing = self._link(conn, use_case_id, etype, entity_id)
         if existing is not None:
             return existing, False
-        roles.require_share(standing(conn, etype, entity_id, actor["id"]), etype)
+        roles.require_share(share or standing(conn, etype, entity_id, actor["id"]), etype)
         if etype in SINGLE_HOME:
             self._check_single_home(conn, actor, etype, entity_id)
         if etype == "project":
-            self._check_project(conn, actor, use_case_id, row)
-        return self._insert_link(conn, actor, use_case_id, etype, row), True
+            self._check_project(conn, actor, use_case_id, row, batch)
+        return self._insert_link(conn, actor, use_case_id, etype, row, batch), True
 
     def remove_link(self, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
         with self.db.write() as conn:
             require_member(conn, use_case_id, actor["id"], "edit", lock=True)
-            link = self._link(conn, use_case_id, etype, entity_id)
-            if link is None:
-                raise NotFound(f"{etype.capitalize()} is not in this use case.")
-            name = conn.execute(
-                select(TABLES[etype].c.name).where(TABLES[etype].c.id == entity_id)
-            ).scalar_one()
-            conn.execute(links.delete().where(links.c.id == link["id"]))
-            record(conn, use_case_id, actor["id"], "removed", etype, entity_id, name)
+            self.unlink(conn, actor, use_case_id, etype, entity_id)
+
+    def unlink(
+        self,
+        conn: Any,
+        actor: dict,
+        use_case_id: str,
+        etype: str,
+        entity_id: str,
+        batch: bool = False,
+    ) -> None:
+        """Remove one link (the caller checked EDITOR in the use case) and announce it;
+        ``batch`` leaves the use case's ``touch`` to the caller."""
+        link = self._link(conn, use_case_id, etype, entity_id)
+        if link is None:
+            raise NotFound(f"{etype.capitalize()} is not in this use case.")
+        name = conn.execute(
+            select(TABLES[etype].c.name).where(TABLES[etype].c.id == entity_id)
+        ).scalar_one()
+        conn.execute(links.delete().where(links.c.id == link["id"]))
+        record(conn, use_case_id, actor["id"], "removed", etype, entity_id, name)
+        if not batch:
             touch(conn, use_case_id, actor["id"])
 
     def _link(self, conn: Any, use_case_id: str, etype: str, entity_id: str) -> dict | None:
@@ -350,7 +379,9 @@ class AssetStore:
         ).first()
         return None if row is None else dict(row._mapping)
 
-    def _insert_link(self, conn: Any, actor: dict, use_case_id: str, etype: str, row: Any) -> dict:
+    def _insert_link(
+        self, conn: Any, actor: dict, use_case_id: str, etype: str, row: Any, batch: bool = False
+    ) -> dict:
         link = {
             "id": new_id(),
             "use_case_id": use_case_id,
@@ -361,7 +392,8 @@ class AssetStore:
         }
         conn.execute(links.insert().values(**link))
         record(conn, use_case_id, actor["id"], "added", etype, row.id, row.name)
-        touch(conn, use_case_id, actor["id"])
+        if not batch:
+            touch(conn, use_case_id, actor["id"])
         return link
 
     def _check_single_home(self, conn: Any, actor: dict, etype: str, entity_id: str) -> None:
@@ -382,7 +414,9 @@ class AssetStore:
             where = f"the use case {name!r} ({other})"
         raise Conflict(f"This {etype} already belongs to {where}; an {etype} can be in only one.")
 
-    def _check_project(self, conn: Any, actor: dict, use_case_id: str, project: Any) -> None:
+    def _check_project(
+        self, conn: Any, actor: dict, use_case_id: str, project: Any, batch: bool = False
+    ) -> None:
         """The project rules of ACCESS.md; a project in set-up brings its dataset along."""
         dataset_linked = (
             project.dataset_id is not None
@@ -400,7 +434,7 @@ class AssetStore:
                         "the project cannot bring it into this use case."
                     ) from e
                 roles.require_share(standing(conn, "dataset", dataset.id, actor["id"]), "dataset")
-                self._insert_link(conn, actor, use_case_id, "dataset", dataset)
+                self._insert_link(conn, actor, use_case_id, "dataset", dataset, batch)
             return
         if project.target_type not in ("Binary", "Regression"):
             raise ValidationError(

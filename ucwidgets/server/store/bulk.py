@@ -1,0 +1,168 @@
+"""Linking, unlinking and moving many assets at once, all or nothing.
+
+A batch is checked and applied in one write transaction with the rules of the single link and
+unlink (``AssetStore.link_in``, ``AssetStore.unlink``): the first entry refused rolls the whole
+batch back, and the error names it (``{"errors": {"add[3]": "..."}}``) with the status the single
+operation would have answered. The feed gets one event per asset, as the single operations
+write them; each use case is touched once per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from ... import roles
+from ...errors import NotFound, UseCaseError, ValidationError
+from . import validate
+from .assets import TABLES, standing
+from .schema import users
+from .use_cases import require_member, touch
+from .users import public_user
+
+#: The most entries one batch may hold (``add`` and ``remove`` together).
+BATCH_MAX = 500
+ENTITY_TYPES = tuple(TABLES)
+
+
+@contextmanager
+def entry(label: str) -> Iterator[None]:
+    """Re-raise an entry's refusal with its index (``add[3]``) in the message and ``errors``."""
+    try:
+        yield
+    except UseCaseError as e:
+        raise type(e)(f"{label}: {e.message}", errors={label: e.message}) from e
+
+
+def entries(body: dict, field: str, seen: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
+    """The ``(entityType, entityId)`` pairs of ``body[field]``; ``seen`` maps each pair already
+    read (in this or another field of the batch) to its label, to refuse repeats."""
+    items = body.get(field, [])
+    if not isinstance(items, list):
+        raise ValidationError(f"{field} must be a list.", errors={field: "must be a list"})
+    pairs = []
+    for i, item in enumerate(items):
+        label = f"{field}[{i}]"
+        if not isinstance(item, dict):
+            raise ValidationError(
+                f"{label} must be an object with entityType and entityId.",
+                errors={label: "must be an object"},
+            )
+        with entry(label):
+            validate.only_keys(item, {"entityType", "entityId"})
+            etype = validate.choice(item.get("entityType"), "entityType", ENTITY_TYPES)
+            eid = validate.object_id(item.get("entityId"), "entityId")
+        if (etype, eid) in seen:
+            raise ValidationError(
+                f"{label} repeats {seen[etype, eid]}.",
+                errors={label: f"repeats {seen[etype, eid]}"},
+            )
+        seen[etype, eid] = label
+        pairs.append((etype, eid))
+    return pairs
+
+
+def check_size(count: int) -> None:
+    if count == 0:
+        raise ValidationError("The batch is empty.", errors={"entities": "empty"})
+    if count > BATCH_MAX:
+        raise ValidationError(
+            f"A batch holds at most {BATCH_MAX} entries, not {count}.",
+            errors={"entities": f"over {BATCH_MAX}"},
+        )
+
+
+class BulkStore:
+    """Batches of links: ``update_links`` (add and remove) and ``move_links``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ucwidgets.server.store import Store
+    >>> store = Store.open(tempfile.mkdtemp())
+    >>> ann, _ = store.create_user("ann@example.com")
+    >>> risk, churn = (store.create_use_case(ann, {"name": n})["id"] for n in ("Risk", "Churn"))
+    >>> apps = [store.create_application(ann, {"name": f"App {i}"})["id"] for i in range(3)]
+    >>> batch = {"add": [{"entityType": "application", "entityId": a} for a in apps]}
+    >>> len(store.update_links(ann, risk, batch)["added"])
+    3
+    >>> moved = store.move_links(ann, risk, {"to": churn, "entities": batch["add"][:2]})
+    >>> len(moved["added"]), store.get_use_case(ann, risk)["counts"]["application"]
+    (2, 1)
+    """
+
+    db: Any
+
+    def update_links(self, actor: dict, use_case_id: str, body: dict) -> dict:
+        """Apply ``{"add": [...], "remove": [...]}`` to one use case, whole or not at all."""
+        validate.only_keys(body, {"add", "remove"})
+        seen: dict[tuple[str, str], str] = {}
+        adds, removes = entries(body, "add", seen), entries(body, "remove", seen)
+        check_size(len(adds) + len(removes))
+        with self.db.write() as conn:
+            require_member(conn, use_case_id, actor["id"], "edit", lock=True)
+            for i, (etype, eid) in enumerate(removes):
+                with entry(f"remove[{i}]"):
+                    self.get_asset(conn, actor, etype, eid)
+                    self.unlink(conn, actor, use_case_id, etype, eid, batch=True)
+            todo = [(f"add[{i}]", etype, eid, None) for i, (etype, eid) in enumerate(adds)]
+            added = self._link_all(conn, actor, use_case_id, todo)
+            touch(conn, use_case_id, actor["id"])
+            return {"added": added, "removed": removes}
+
+    def move_links(self, actor: dict, use_case_id: str, body: dict) -> dict:
+        """Move ``{"entities": [...]}`` from one use case to ``{"to": id}``, whole or not at
+        all: each needs EDITOR in both use cases and, as linking does, the right to share it
+        (which the use case it leaves may have lent)."""
+        validate.only_keys(body, {"to", "entities"})
+        target = validate.object_id(body.get("to"), "to")
+        moving = entries(body, "entities", {})
+        check_size(len(moving))
+        if target == use_case_id:
+            raise ValidationError(
+                "to must be another use case than the one the assets leave.",
+                errors={"to": "the same use case"},
+            )
+        with self.db.write() as conn:
+            # Locked in id order, so two opposite moves cannot deadlock (PostgreSQL).
+            for uc in sorted((use_case_id, target)):
+                with entry("to") if uc == target else nullcontext():
+                    require_member(conn, uc, actor["id"], "edit", lock=True)
+            todo = []
+            for i, (etype, eid) in enumerate(moving):
+                with entry(f"entities[{i}]"):
+                    self.get_asset(conn, actor, etype, eid)
+                    if self._link(conn, use_case_id, etype, eid) is None:
+                        raise NotFound(f"{etype.capitalize()} is not in this use case.")
+                    # Judged before it leaves: the use case it leaves may lend the right.
+                    mine = standing(conn, etype, eid, actor["id"])
+                    roles.require_share(mine, etype)
+                    todo.append((f"entities[{i}]", etype, eid, mine))
+            for etype, eid in moving:
+                self.unlink(conn, actor, use_case_id, etype, eid, batch=True)
+            added = self._link_all(conn, actor, target, todo)
+            touch(conn, use_case_id, actor["id"])
+            touch(conn, target, actor["id"])
+            return {"added": added, "removed": moving}
+
+    def _link_all(
+        self, conn: Any, actor: dict, use_case_id: str, todo: list[tuple[str, str, str, Any]]
+    ) -> list[dict]:
+        """Link each ``(label, type, id, standing or None)``, datasets first: a project with a
+        target needs its dataset linked, wherever the dataset sits in the batch."""
+        links = []
+        for label, etype, eid, share in sorted(todo, key=lambda item: item[1] != "dataset"):
+            with entry(label):
+                link, _ = self.link_in(
+                    conn, actor, use_case_id, etype, eid, share=share, batch=True
+                )
+                links.append(link)
+        return self._with_creators(conn, links)
+
+    def _with_creators(self, conn: Any, links: list[dict]) -> list[dict]:
+        ids = {lk["created_by"] for lk in links}
+        people = {
+            u.id: public_user(u) for u in conn.execute(users.select().where(users.c.id.in_(ids)))
+        }
+        return [{**lk, "creator": people[lk["created_by"]]} for lk in links]

@@ -156,6 +156,7 @@ class Writer(threading.Thread):
                     self._step()
                 return
             except requests.RequestException:
+                self.counts["cut off"] += 1
                 generation = self.live.after(generation)
             except Exception as e:  # an assertion about the ledger: report it, stop writing
                 self.failures.append(f"writer {self.index}: {e!r}")

@@ -8,11 +8,13 @@ applied whole or not at all, and every acknowledged write must still be there; a
 object is checked against the writers' ledgers, file contents included.
 
 50 cycles by default; ``pytest tests/server/test_crash.py --crash-cycles=1000`` is the long run.
-The PostgreSQL run does a fifth as many.
+The PostgreSQL runs do a fifth as many. One of them runs two replicas on the database and a shared
+data dir and kills only one: the writers of the other must never be cut off.
 """
 
 from __future__ import annotations
 
+import fcntl
 import random
 import time
 from collections import Counter
@@ -67,24 +69,47 @@ def _check_database(url: str, check_invariants: Invariants, *actors: Api) -> Non
         db.dispose()  # closed before the kill, so the restart recovers the database alone
 
 
+def _abandoned(temp: Path) -> set[str]:
+    """The temporary upload files no live upload holds (a live one keeps its file locked)."""
+    names = set()
+    for path in temp.iterdir():
+        try:
+            with open(path, "rb") as f:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, FileNotFoundError):
+            continue
+        names.add(path.name)
+    return names
+
+
 def crash_loop(
-    tmp_path: Path, cycles: int, check_invariants: Invariants, database_url: str | None = None
-) -> Counter[str]:
-    """Run ``cycles`` kill-and-restart cycles; return what the writers counted."""
+    tmp_path: Path,
+    cycles: int,
+    check_invariants: Invariants,
+    database_url: str | None = None,
+    steady: bool = False,
+) -> tuple[Counter[str], Counter[str]]:
+    """Run ``cycles`` kill-and-restart cycles; return what the writers counted, and what the
+    writers of a ``steady`` second replica (never killed; PostgreSQL only) counted."""
     data = tmp_path / "data"
     url = database_url or f"sqlite:///{data / 'ucwidgets.db'}"
     users = _actors(data, database_url)
     server = ServeProcess(data, database_url, tmp_path / "serve.log")
-    live, rng = Live(), random.Random(20261201)
+    other = ServeProcess(data, database_url, tmp_path / "steady.log") if steady else None
+    live, calm, rng = Live(), Live(), random.Random(20261201)
     writers = [
         Writer(i, token, user["id"], users[(i + 1) % WRITERS][0]["id"], live, seed=i)
         for i, (user, token) in enumerate(users[:WRITERS])
     ]
+    if other is not None:  # every other writer on the replica that is never killed
+        calm.publish(other.start())
+        for w in writers[1::2]:
+            w.live = calm
     for w in writers:
         w.start()
 
-    def acknowledged() -> int:
-        return sum(w.counts["acknowledged"] for w in writers)
+    def acknowledged() -> int:  # by the writers of the replica that is killed
+        return sum(w.counts["acknowledged"] for w in writers if w.live is live)
 
     def written_since(floor: int) -> bool:
         return acknowledged() >= floor or any(w.failures for w in writers)
@@ -99,8 +124,10 @@ def crash_loop(
             assert not {p.name for p in temp.iterdir()} & left, "temporary files were not swept"
             live.publish(base, final=cycle == cycles)
             if cycle == cycles:
+                if other is not None:
+                    calm.publish(calm.base, final=True)
                 break
-            floor = acknowledged() + WRITERS
+            floor = acknowledged() + sum(w.live is live for w in writers)
             stalled = stall_upload(live.base, users[WRITERS][1])
             _wait_for(lambda: any(temp.iterdir()), "the stalled upload's temporary file")
             _check_database(url, check_invariants)
@@ -108,7 +135,7 @@ def crash_loop(
             time.sleep(rng.uniform(0, KILL_WITHIN_S))
             server.kill()
             stalled.close()
-            left = {p.name for p in temp.iterdir()}
+            left = _abandoned(temp)
             counts["temporary files left by kills"] += len(left)
             if (cycle + 1) % 50 == 0:  # progress, for the long run
                 print(f"after {cycle + 1} cycles: {acknowledged()} acknowledged writes", flush=True)
@@ -120,19 +147,23 @@ def crash_loop(
         _check_database(url, check_invariants, *actors)
     finally:
         live.abandon()
+        calm.abandon()
         server.kill()
+        if other is not None:
+            other.kill()
         if stalled is not None:
             stalled.close()
+    steady_counts: Counter[str] = Counter()
     for w in writers:
-        counts.update(w.counts)
+        (steady_counts if w.live is calm else counts).update(w.counts)
     counts["cycles"] = cycles
-    return counts
+    return counts, steady_counts
 
 
 def test_kill_9_loses_no_acknowledged_write(
     tmp_path: Path, crash_cycles: int, database_invariants: Invariants
 ) -> None:
-    counts = crash_loop(tmp_path, crash_cycles, database_invariants)
+    counts, _ = crash_loop(tmp_path, crash_cycles, database_invariants)
     print(dict(counts))
     assert counts["acknowledged"] > 0
     assert counts["temporary files left by kills"] >= crash_cycles  # the stalled uploads' at least
@@ -142,9 +173,21 @@ def test_kill_9_on_postgresql_loses_no_acknowledged_write(
     tmp_path: Path, crash_cycles: int, database_invariants: Invariants, pg_cluster
 ) -> None:
     url = pg_cluster.create_database("ucw_crash")
-    counts = crash_loop(tmp_path, max(crash_cycles // 5, 1), database_invariants, url)
+    counts, _ = crash_loop(tmp_path, max(crash_cycles // 5, 1), database_invariants, url)
     print(dict(counts))
     assert counts["acknowledged"] > 0
+
+
+def test_killing_one_replica_leaves_the_other_serving(
+    tmp_path: Path, crash_cycles: int, database_invariants: Invariants, pg_cluster
+) -> None:
+    url = pg_cluster.create_database("ucw_crash_replicas")
+    cycles = max(crash_cycles // 5, 1)
+    killed, steady = crash_loop(tmp_path, cycles, database_invariants, url, steady=True)
+    print("killed replica:", dict(killed), "steady replica:", dict(steady))
+    assert killed["cut off"] >= 1 and killed["acknowledged"] > 0
+    # The other replica's writers wrote all along and no request of theirs was ever cut off.
+    assert steady["acknowledged"] > 0 and steady["cut off"] == 0
 
 
 def test_a_sweep_spares_uploads_in_progress(tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ MODULES = [
     "ucwidgets.server.blobs",
     "ucwidgets.server.profile",
     "ucwidgets.server.logs",
+    "ucwidgets.server.modeling.blueprints",
+    "ucwidgets.server.modeling.metrics",
     "ucwidgets.server.store",
     "ucwidgets.server.store.assets",
     "ucwidgets.server.store.bulk",

@@ -32,7 +32,10 @@ LAYERS: dict[str, set[str]] = {
     "ucwidgets.enums": set(),
     "ucwidgets.roles": {"ucwidgets.errors", "ucwidgets.enums"},
     "ucwidgets.paths": set(),
-    "ucwidgets.server": BASE | {"ucwidgets.paths"},
+    "ucwidgets.server": BASE | {"ucwidgets.paths", "ucwidgets.server.modeling"},
+    # Modeling sits below the store, the wire and the handlers: it takes typed values from them
+    # and writes fitted models to the blob store.
+    "ucwidgets.server.modeling": BASE | {"ucwidgets.server.blobs"},
     "ucwidgets.rest": BASE,
     "ucwidgets.client": BASE | API | {"ucwidgets.paths", "ucwidgets.server.app"},
     "ucwidgets.context": BASE | API,
@@ -113,6 +116,8 @@ def test_every_module_imports_only_the_layers_below_it():
         ("ucwidgets.errors", "from . import context", "context"),
         ("ucwidgets.rest", "import ucwidgets.models.dataset", "models"),
         ("ucwidgets.widgets.browser", "from ucwidgets.server import app", "server"),
+        ("ucwidgets.server.modeling.engine", "from ..store import modeling", "store"),
+        ("ucwidgets.server.modeling.training", "from .. import wire", "wire"),
     ],
 )
 def test_an_upward_import_is_caught(module, source, offending):
@@ -125,3 +130,25 @@ def test_the_api_layer_reaches_the_widgets_only_through_lazy_load():
     source = MODULES["ucwidgets.models.use_cases.use_case"].read_text(encoding="utf-8")
     assert 'load("ucwidgets.widgets", "browse")' in source
     assert upward("ucwidgets.models.use_cases.use_case", {"ucwidgets._lazy"}) == []
+
+
+def test_the_store_and_the_wire_read_only_the_modeling_definitions():
+    """Blueprints and metrics are defined once, in ``server/modeling``; the store and the wire
+    read those two modules, and only the handlers and the app reach the engine."""
+    definitions = {"ucwidgets.server.modeling.blueprints", "ucwidgets.server.modeling.metrics"}
+    reached = {}
+    for module, path in MODULES.items():
+        if layer(module) != "ucwidgets.server" or module.startswith("ucwidgets.server.modeling"):
+            continue
+        found = imports(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+        found = {n for n in found if n.startswith("ucwidgets.server.modeling")}
+        if found:
+            reached[module] = found
+    for module, found in reached.items():
+        allowed = definitions | (
+            {"ucwidgets.server.modeling.engine"}
+            if module.startswith("ucwidgets.server.handlers") or module == "ucwidgets.server.app"
+            else set()
+        )
+        assert found <= allowed, (module, found)
+    assert "ucwidgets.server.store.modeling" in reached and "ucwidgets.server.wire" in reached

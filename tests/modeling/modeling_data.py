@@ -2,7 +2,7 @@
 own answer computed here, independently of the service's code.
 
 The expected numbers follow the partition and blueprints the service documents
-(``ucwidgets/server/training.py``), written out again with scikit-learn so that a change to the
+(``ucwidgets/server/modeling/``), written out again with scikit-learn so that a change to the
 service's training shows up as a mismatch.
 """
 

@@ -20,8 +20,6 @@ from ucwidgets.models.listing import Listing, build_frame
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The metrics the service scores for each target type, in its order.
-METRICS = {"Binary": ("AUC", "LogLoss", "Accuracy"), "Regression": ("RMSE", "R Squared", "MAE")}
 #: Bytes of CSV per prediction request (the service takes a few MB at most).
 _PREDICT_CHUNK_BYTES = 1_000_000
 
@@ -47,10 +45,11 @@ class Model(APIObject):
     -----
     The leaderboard's ``to_frame()`` columns: ``model_id`` string, ``model_number`` Int64,
     ``model_type`` string, ``model_family`` string, ``sample_pct`` float64,
-    ``training_row_count`` Int64, ``training_time`` float64, then for each metric of the
-    project's target type (Binary: AUC, LogLoss, Accuracy; Regression: RMSE, R Squared, MAE)
-    ``<metric>_validation``, ``<metric>_cross_validation`` and ``<metric>_holdout`` float64, the
-    metric in lower case with spaces as underscores (``r_squared_holdout``).
+    ``training_row_count`` Int64, ``training_time`` float64, then for each metric the service
+    scored the models on, in its order (Binary: AUC, LogLoss, Accuracy; Regression: RMSE,
+    R Squared, MAE), ``<metric>_validation``, ``<metric>_cross_validation`` and
+    ``<metric>_holdout`` float64, the metric in lower case with spaces as underscores
+    (``r_squared_holdout``). An empty leaderboard has no metric columns.
     """
 
     _frame_columns: ClassVar[dict[str, str]] = {
@@ -137,7 +136,11 @@ class Model(APIObject):
 
 
 class Leaderboard(Listing[Model]):
-    """A project's models, best first; ``to_frame()`` adds the target type's metric columns."""
+    """A project's models, best first; ``to_frame()`` adds a column per metric and part.
+
+    The metrics are those the service sent with the models (it scores every model of a
+    project on the same ones), so the client keeps no list of its own.
+    """
 
     def __init__(self, items: Iterable[Model], target_type: str | None) -> None:
         super().__init__(items, Model)
@@ -145,7 +148,7 @@ class Leaderboard(Listing[Model]):
 
     def to_frame(self) -> pd.DataFrame:
         columns = dict(Model._frame_columns)
-        for metric in METRICS.get(self.target_type or "", ()):
+        for metric in dict.fromkeys(name for model in self for name in model.metrics):
             for part in ("validation", "cross_validation", "holdout"):
                 columns[f"{_snake(metric)}_{part}"] = "float64"
         return build_frame(columns, [model._frame_row() for model in self])

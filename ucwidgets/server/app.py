@@ -36,7 +36,7 @@ from .handlers import (
 )
 from .handlers.base import NotFoundHandler, ServiceContext
 from .logs import request_id
-from .modeling import ModelingEngine
+from .modeling.engine import ModelingEngine
 from .push import EventHub
 from .store import Store
 from .store.db import BUSY_TIMEOUT_S

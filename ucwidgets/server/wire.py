@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from .training import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAMPLE_PCT
+from .modeling.blueprints import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAMPLE_PCT
 
 # DataRobot's client requires non-blank strings for these even where they mean nothing here.
 NO_DEPLOYMENT = "none"

@@ -3,8 +3,12 @@ is set, modeling: its status, jobs, leaderboard, models and predictions."""
 
 from __future__ import annotations
 
-from ...errors import ValidationError
-from .. import modeling, wire
+import json
+from typing import Any
+
+from ...errors import BadRequest, UnsupportedMediaType, ValidationError
+from .. import wire
+from ..modeling import engine
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
 from .use_cases import use_case_ids
@@ -94,7 +98,7 @@ class ProjectOptionsHandler(ApiHandler):
 class AimHandler(ApiHandler):
     @authenticated
     async def patch(self, project_id: str) -> None:
-        modeling.ModelingEngine.check_can_train()
+        engine.ModelingEngine.check_can_train()
         project, job = await self.call(self.ctx.store.aim, self.user, project_id, self.json_body())
         if self.ctx.modeling is not None:
             self.ctx.modeling.wake()
@@ -150,8 +154,36 @@ class PredictionsHandler(ApiHandler):
     @authenticated
     async def post(self, project_id: str, model_id: str) -> None:
         project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
-        frame = await self.call(
-            modeling.read_rows, self.request.headers.get("Content-Type"), self.raw_body()
-        )
-        rows = await self.call(modeling.predict, self.ctx.store, project, model, frame)
+        content_type = self.request.headers.get("Content-Type")
+        frame = await self.call(read_rows, content_type, self.raw_body())
+        rows = await self.call(engine.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})
+
+
+def read_rows(content_type: str | None, body: bytes) -> Any:
+    """The rows to predict as a DataFrame: a CSV body (``text/csv``), or JSON records (a list,
+    or ``{"data": [...]}``)."""
+    import io
+
+    import pandas as pd
+
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind in ("text/csv", "application/csv"):
+        try:
+            return pd.read_csv(io.BytesIO(body), encoding="utf-8", encoding_errors="strict")
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
+            raise ValidationError(f"The rows are not a readable CSV: {e}".strip()) from e
+    if kind != "application/json":
+        raise UnsupportedMediaType("Send the rows as text/csv or as application/json records.")
+    try:
+        records = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadRequest(f"The request body is not valid JSON: {e}") from e
+    if isinstance(records, dict):
+        records = records.get("data")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValidationError(
+            'Send a list of row objects, or {"data": [row objects]}.',
+            errors={"data": "not a list of objects"},
+        )
+    return pd.DataFrame.from_records(records)

@@ -15,17 +15,13 @@ from sqlalchemy import Text, cast, select
 from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
+from ..modeling import metrics
 from . import validate
 from .assets import TABLES, grant_owner, visible
 from .db import new_id, now
 from .schema import datasets, jobs, projects
 from .users import _escape_like
 
-METRICS = {
-    "Binary": ("LogLoss", "AUC", "Accuracy"),
-    "Regression": ("RMSE", "R Squared", "MAE"),
-    "Multiclass": ("LogLoss", "Accuracy"),
-}
 DATASET_ORDER = {
     "created": datasets.c.created_at,
     "name": datasets.c.name,
@@ -293,13 +289,6 @@ class CatalogStore:
                 errors={"unsupervisedMode": "not supported"},
             )
         settings = self._aim_settings(project, body)
-        if settings["target_type"] not in ("Binary", "Regression"):
-            raise ValidationError(
-                "Like DataRobot's Use Cases, this service models binary classification and "
-                f"regression targets only; the target {settings['target']!r} makes this "
-                f"project {settings['target_type']}.",
-                errors={"target": "not binary or regression"},
-            )
         with self.db.write() as conn:
             row = self.get_asset(conn, actor, "project", project_id)
             self.require_modify(conn, actor, "project", row)
@@ -340,13 +329,14 @@ class CatalogStore:
                 f"The target {target!r} is {target_type}, not {requested}.",
                 errors={"targetType": "does not match the data"},
             )
-        metric = body.get("metric") or METRICS[target_type][0]
-        if metric not in METRICS[target_type]:
+        if target_type not in metrics.TARGET_TYPES:
             raise ValidationError(
-                f"metric must be one of {', '.join(METRICS[target_type])} for a {target_type} "
-                "target.",
-                errors={"metric": "unsupported"},
+                "Like DataRobot's Use Cases, this service models binary classification and "
+                f"regression targets only; the target {target!r} makes this "
+                f"project {target_type}.",
+                errors={"target": "not binary or regression"},
             )
+        metric = metrics.choose(target_type, body.get("metric"))
         positive = body.get("positiveClass")
         if target_type == "Binary":
             classes = sorted(str(v) for v in values.unique())

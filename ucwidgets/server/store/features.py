@@ -14,14 +14,11 @@ from sqlalchemy import select
 
 from ...errors import ValidationError
 from .. import blobs as blob_files
-from ..training import LOWER_IS_BETTER
+from ..modeling import metrics
 from .assets import TABLES
-from .catalog import METRICS
 
 #: ``orderBy`` of a dataset's features (DataRobot's ``allFeaturesDetails``).
 FEATURE_ORDER = ("name", "featureType")
-#: The target types this service models; any other target allows no metric.
-MODELED = ("Binary", "Regression")
 
 
 def target_type(column: dict) -> str | None:
@@ -97,15 +94,15 @@ class FeatureStore:
                 errors={"featureName": "not a column"},
             )
         kind = target_type(column)
-        names = METRICS[kind] if kind in MODELED else ()
+        names = metrics.offered(kind) if kind in metrics.TARGET_TYPES else ()
         return {
             "feature_name": feature_name,
             "metrics": [
                 {
                     "name": name,
-                    "binary": name in METRICS["Binary"],
-                    "regression": name in METRICS["Regression"],
-                    "ascending": name in LOWER_IS_BETTER,
+                    "binary": name in metrics.names("Binary"),
+                    "regression": name in metrics.names("Regression"),
+                    "ascending": metrics.lower_is_better(name),
                 }
                 for name in names
             ],

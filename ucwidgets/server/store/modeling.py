@@ -1,7 +1,10 @@
 """Modeling jobs and models: queued at aim, claimed by the engine, finished into a leaderboard.
 
 The job methods (``claim``, ``finish``, ``fail``, ``release``, ``recover``) are the engine's
-(``ucwidgets.server.modeling``): the service's own work, done for the user who set the target.
+(``ucwidgets.server.modeling.engine``): the service's own work, done for the user who set the
+target. What a job trains and how models rank come from ``server/modeling``'s ``blueprints``
+and ``metrics``; the store imports nothing else of it.
+
 A job moves ``queued -> running -> done | failed``; a running job whose service stopped goes back
 to ``queued``. Each change of a job also settles the project's ``modeling_status`` in the same
 transaction, and each finished model announces ``modified`` to the project's use case there too.
@@ -17,7 +20,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ...errors import NotFound
-from ..training import BLUEPRINTS, LOWER_IS_BETTER, MIN_ROWS, MODEL_TYPES
+from ..modeling.blueprints import BLUEPRINTS, MIN_ROWS, MODEL_TYPES
+from ..modeling.metrics import lower_is_better
 from .db import new_id, now
 from .schema import modeling_jobs, models, projects
 
@@ -28,7 +32,7 @@ jobs_c = modeling_jobs.c
 
 
 class ModelStore:
-    """Modeling jobs and the models they leave: the queue the engine (``server/modeling.py``)
+    """Modeling jobs and the models they leave: the queue the engine (``server/modeling/engine.py``)
     takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
 
     db: Any
@@ -237,13 +241,7 @@ class ModelStore:
 
     def _settle_project(self, conn: Any, project_id: str) -> str:
         """Derive the project's modeling status from its jobs; record failures when all ran."""
-        counts = dict(
-            conn.execute(
-                select(jobs_c.status, func.count())
-                .where(jobs_c.project_id == project_id)
-                .group_by(jobs_c.status)
-            ).all()
-        )
+        counts = _job_counts(conn, project_id)
         status = next((s for s in ("running", "queued", "done") if counts.get(s)), "failed")
         values: dict[str, Any] = {"modeling_status": status}
         if status in ("done", "failed"):
@@ -292,13 +290,7 @@ class ModelStore:
         """A project and how many of its jobs are in each state."""
         with self.db.read() as conn:
             project = self.get_asset(conn, actor, "project", project_id)
-            counts = dict(
-                conn.execute(
-                    select(jobs_c.status, func.count())
-                    .where(jobs_c.project_id == project_id)
-                    .group_by(jobs_c.status)
-                ).all()
-            )
+            counts = _job_counts(conn, project_id)
             return dict(project._mapping), {
                 s: counts.get(s, 0) for s in ("queued", "running", "done", "failed")
             }
@@ -311,9 +303,20 @@ def leaderboard(rows: list[dict], metric: str | None) -> list[dict]:
         score = (row["metrics"].get(metric) or {}).get("validation")
         if score is None:
             return (1, 0.0, row["model_number"])
-        return (0, score if metric in LOWER_IS_BETTER else -score, row["model_number"])
+        return (0, score if lower_is_better(metric) else -score, row["model_number"])
 
     return sorted(rows, key=key)
+
+
+def _job_counts(conn: Any, project_id: str) -> dict[str, int]:
+    """How many of a project's jobs are in each state (states with none left out)."""
+    return dict(
+        conn.execute(
+            select(jobs_c.status, func.count())
+            .where(jobs_c.project_id == project_id)
+            .group_by(jobs_c.status)
+        ).all()
+    )
 
 
 def _failure_summary(conn: Any, project_id: str) -> str | None:

@@ -1,11 +1,10 @@
-"""The modeling engine: a bounded pool of training processes fed from the ``modeling_jobs`` table.
+"""The modeling engine: a bounded pool of training workers fed from the ``modeling_jobs`` table.
 
 ``aim`` queues one job per blueprint (``store/modeling.py``). The engine's dispatcher thread
-claims queued jobs while it has a free worker, runs each in a training process
-(``python -m ucwidgets.server.training``, one job at a time over a pipe) and records the model
-or the reason it failed. Training runs in separate processes, single-threaded and at a lower
-priority, so that scikit-learn neither holds the service's GIL nor starves its requests; a
-process that dies (out of memory, killed) fails its job and is replaced, never the service.
+claims queued jobs while it has a free worker, runs each in a worker process (``worker.py``) and
+records the model or the reason it failed. A worker that dies (out of memory, killed) fails its
+job and is replaced, never the service. ``predict`` scores rows with a stored model, in the
+service's own process (small batches, no GIL-bound loops).
 
 Jobs live in the database, so they outlive the service: on a clean stop the engine hands its
 running jobs back to the queue; on start, and every ``HEARTBEAT_S`` after, it requeues running
@@ -20,23 +19,21 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import json
 import logging
 import os
 import pickle
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from pathlib import Path
 from typing import Any
 
-from ..errors import BadRequest, MissingExtra, UnsupportedMediaType, ValidationError
+from ...errors import MissingExtra, ValidationError
+from .training import TrainingJob
+from .training import predict as predict_rows
+from .worker import TrainingProcess, WorkerDied
 
 log = logging.getLogger("ucwidgets.server.modeling")
 
@@ -44,67 +41,6 @@ POLL_S = 1.0
 HEARTBEAT_S = 10.0
 LEASE_S = 120.0
 IDLE_S = 300.0  # an idle training process exits after this, giving back its memory
-#: One thread per training process: the engine bounds CPU use by the number of processes.
-THREAD_ENV = {
-    name: "1"
-    for name in (
-        "OMP_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "VECLIB_MAXIMUM_THREADS",
-    )
-}
-
-
-class WorkerDied(RuntimeError):
-    """The training process ended without answering."""
-
-
-class TrainingProcess:
-    """One ``python -m ucwidgets.server.training`` process; runs one job at a time."""
-
-    def __init__(self) -> None:
-        package_parent = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ucwidgets.server.training"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env={**os.environ, **THREAD_ENV, "PYTHONPATH": path},
-            text=True,
-            encoding="utf-8",
-        )
-        self.last_used = time.monotonic()
-
-    def run(self, spec: dict) -> dict:
-        """Send one job, wait for its answer; raise ``WorkerDied`` if the process ends first."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        try:
-            self.proc.stdin.write(json.dumps(spec) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
-        except (BrokenPipeError, OSError, ValueError) as e:
-            raise WorkerDied(str(e)) from e
-        finally:
-            self.last_used = time.monotonic()
-        if not line:
-            self.proc.wait()
-            raise WorkerDied(f"exit status {self.proc.returncode}")
-        return json.loads(line)
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def kill(self) -> None:
-        if self.alive:
-            self.proc.kill()
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                # A pipe to a killed process may fail to flush; the process is gone anyway.
-                with contextlib.suppress(OSError):
-                    stream.close()
 
 
 class ModelingEngine:
@@ -195,7 +131,14 @@ class ModelingEngine:
                 job["project_id"],
                 job["id"],
             )
-            spec = {**job, "blob_root": str(self.store.blobs.root)}
+            spec = TrainingJob(
+                data=job["data"],
+                target=job["target"],
+                target_type=job["target_type"],
+                positive_class=job["positive_class"],
+                blueprint=job["blueprint"],
+                blob_root=str(self.store.blobs.root),
+            )
             future: Future = Future()
             thread = threading.Thread(
                 target=self._run_into, args=(spec, future), name="ucwidgets-training", daemon=True
@@ -204,7 +147,7 @@ class ModelingEngine:
             thread.start()
             running[future] = job
 
-    def _run_into(self, spec: dict, future: Future) -> None:
+    def _run_into(self, spec: TrainingJob, future: Future) -> None:
         try:
             future.set_result(self._run(spec))
         except BaseException as e:  # the dispatcher settles it, whatever it is
@@ -212,7 +155,7 @@ class ModelingEngine:
         finally:
             self._threads.discard(threading.current_thread())
 
-    def _run(self, spec: dict) -> dict:
+    def _run(self, spec: TrainingJob) -> dict:
         with self._lock:  # close() kills what is busy; a process is busy from its first moment
             if self._stopping:
                 raise WorkerDied("the service is stopping")
@@ -294,40 +237,8 @@ class ModelingEngine:
         return False
 
 
-# -- predicting (in the service, on its executor: small batches, no GIL-bound loops) -----------
-def read_rows(content_type: str | None, body: bytes) -> Any:
-    """The rows to predict as a DataFrame: a CSV body (``text/csv``), or JSON records (a list,
-    or ``{"data": [...]}``)."""
-    import io
-
-    import pandas as pd
-
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind in ("text/csv", "application/csv"):
-        try:
-            return pd.read_csv(io.BytesIO(body), encoding="utf-8", encoding_errors="strict")
-        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
-            raise ValidationError(f"The rows are not a readable CSV: {e}".strip()) from e
-    if kind != "application/json":
-        raise UnsupportedMediaType("Send the rows as text/csv or as application/json records.")
-    try:
-        records = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BadRequest(f"The request body is not valid JSON: {e}") from e
-    if isinstance(records, dict):
-        records = records.get("data")
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ValidationError(
-            'Send a list of row objects, or {"data": [row objects]}.',
-            errors={"data": "not a list of objects"},
-        )
-    return pd.DataFrame.from_records(records)
-
-
 def predict(store: Any, project: dict, model: dict, frame: Any) -> list[dict]:
     """Predictions of a stored model for ``frame``'s rows (see ``training.predict``)."""
-    from .training import predict as predict_rows
-
     if len(frame) == 0:
         return []
     fitted = load_model(str(store.blobs.path(model["blob"])))

@@ -62,8 +62,9 @@ SMALL_MEMBERSHIPS = 100  # a second user sees only this many, to show how listin
 
 
 # -- the server side: a child process ----------------------------------------------------------
-def child(data_dir: str) -> None:
-    """Serve the store in ``data_dir`` and the floor app; print their URLs; stop at stdin EOF."""
+def child(data_dir: str, database_url: str | None = None) -> None:
+    """Serve the store in ``data_dir`` (on ``database_url`` when given) and the floor app;
+    print their URLs; stop at stdin EOF."""
     import asyncio
 
     import tornado.web
@@ -87,7 +88,7 @@ def child(data_dir: str) -> None:
             self.set_header("Content-Type", "application/json")
             self.finish(b'{"ok": true}')
 
-    service = ServerThread(data_dir=data_dir, port=0).start()
+    service = ServerThread(data_dir=data_dir, database_url=database_url, port=0).start()
     sockets = bind_sockets(0, "127.0.0.1")
     ready = threading.Event()
 
@@ -117,15 +118,21 @@ class Seed:
     share_users: list[str]
 
 
-def seed(data_dir: Path, n_use_cases: int, small_memberships: int = SMALL_MEMBERSHIPS) -> Seed:
+def seed(
+    data_dir: Path,
+    n_use_cases: int,
+    small_memberships: int = SMALL_MEMBERSHIPS,
+    database_url: str | None = None,
+) -> Seed:
     """Users and datasets through the store's API, use cases in one bulk transaction (inserted
-    in chunks, so that a million fit in memory); the second user is in ``small_memberships``."""
+    in chunks, so that a million fit in memory); the second user is in ``small_memberships``.
+    The store is SQLite in ``data_dir``, or the database at ``database_url``."""
     from ucwidgets.server.store import Store, text_search
     from ucwidgets.server.store.db import new_id
     from ucwidgets.server.store.schema import datasets, events, links, memberships, use_cases
     from ucwidgets.server.store.use_cases import DESCRIPTION_KEY, recount_memberships
 
-    store = Store.open(data_dir)
+    store = Store.open(data_dir, database_url)
     bench, token = store.create_user("bench@example.com", full_name="Bench User")
     small, small_token = store.create_user("small@example.com", full_name="Small User")
     share_users = [
@@ -648,9 +655,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child)
+        child(args.child, args.child_database_url)
         return
     if args.quick:
         args.use_cases, args.requests, args.budget, args.seconds = 1_000, 300, 1.0, 1.0

@@ -14,7 +14,7 @@ import pytest
 import websocket
 from service_api import Api
 from sqlalchemy import select
-from widgets.test_activity import until
+from widgets._helpers import until
 
 import ucwidgets as dr
 from ucwidgets.models.events import list_events

@@ -197,3 +197,11 @@ def assert_rendered(panel: Any) -> None:
     assert stderr.count() == 0, stderr.all_inner_texts()
     errors = panel.locator(".jp-OutputArea-output", has_text="Traceback")
     assert errors.count() == 0, errors.all_inner_texts()
+
+
+def roomy(page: Any) -> None:
+    """A tall window without the file browser: the whole panel fits one screenshot."""
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if tab.count():
+        tab.first.click()

@@ -8,10 +8,11 @@ target is under one; the time itself is measured in ``benchmarks/widgets.py``, n
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from _jlab import assert_rendered
+from _jlab import assert_rendered, roomy
 from playwright.sync_api import expect
 
 from ucwidgets.client import client_configuration
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 #: How long a pushed change may take to show: the target is 1 s; this bound only stops a
 #: broken push from passing, on a loaded 2-core machine.
 PUSHED = 5_000
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _as(service: Any, token: str) -> Any:
@@ -30,7 +32,7 @@ def _as(service: Any, token: str) -> Any:
 
 
 def test_a_teammates_changes_and_a_deletion_reach_an_open_browser(
-    page, run_notebook, actor, ucw_service, output_dir
+    page, run_notebook, actor, ucw_service
 ):
     ann, ann_token = actor("ann", "Ann Owner")
     bob, bob_token = actor("bob", "Bob Editor")
@@ -88,5 +90,7 @@ def test_a_teammates_changes_and_a_deletion_reach_an_open_browser(
     expect(rows).to_have_count(1, timeout=PUSHED)  # only Chargebacks is left in the list
     expect(rows.first).to_contain_text("Chargebacks")
     expect(feed.locator(".ucw-feed-list")).to_contain_text(f"{ann['username']} deleted")
-    root.screenshot(path=str(output_dir / "deleted.png"))
+    roomy(page)
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0)
+    root.screenshot(path=str(SCREENSHOTS / "browser-deleted.png"))
     assert page.console_errors == []

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _jlab import assert_rendered
+from _jlab import assert_rendered, roomy
 from playwright.sync_api import expect
 
 from ucwidgets.client import client_configuration
@@ -47,12 +47,30 @@ def _set_theme(page: Any, name: str) -> None:
     expect(page.locator("body")).to_have_attribute("data-jp-theme-name", name)
 
 
-def _roomy(page: Any) -> None:
-    """A tall window without the file browser: the whole panel fits one screenshot."""
-    page.set_viewport_size({"width": 1280, "height": 1300})
-    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-    if tab.count():
-        tab.first.click()
+#: In the page: the panel's background is the theme's (light or dark) and no splash covers it.
+THEMED_JS = """
+([selector, light]) => {
+  const el = document.querySelector(selector);
+  if (!el || document.querySelector("#jupyterlab-splash")) return false;
+  const [r, g, b] = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).map(Number);
+  return light ? r + g + b > 600 : r + g + b < 240;
+}
+"""
+
+
+#: In the page: the list's header cells (and sort buttons) whose text does not fit.
+CLIPPED_JS = """
+() => [...document.querySelectorAll(".ucw-list-table th, .ucw-list-table th .ucw-sort")]
+  .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map((e) => e.textContent)
+"""
+
+
+def _settled(page: Any, light: bool) -> None:
+    """Wait until JupyterLab's loading overlay is gone and the theme reached the panel."""
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0)
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", str(light).lower())
+    page.wait_for_function(THEMED_JS, arg=[".ucw-browser-root", light])
 
 
 def _shot(root: Any, name: str) -> None:
@@ -124,7 +142,9 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
     root.locator("button.ucw-refresh").click()  # a reload keeps it too
     expect(root.locator(".ucw-share-root")).to_be_visible()
     expect(name).to_have_value("Credit risk (2026)")
-    _roomy(page)
+    roomy(page)
+    _settled(page, light=True)
+    assert page.evaluate(CLIPPED_JS) == []  # no column header cut
     _shot(root.locator(".ucw-share-root"), "sharing.png")
     with _as(ucw_service, token):
         assert UseCase.get(risk.id).name == "Credit risk"  # not saved: the user did not say so
@@ -148,11 +168,14 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
         assert len(UseCase.get(risk.id).list_datasets()) == 1  # nothing created yet
     _shot(picker, "picker.png")
     _set_theme(page, "JupyterLab Dark")
+    _settled(page, light=False)
     _shot(root, "browser-dark.png")
     page.set_viewport_size({"width": 700, "height": 1300})
     expect(root.locator(".ucw-layout")).to_have_css(
         "grid-template-columns", re.compile(r"^\d+(\.\d+)?px$")
     )
+    _settled(page, light=False)
+    assert page.evaluate(CLIPPED_JS) == []
     _shot(root, "browser-700.png")
     _set_theme(page, "JupyterLab Light")
 
@@ -191,7 +214,7 @@ def test_a_dataset_shared_from_its_row_reaches_the_other_user(
     tab.set_default_timeout(60_000)
     other = run_notebook(bob_token, "browser = UseCaseBrowser()\nbrowser", name="-bob", tab=tab)
     root = other.locator(".ucw-browser-root")
-    root.get_by_role("tab", name="Shared with me").click()
+    root.get_by_role("radio", name="Shared with me").click()  # the list's one filter
     shared = root.locator(".ucw-shared-table tbody tr")
     expect(shared).to_have_count(1)
     expect(shared.first).to_contain_text("loans.csv")

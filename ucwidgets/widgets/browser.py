@@ -79,7 +79,10 @@ class UseCaseBrowser(UseCaseWidget):
         sync=True
     )
     view = Enum(
-        ["use_cases", "shared"], "use_cases", help="The use-case table, or assets shared with you."
+        ["use_cases", "shared"],
+        "use_cases",
+        help="'shared' while the list's filter is 'Shared with me': the assets shared with you by "
+        "themselves show under the list too.",
     ).tag(sync=True)
     shared_rows = List(
         help="Assets shared with you individually: dicts entity_type, id, name, created_by, "
@@ -259,10 +262,11 @@ class UseCaseBrowser(UseCaseWidget):
 
     @action("view")
     def show_view(self, view: str) -> None:
-        """Show the use-case table (``"use_cases"``) or assets shared with you (``"shared"``)."""
-        self.view = view
-        if view == "shared":
-            self.load_shared()
+        """Show what is shared with you (``"shared"``: the filter "Shared with me", with the
+        assets shared with you by themselves), or every use case (``"use_cases"``)."""
+        if view not in ("use_cases", "shared"):
+            raise ValueError(f"no view {view!r}: use_cases or shared")
+        self.filter = "shared" if view == "shared" else "all"
 
     def load_shared(self) -> list[dict[str, Any]]:
         """Load the assets shared with you individually (``Dataset.list(shared_with_me=True)``)."""
@@ -276,6 +280,12 @@ class UseCaseBrowser(UseCaseWidget):
         return rows
 
     # -- wiring -----------------------------------------------------------------------------
+    @observe("filter")
+    def _on_filter_change(self, change: Any) -> None:
+        self.view = "shared" if change["new"] == "shared" else "use_cases"
+        if self.view == "shared":
+            self.run("view", self.load_shared, spinner=False)
+
     @observe("selected")
     def _on_selected_change(self, change: Any) -> None:
         self.leaderboard_view.show(None)

@@ -67,7 +67,7 @@ class UseCaseList(LiveWidget):
     items = List(help="The use cases on the current page (UseCase objects).")
     rows = List(
         help="The current page as the table shows it: dicts id, name, description, owner, "
-        "role, assets, members, updated_at, updated_by."
+        "owner_short, owner_title, role, assets, members, updated_at, updated_by."
     ).tag(sync=True)
     total = Int(None, allow_none=True, help="How many use cases match.").tag(sync=True)
     has_more = Bool(False, help="Whether a next page exists.").tag(sync=True)
@@ -166,11 +166,18 @@ def _row(uc: UseCase, my_id: str | None) -> dict[str, Any]:
     members = uc._data.get("members") or []
     mine = next((m for m in members if my_id and m.get("id") == my_id), None)
     owner = uc.owners[0] if uc.owners else None
+    owner_name = (owner.username or owner.full_name or "") if owner else ""
     return {
         "id": uc.id,
         "name": uc.name,
         "description": uc.description or "",
-        "owner": (owner.username or owner.full_name or "") if owner else "",
+        "owner": owner_name,
+        # What the narrow Owner column shows ("you", "ann" for ann@example.com); the rest in
+        # its tooltip.
+        "owner_short": "you" if owner and owner.id == my_id else owner_name.split("@")[0],
+        "owner_title": " · ".join(dict.fromkeys(filter(None, (owner_name, owner.full_name))))
+        if owner
+        else "",
         "role": (mine or {}).get("role") or "",
         "assets": uc.datasets_count
         + uc.projects_count

@@ -24,9 +24,6 @@ export default {
     ucwOwnKeys(el);
 
     const chip = h("span", { class: "ucw-chip", title: "The identity the service knows you by" });
-    const tabs = h("div", { class: "ucw-segmented", role: "tablist" },
-      ucwButton("Use cases", "ucw-tab", () => ucwSend(model, "show_view", { view: "use_cases" }), { role: "tab", "data-view": "use_cases" }),
-      ucwButton("Shared with me", "ucw-tab", () => ucwSend(model, "show_view", { view: "shared" }), { role: "tab", "data-view": "shared" }));
     const newName = h("input", { class: "ucw-input ucw-new-name", placeholder: "Name", "aria-label": "New use case name" });
     const newDescription = h("input", { class: "ucw-input ucw-new-description", placeholder: "Description (optional)", "aria-label": "New use case description" });
     const create = () => {
@@ -38,7 +35,7 @@ export default {
       ucwButton("Cancel", "ucw-cancel-new", () => { newForm.hidden = true; }));
     const useButton = ucwButton("Make current", "ucw-use", () => ucwSend(model, "make_current"), { title: "Make this the current use case of the notebook" });
     const header = h("div", { class: "ucw-header" },
-      h("span", { class: "ucw-title" }, "Use cases"), tabs, chip,
+      h("span", { class: "ucw-title" }, "Use cases"), chip,
       h("span", { class: "ucw-spacer" }),
       useButton,
       ucwButton("New use case", "ucw-new", () => { newForm.hidden = !newForm.hidden; if (!newForm.hidden) newName.focus(); }),
@@ -47,9 +44,12 @@ export default {
     const listEl = h("div", { class: "ucw-pane ucw-pane-list" });
     const detailEl = h("div", { class: "ucw-pane ucw-pane-detail" });
     const boardEl = h("div", { class: "ucw-pane-board" });
+    // "Shared with me" in the list's filter also shows, under the use cases shared with you,
+    // the assets shared with you by themselves: one control for both.
     const sharedEl = h("div", { class: "ucw-pane ucw-pane-shared" });
-    const layout = h("div", { class: "ucw-layout" }, listEl, h("div", { class: "ucw-side" }, detailEl, boardEl));
-    el.replaceChildren(header, newForm, ucwStatus(model, cleanup), ...["create", "refresh", "use", "view", "panel"].map((c) => ucwError(model, c, cleanup)), h("div", { class: "ucw-body" }, layout, sharedEl));
+    const layout = h("div", { class: "ucw-layout" }, h("div", { class: "ucw-main" }, listEl, sharedEl),
+      h("div", { class: "ucw-side" }, detailEl, boardEl));
+    el.replaceChildren(header, newForm, ucwStatus(model, cleanup), ...["create", "refresh", "use", "view", "panel"].map((c) => ucwError(model, c, cleanup)), h("div", { class: "ucw-body" }, layout));
 
     // Escape in the detail goes back to the list (captured before the parts see the key).
     el.addEventListener("keydown", (e) => {
@@ -73,10 +73,8 @@ export default {
       const who = model.get("signed_in_as");
       chip.textContent = who ? `Signed in as ${who}` : "Signed in as …";
       const shared = model.get("view") === "shared";
-      layout.hidden = shared;
       sharedEl.hidden = !shared;
-      for (const tab of tabs.querySelectorAll("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === model.get("view")));
-      if (shared) sharedEl.replaceChildren(sharedView(model));
+      if (shared) sharedEl.replaceChildren(h("div", { class: "ucw-section" }, "Assets shared with you by themselves"), sharedView(model));
     };
     model.on("change:signed_in_as change:view change:shared_rows", paint);
     model.on("change:notice", () => { if (model.get("notice").startsWith("Created")) { newForm.hidden = true; newName.value = newDescription.value = ""; } });

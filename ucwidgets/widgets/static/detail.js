@@ -142,12 +142,16 @@ export default {
     };
     const paintMembers = () => {
       const rows = model.get("member_rows");
+      // One line per member: a long username is cut with an ellipsis (whole in its tooltip),
+      // never broken mid-word.
       members.replaceChildren(h("div", { class: "ucw-section" }, `Members (${ucwFmt(rows.length)})`),
-        h("table", { class: "ucw-table ucw-members" }, h("tbody", {}, rows.map((m) => h("tr", {},
-          h("td", {}, m.username, m.is_self ? h("span", { class: "ucw-muted" }, " (you)") : null),
-          h("td", { class: "ucw-muted" }, m.full_name),
-          h("td", {}, m.role),
-          h("td", { class: "ucw-muted" }, m.can_share ? "can share" : ""))))));
+        h("ul", { class: "ucw-members" }, rows.map((m) => h("li", { class: "ucw-member-row" },
+          h("span", { class: "ucw-member-who", title: [m.username, m.full_name].filter(Boolean).join(" · ") },
+            h("span", { class: "ucw-member-user" }, m.username),
+            m.is_self ? h("span", { class: "ucw-muted" }, " (you)") : null,
+            m.full_name && m.full_name !== m.username ? h("span", { class: "ucw-muted" }, ` · ${m.full_name}`) : null),
+          h("span", { class: "ucw-member-role" }, m.role),
+          h("span", { class: "ucw-muted ucw-member-share" }, m.can_share ? "can share" : "")))));
     };
     const paintPreview = () => preview.replaceChildren(previewView(model, model.get("preview")) || "");
     let unmount = () => {};

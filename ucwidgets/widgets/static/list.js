@@ -1,24 +1,30 @@
 // UseCaseList: the table of use cases. Search, sort, filter and paging run in the kernel's
 // service; this module draws one page and moves a highlight with the keyboard.
 
+// Columns in the order they give way as the table narrows (list.css): description first, then
+// members, then assets and your role; name, owner and updated always stay.
 const COLUMNS = [
   { key: "name", label: "Name", sort: "name" },
   { key: "description", label: "Description" },
   { key: "owner", label: "Owner" },
-  { key: "role", label: "Your role" },
+  { key: "role", label: "Role", title: "Your role" },
   { key: "assets", label: "Assets", num: true },
   { key: "members", label: "Members", num: true },
   { key: "updated_at", label: "Updated", sort: "updatedAt" },
 ];
 const FILTERS = [["all", "All"], ["mine", "Mine"], ["shared", "Shared with me"]];
+const ROLE_LABEL = { OWNER: "Owner", EDITOR: "Editor", CONSUMER: "Consumer" };
 
 function cell(row, column) {
+  const css = `ucw-col-${column.key}${column.num ? " ucw-num" : ""}`;
   if (column.key === "updated_at") {
     const by = row.updated_by ? ` by ${row.updated_by}` : "";
     return h("td", { class: "ucw-col-updated", title: ucwStamp(row.updated_at) + by }, ucwAgo(row.updated_at));
   }
+  if (column.key === "owner") return h("td", { class: css, title: row.owner_title || row.owner }, row.owner_short ?? row.owner);
+  if (column.key === "role") return h("td", { class: css }, ROLE_LABEL[row.role] || row.role);
   const value = row[column.key];
-  return h("td", { class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}`, title: column.num ? null : value }, column.num ? ucwFmt(value) : value);
+  return h("td", { class: css, title: column.num ? null : value }, column.num ? ucwFmt(value) : value);
 }
 
 export default {
@@ -49,7 +55,7 @@ export default {
 
     const head = h("tr");
     for (const column of COLUMNS) {
-      const th = h("th", { scope: "col", class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}` });
+      const th = h("th", { scope: "col", class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}`, title: column.title || column.label });
       if (column.sort) {
         th.append(ucwButton(column.label, "ucw-sort", () => {
           const current = model.get("order_by");

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -e '.[test,postgres,modeling]'
+	$(BIN)/pip install -e '.[test,postgres,modeling,hub]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -19,7 +19,8 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check ucwidgets tests benchmarks examples
 
-# The browser tests need Debian's Chromium, the team-mode tests a PostgreSQL server binary.
+# The browser tests need Debian's Chromium, the team-mode tests a PostgreSQL server binary, and
+# the JupyterHub tests the Hub's proxy, configurable-http-proxy (from npm).
 system:
 	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  exit 0; \
@@ -29,6 +30,14 @@ system:
 	    chromium postgresql; \
 	else \
 	  echo "note: install Debian's chromium and postgresql to run every test" >&2; \
+	fi
+	@if command -v configurable-http-proxy >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v npm >/dev/null 2>&1; then \
+	  echo "installing configurable-http-proxy (npm) for the JupyterHub tests"; \
+	  npm install -g --no-fund --no-audit configurable-http-proxy@5; \
+	else \
+	  echo "note: npm install -g configurable-http-proxy to run the JupyterHub tests" >&2; \
 	fi
 
 # pytest exits 5 when it collects nothing; say so, since that is never a pass here. Unbuffered,

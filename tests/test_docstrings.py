@@ -18,6 +18,7 @@ MODULES = [
     "ucwidgets.server.logs",
     "ucwidgets.server.modeling.blueprints",
     "ucwidgets.server.modeling.metrics",
+    "ucwidgets.server.hub",
     "ucwidgets.server.store",
     "ucwidgets.server.store.assets",
     "ucwidgets.server.store.bulk",

@@ -9,6 +9,7 @@ Examples
 
     ucwidgets serve --port 0 --data-dir /srv/ucwidgets
     ucwidgets serve --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
+    ucwidgets serve --hub --data-dir /srv/ucw   # as a JupyterHub-managed service
     ucwidgets db upgrade --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
     ucwidgets user add ann@example.com --full-name "Ann Owner" --json
     ucwidgets token create ann@example.com
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -31,6 +33,7 @@ DESCRIPTION = "Run the Use Case service, manage its users and tokens, migrate it
 EPILOG = """examples:
   ucwidgets serve --port 8765 --data-dir /srv/ucw
   ucwidgets serve --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
+  ucwidgets serve --hub --data-dir /srv/ucw      (a JupyterHub-managed service)
   ucwidgets db upgrade --database-url postgresql+psycopg://ucw@db/ucw --data-dir /srv/ucw
   ucwidgets user add ann@example.com --full-name "Ann Owner" --json
 """
@@ -70,8 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", parents=common, help="run the Use Case service until interrupted"
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument(
+        "--host", help="address to listen on (default 127.0.0.1, or the Hub service URL's host)"
+    )
+    serve.add_argument(
+        "--port", type=int, help="0 picks a free port (default 8765, or the Hub service URL's)"
+    )
     serve.add_argument(
         "--notebook-root",
         help="the Jupyter root notebook paths are relative to (default: the current directory)",
@@ -95,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="how many models train at once, one process each (default 1)",
     )
+
+    _hub_options(serve)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(
         dest="action", required=True
@@ -129,6 +138,58 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _hub_options(serve: argparse.ArgumentParser) -> None:
+    hub = serve.add_argument_group(
+        "JupyterHub sign-in",
+        "Accept JupyterHub tokens and Hub OAuth beside the service's own tokens. The settings "
+        "default to what JupyterHub gives a managed service (JUPYTERHUB_API_URL, "
+        "JUPYTERHUB_SERVICE_PREFIX, ...); the service's Hub token is read from "
+        "JUPYTERHUB_API_TOKEN only, never from the command line. Any --hub-* option implies "
+        "--hub.",
+    )
+    hub.add_argument("--hub", action="store_true", help="sign users in through JupyterHub")
+    hub.add_argument("--hub-api-url", help="the Hub's API (default $JUPYTERHUB_API_URL)")
+    hub.add_argument("--hub-service-name", help="the service's name in the Hub (default ucwidgets)")
+    hub.add_argument(
+        "--hub-service-prefix",
+        help="the path the Hub routes to the service (default $JUPYTERHUB_SERVICE_PREFIX, "
+        "else /services/NAME/); the API is under PREFIX/api/v2",
+    )
+    hub.add_argument(
+        "--hub-client-id", help="the service's OAuth client id (default $JUPYTERHUB_CLIENT_ID)"
+    )
+    hub.add_argument(
+        "--hub-cookie-secret-file",
+        help="the key signing the sign-in cookie, shared by replicas (default: in the data dir)",
+    )
+
+
+def _hub_settings(args: argparse.Namespace) -> Any:
+    """The Hub settings of ``serve``, or None when it does not sign in through a Hub."""
+    given = {
+        "api_url": args.hub_api_url,
+        "service_name": args.hub_service_name,
+        "service_prefix": args.hub_service_prefix,
+        "client_id": args.hub_client_id,
+        "cookie_secret_file": args.hub_cookie_secret_file,
+    }
+    if not args.hub and not any(given.values()):
+        return None
+    from .server.hub import HubSettings
+
+    return HubSettings.from_env(**given)
+
+
+def _listen_address(args: argparse.Namespace, hub: Any) -> tuple[str, int]:
+    """Host and port from the options, else (with a Hub) from the service URL it gave."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", "") if hub else "")
+    host = args.host or url.hostname or "127.0.0.1"
+    port = args.port if args.port is not None else (url.port or 8765)
+    return host, port
+
+
 def _open_store(args: argparse.Namespace) -> Any:
     from .paths import data_dir
     from .server.store import Store
@@ -144,10 +205,13 @@ def _serve(args: argparse.Namespace) -> int:
     from .server.app import Service, make_app
     from .server.transport import ApiHTTPServer
 
-    sockets = bind_sockets(args.port, args.host)
+    hub = _hub_settings(args)
+    host, port = _listen_address(args, hub)
+    sockets = bind_sockets(port, host)
     port = sockets[0].getsockname()[1]
-    listening = f"http://{args.host}:{port}/api/v2"
-    wildcard = args.host in ("", "0.0.0.0", "::")
+    listening = f"http://{host}:{port}{hub.service_prefix if hub else '/'}api/v2"
+    # Behind the Hub's proxy, links are relative to the API root unless --public-url says.
+    relative = hub is not None or host in ("", "0.0.0.0", "::")
     service = Service(
         args.data_dir,
         args.database_url,
@@ -155,7 +219,8 @@ def _serve(args: argparse.Namespace) -> int:
         modeling_workers=args.modeling_workers,
         busy_timeout_s=args.busy_timeout,
         max_upload_bytes=args.max_upload_mb * 1024**2,
-        public_url=args.public_url or (None if wildcard else listening),
+        public_url=args.public_url or (None if relative else listening),
+        hub=hub,
     )
 
     async def main() -> None:

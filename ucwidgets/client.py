@@ -1,7 +1,9 @@
 """Connecting to a Use Case service: ``Client``, ``client_configuration`` and discovery.
 
 ``Client()`` with no arguments finds a service on its own, first match wins: the environment
-(``UCWIDGETS_ENDPOINT``, ``UCWIDGETS_TOKEN``, ``UCWIDGETS_DEFAULT_USE_CASE``), the config file
+(``UCWIDGETS_ENDPOINT``, ``UCWIDGETS_TOKEN``, ``UCWIDGETS_DEFAULT_USE_CASE``; on a JupyterHub
+single-user server whose spawner sets ``UCWIDGETS_ENDPOINT`` to a Hub-managed service, the
+server's own ``JUPYTERHUB_API_TOKEN`` stands in for a missing ``UCWIDGETS_TOKEN``), the config file
 ``config.json`` in :func:`ucwidgets.paths.config_dir`, the runtime file of a running Jupyter server
 extension, and otherwise the embedded service, started on a background thread of this process with
 its SQLite store in :func:`ucwidgets.paths.data_dir`. Every model call uses the client set last;
@@ -211,17 +213,29 @@ def _resolve(
 
 
 def _from_env() -> dict[str, Any] | None:
+    """``UCWIDGETS_ENDPOINT`` with ``UCWIDGETS_TOKEN``, else with ``JUPYTERHUB_API_TOKEN``.
+
+    The second is a kernel of a JupyterHub single-user server: the Hub puts the server's token
+    in its environment, and the admin's spawner configuration names the Hub-managed service in
+    ``UCWIDGETS_ENDPOINT``, so both come from the Hub. An endpoint without either token is an
+    error, never a reason to look elsewhere.
+    """
     endpoint = os.environ.get("UCWIDGETS_ENDPOINT")
-    token = os.environ.get("UCWIDGETS_TOKEN")
     if not endpoint:
         return None
+    token = os.environ.get("UCWIDGETS_TOKEN")
+    source = "environment"
+    if not token and os.environ.get("JUPYTERHUB_API_TOKEN"):
+        token, source = os.environ["JUPYTERHUB_API_TOKEN"], "JupyterHub"
     if not token:
-        raise ValueError("UCWIDGETS_ENDPOINT is set but UCWIDGETS_TOKEN is not")
+        raise ValueError(
+            "UCWIDGETS_ENDPOINT is set but neither UCWIDGETS_TOKEN nor JUPYTERHUB_API_TOKEN is"
+        )
     return {
         "endpoint": endpoint,
         "token": token,
         "default_use_case": os.environ.get("UCWIDGETS_DEFAULT_USE_CASE"),
-        "source": "environment",
+        "source": source,
     }
 
 

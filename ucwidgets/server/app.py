@@ -35,6 +35,7 @@ from .handlers import (
     use_cases,
 )
 from .handlers.base import NotFoundHandler, ServiceContext
+from .hub import HubSettings, HubSignIn
 from .logs import request_id
 from .modeling.engine import ModelingEngine
 from .push import EventHub
@@ -114,11 +115,18 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
 
 
 def make_app(ctx: ServiceContext) -> tornado.web.Application:
-    """The standalone application: the API under ``ctx.api_root``, JSON 404s elsewhere."""
+    """The standalone application: the API under ``ctx.api_root``, JSON 404s elsewhere; with
+    JupyterHub sign-in, also its browser pages, and the key that signs its cookie."""
+    signin = ctx.jupyterhub
     return tornado.web.Application(
-        [*handlers(ctx), (r"/(.*)", NotFoundHandler, {"ctx": ctx})],
+        [
+            *(signin.routes() if signin else []),
+            *handlers(ctx),
+            (r"/(.*)", NotFoundHandler, {"ctx": ctx}),
+        ],
         log_function=_log_request,
         compress_response=False,
+        cookie_secret=signin.cookie_secret if signin else None,
     )
 
 
@@ -154,7 +162,9 @@ def _local_token(store: Store, token_file: Path) -> str:
 class Service:
     """A store, its modeling engine, and the context the handlers share; the unit every mode
     starts. ``modeling_workers`` bounds how many models train at once (one process each);
-    a write waits at most ``busy_timeout_s`` for the database, then gets a 503."""
+    a write waits at most ``busy_timeout_s`` for the database, then gets a 503. With ``hub``
+    (a :class:`~ucwidgets.server.hub.HubSettings`), users sign in through JupyterHub too, and
+    the API lives under the Hub service's prefix."""
 
     def __init__(
         self,
@@ -164,6 +174,7 @@ class Service:
         api_root: str = "/api/v2/",
         modeling_workers: int = 1,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        hub: HubSettings | None = None,
         **limits: Any,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
@@ -172,12 +183,14 @@ class Service:
             log.info("removed %d temporary upload files left by a stopped service", swept)
         self.token = ensure_local_user(self.store, self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ucwidgets-db")
+        signin = None if hub is None else HubSignIn(hub, self.store, self.executor, self.data_dir)
         # Queued jobs resume, and running ones of a stopped service restart, from here on.
         self.modeling = ModelingEngine(self.store, workers=modeling_workers).start()
         self.ctx = ServiceContext(
             store=self.store,
             executor=self.executor,
-            api_root=api_root,
+            api_root=api_root if hub is None else f"{hub.service_prefix}api/v2/",
+            jupyterhub=signin,
             notebook_root=Path(notebook_root or os.getcwd()),
             modeling=self.modeling,
             hub=EventHub(self.store.db),
@@ -214,7 +227,9 @@ class ServerThread:
     ) -> None:
         self._sockets = bind_sockets(port, host)
         self.port = self._sockets[0].getsockname()[1]
-        self.url = f"http://{host}:{self.port}/api/v2"
+        hub = limits.get("hub")
+        root = f"{hub.service_prefix}api/v2" if hub else "/api/v2"
+        self.url = f"http://{host}:{self.port}{root}"
         limits.setdefault("public_url", self.url)
         try:
             self.service = Service(data_dir, database_url, notebook_root, **limits)

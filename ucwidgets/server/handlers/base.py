@@ -35,6 +35,7 @@ from ...errors import (
     error_for_status,
 )
 from ..logs import request_id
+from ..store.users import TOKEN_PREFIX
 from ..store.validate import BIGINT_MAX
 from ..transport import check_request_size
 
@@ -51,6 +52,13 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 def authenticated(method: F) -> F:
     """Policy: the caller must present a valid token; the store checks roles."""
     method.policy = "token"  # type: ignore[attr-defined]
+    return method
+
+
+def admin_only(method: F) -> F:
+    """Policy: the caller must present a valid token of an administrator (a Hub admin)."""
+    method.policy = "token"  # type: ignore[attr-defined]
+    method.admin_only = True  # type: ignore[attr-defined]
     return method
 
 
@@ -78,6 +86,7 @@ class ServiceContext:
     version_string: str = "2.49.0"
     modeling: Any = None  # the ModelingEngine that trains this service's models
     hub: Any = None  # the EventHub that wakes clients waiting for events
+    jupyterhub: Any = None  # the HubSignIn of a service that signs in through JupyterHub
 
 
 @tornado.web.stream_request_body
@@ -117,8 +126,9 @@ class ApiHandler(tornado.web.RequestHandler):
             )
             raise Forbidden("This route makes no authorization decision, so it is refused.")
         if policy == "token":
-            token = self._token()
-            self.user = await self.call(self.ctx.store.authenticate, token)
+            self.user = await self._authenticate()
+            if getattr(getattr(self, verb), "admin_only", False) and not self.user.get("admin"):
+                raise Forbidden("Only an administrator of the service may do this.")
         if any(_CONTROL.search(arg) for arg in self.path_args):
             # No id holds one, and PostgreSQL refuses a NUL in any query it is sent.
             raise NotFound("Not found.")
@@ -178,8 +188,15 @@ class ApiHandler(tornado.web.RequestHandler):
             self.set_header("Connection", "close")
         return super().finish(chunk)
 
-    def _token(self) -> str:
-        return header_token(self.request.headers.get("Authorization", ""))
+    async def _authenticate(self) -> dict:
+        header = self.request.headers.get("Authorization")
+        if header is None and self.ctx.jupyterhub is not None and self.request.method == "GET":
+            # A browser signed in through the Hub's OAuth: its cookie reads, never writes, so
+            # that no other site's page can act through it.
+            user = await self.ctx.jupyterhub.identify_cookie(self)
+            if user is not None:
+                return user
+        return await user_for_token(self.ctx, header_token(header or ""))
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking store call on the executor, so slow queries never stall the loop."""
@@ -346,16 +363,32 @@ class ApiHandler(tornado.web.RequestHandler):
         log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """The one place any failure becomes an HTTP response."""
-        error = _as_error(status_code, kwargs.get("exc_info"))
-        self.clear()
-        self.set_status(error.status_code)
-        self.set_header("Content-Type", JSON_TYPE)
-        if isinstance(error, Unauthorized):
-            self.set_header("WWW-Authenticate", 'Token realm="ucwidgets"')
-        if isinstance(error, ServiceUnavailable):
-            self.set_header("Retry-After", str(error.retry_after or 1))
-        self.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
+        """The one place any failure of the API becomes an HTTP response."""
+        error_response(self, status_code, kwargs.get("exc_info"))
+
+
+def error_response(handler: tornado.web.RequestHandler, status_code: int, exc_info: Any) -> None:
+    """Finish ``handler`` with the error shape for a failure (``exc_info``) or a status."""
+    error = _as_error(status_code, exc_info)
+    handler.clear()
+    handler.set_status(error.status_code)
+    handler.set_header("Content-Type", JSON_TYPE)
+    if isinstance(error, Unauthorized):
+        handler.set_header("WWW-Authenticate", 'Token realm="ucwidgets"')
+    if isinstance(error, ServiceUnavailable):
+        handler.set_header("Retry-After", str(error.retry_after or 1))
+    handler.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
+
+
+async def user_for_token(ctx: ServiceContext, token: str) -> dict:
+    """The user a token signs in: a ``ucw_`` token (``ucwidgets user add``, ``token create``)
+    by the store, any other by JupyterHub when the service signs in through a Hub.
+
+    A ``ucw_`` token never goes to the Hub, and without a Hub every token is the store's.
+    """
+    if ctx.jupyterhub is not None and not token.startswith(TOKEN_PREFIX):
+        return await ctx.jupyterhub.identify(token)
+    return await IOLoop.current().run_in_executor(ctx.executor, ctx.store.authenticate, token)
 
 
 def header_token(header: str) -> str:

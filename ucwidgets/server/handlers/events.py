@@ -3,7 +3,8 @@
 Both serve the events the caller may see, oldest first, from ``after`` on; without ``after``
 they start from now and return only the cursor (``lastEventId``). The websocket takes the token
 in the ``Authorization`` header or as its first message (``{"token": ..., "after": ...}``), never
-in the URL, which servers and proxies log.
+in the URL, which servers and proxies log; a JupyterHub token works there as everywhere, and a
+browser signed in through the Hub may use its cookie from the service's own origin.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tornado.websocket
 from ...errors import BadRequest, Unauthorized, UseCaseError
 from .. import wire
 from ..push import next_events
-from .base import MAX_LIMIT, ApiHandler, authenticated, header_token
+from .base import MAX_LIMIT, ApiHandler, authenticated, header_token, user_for_token
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -59,10 +60,12 @@ class EventSocket(tornado.websocket.WebSocketHandler):
         self.user: dict | None = None
         self.token: str | None = None
         self._pump: asyncio.Task | None = None
+        self._by_cookie = False
 
     def check_origin(self, origin: str) -> bool:
-        # The token travels in a header or a message, never in a cookie: nothing to forge.
-        return True
+        # A token travels in a header or a message: nothing another site could forge. A Hub
+        # sign-in cookie is sent by the browser on its own, so it counts from our origin only.
+        return not self._by_cookie or super().check_origin(origin)
 
     @property
     def ping_interval(self) -> float:
@@ -70,22 +73,31 @@ class EventSocket(tornado.websocket.WebSocketHandler):
 
     async def prepare(self) -> None:
         header = self.request.headers.get("Authorization")
-        if header is None:
-            return  # the token comes as the first message
         try:
-            self.token = header_token(header)
-            self.user = await self._authenticate()
+            if header is not None:
+                self.token = header_token(header)
+                self.user = await self._authenticate()
+            elif self.ctx.jupyterhub is not None:
+                self.user = await self.ctx.jupyterhub.identify_cookie(self)
+                self._by_cookie = self.user is not None
+            # Otherwise the token comes as the first message.
         except UseCaseError as e:
             self.set_status(e.status_code)
             self.set_header("Content-Type", "application/json")
-            self.set_header("WWW-Authenticate", 'Token realm="ucwidgets"')
+            if e.status_code == 401:
+                self.set_header("WWW-Authenticate", 'Token realm="ucwidgets"')
+            if e.status_code == 503:
+                self.set_header("Retry-After", str(getattr(e, "retry_after", None) or 1))
             self.finish(json.dumps(e.json))
 
     async def _authenticate(self) -> dict:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self.ctx.executor, self.ctx.store.authenticate, self.token
-        )
+        if self._by_cookie:
+            user = await self.ctx.jupyterhub.identify_cookie(self)
+            if user is None:
+                raise Unauthorized("The sign-in cookie is no longer valid.")
+            return user
+        assert self.token is not None
+        return await user_for_token(self.ctx, self.token)
 
     def open(self, *_: Any) -> None:
         if self.user is None:
@@ -128,8 +140,11 @@ class EventSocket(tornado.websocket.WebSocketHandler):
                 items = await next_events(self.ctx, self.user, after, 100, MAX_WAIT, self._gone)
                 try:  # a deactivated user or a revoked token ends the stream
                     self.user = await self._authenticate()
-                except UseCaseError:
+                except Unauthorized:
                     self.close(4401, "token no longer valid")
+                    return
+                except UseCaseError as e:  # the Hub is down or access was withdrawn
+                    self.close(4000 + e.status_code, e.message[:120])
                     return
                 for item in items:
                     await self.write_message(json.dumps(wire.event(item), ensure_ascii=False))

@@ -52,25 +52,53 @@ class UserStore:
         with self.db.write() as conn:
             # Compared by key, so that ``Bob`` cannot be created next to ``bob``; the unique
             # index on the key settles a race between two creations.
-            same = conn.execute(select(users.c.username).where(users.c.username_key == key))
-            if (taken := same.scalar()) is not None:
-                raise Conflict(
-                    f"A user named {taken!r} already exists"
-                    + ("." if taken == username else f", which {username!r} cannot be told from.")
-                )
-            uid = new_id()
-            conn.execute(
-                users.insert().values(
-                    id=uid,
-                    username=username,
-                    username_key=key,
-                    full_name=full_name,
-                    active=True,
-                    created_at=now(),
-                )
-            )
-            token = self._issue_token(conn, uid)
-        return {"id": uid, "username": username, "full_name": full_name}, token
+            same = conn.execute(select(users).where(users.c.username_key == key)).first()
+            if same is not None:
+                raise _taken(same.username, username)
+            user = _insert_user(conn, username, key, full_name)
+            token = self._issue_token(conn, user["id"])
+        return user, token
+
+    def sign_in(self, username: str) -> dict:
+        """The active user named ``username``, created (without a token) on first sign-in.
+
+        For a name another system vouches for (a JupyterHub user): it maps to the user of
+        exactly that name, and follows the rules of :meth:`create_user` when it is new.
+
+        Raises
+        ------
+        ValidationError
+            The name is not a valid username (mixed scripts, controls, ...).
+        Conflict
+            Another user's name cannot be told from it (``Bob`` for ``bob``).
+        Unauthorized
+            The user is deactivated.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from ucwidgets.server.store import Store
+        >>> store = Store.open(tempfile.mkdtemp())
+        >>> store.sign_in("ann")["username"]
+        'ann'
+        >>> store.sign_in("ann") == store.sign_in("ann")
+        True
+        """
+        username = validate.username(username)
+        key = validate.username_key(username)
+        # Most sign-ins find the user: read first, and take the writer's turn only to create.
+        with self.db.read() as conn:
+            row = conn.execute(select(users).where(users.c.username_key == key)).first()
+        if row is None:
+            with self.db.write() as conn:
+                row = conn.execute(select(users).where(users.c.username_key == key)).first()
+                if row is None:
+                    return _insert_user(conn, username, key, "")
+        if row.username != username:
+            raise _taken(row.username, username)
+        if not row.active:
+            raise Unauthorized(f"The user {username!r} is deactivated.")
+        return public_user(row)
 
     def create_token(self, username: str) -> tuple[dict, str]:
         """Issue a new token for an existing active user."""
@@ -129,6 +157,28 @@ class UserStore:
         if row is None:
             raise NotFound("User not found.")
         return public_user(row)
+
+
+def _taken(taken: str, username: str) -> Conflict:
+    return Conflict(
+        f"A user named {taken!r} already exists"
+        + ("." if taken == username else f", which {username!r} cannot be told from.")
+    )
+
+
+def _insert_user(conn: Any, username: str, key: str, full_name: str) -> dict:
+    uid = new_id()
+    conn.execute(
+        users.insert().values(
+            id=uid,
+            username=username,
+            username_key=key,
+            full_name=full_name,
+            active=True,
+            created_at=now(),
+        )
+    )
+    return {"id": uid, "username": username, "full_name": full_name}
 
 
 def _escape_like(value: str) -> str:

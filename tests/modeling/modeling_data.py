@@ -1,16 +1,14 @@
-"""What the modeling tests share: data they make, waiting for a leaderboard, and scikit-learn's
-own answer computed here, independently of the service's code.
+"""What the modeling tests share: data they make, waiting for a leaderboard, the properties
+every leaderboard has, and scikit-learn's metrics computed on a model's own predictions.
 
-The expected numbers follow the partition and blueprints the service documents
-(``ucwidgets/server/modeling/``), written out again with scikit-learn so that a change to the
-service's training shows up as a mismatch.
+Nothing here repeats the service's training (its blueprints, partition or preprocessing): a
+change to training is made once, in ``ucwidgets/server/modeling/``, and these checks still
+hold as long as the leaderboard keeps its promises.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
-import math
 import sys
 import time
 from pathlib import Path
@@ -18,15 +16,26 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn import ensemble, linear_model
 from sklearn import metrics as skm
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-SEED = 42
+#: The model types of each target type's leaderboard, as DataRobot names them.
+BINARY_TYPES = {
+    "Regularized Logistic Regression (L2)",
+    "Random Forest Classifier",
+    "Histogram Gradient Boosted Trees Classifier",
+}
+REGRESSION_TYPES = {
+    "Ridge Regressor",
+    "Random Forest Regressor",
+    "Histogram Gradient Boosted Trees Regressor",
+}
+#: The metrics of each target type in the order the service scores them, and the direction
+#: that ranks models on each, as DataRobot documents them.
+BINARY_METRICS = ("AUC", "LogLoss", "Accuracy")
+REGRESSION_METRICS = ("RMSE", "R Squared", "MAE")
+LOWER_IS_BETTER = {"AUC": False, "LogLoss": True, "Accuracy": False}
+LOWER_IS_BETTER |= {"RMSE": True, "R Squared": False, "MAE": True}
+PARTS = ("validation", "crossValidation", "holdout")
 
 
 def _root_conftest() -> Any:
@@ -92,140 +101,60 @@ def wait_until(predicate: Any, timeout: float = 60, what: str = "condition") -> 
         time.sleep(0.01)
 
 
-# -- scikit-learn's answer ---------------------------------------------------------------------
-MODEL_TYPES = {
-    "Regularized Logistic Regression (L2)": lambda: linear_model.LogisticRegression(
-        C=1.0, max_iter=1000
-    ),
-    "Random Forest Classifier": lambda: ensemble.RandomForestClassifier(
-        n_estimators=100,
-        min_samples_leaf=2,
-        max_leaf_nodes=500,
-        max_features="sqrt",
-        n_jobs=1,
-        random_state=SEED,
-    ),
-    "Histogram Gradient Boosted Trees Classifier": lambda: ensemble.HistGradientBoostingClassifier(
-        random_state=SEED
-    ),
-    "Ridge Regressor": lambda: linear_model.Ridge(alpha=1.0),
-    "Random Forest Regressor": lambda: ensemble.RandomForestRegressor(
-        n_estimators=100,
-        min_samples_leaf=2,
-        max_leaf_nodes=500,
-        max_features=0.5,
-        n_jobs=1,
-        random_state=SEED,
-    ),
-    "Histogram Gradient Boosted Trees Regressor": lambda: ensemble.HistGradientBoostingRegressor(
-        random_state=SEED
-    ),
-}
-
-
-def _pipeline(model_type: str, numeric: list[str], categorical: list[str]) -> Pipeline:
-    pre = ColumnTransformer(
-        [
-            (
-                "numeric",
-                Pipeline(
-                    [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
-                ),
-                numeric,
-            ),
-            (
-                "categorical",
-                Pipeline(
-                    [
-                        ("impute", SimpleImputer(strategy="constant", fill_value="(missing)")),
-                        (
-                            "onehot",
-                            OneHotEncoder(
-                                handle_unknown="infrequent_if_exist",
-                                max_categories=50,
-                                sparse_output=False,
-                            ),
-                        ),
-                    ]
-                ),
-                categorical,
-            ),
-        ]
-    )
-    return Pipeline([("preprocess", pre), ("model", MODEL_TYPES[model_type]())])
-
-
-def _scores(binary: bool, model: Pipeline, X: pd.DataFrame, y: np.ndarray) -> dict:
-    if binary:
-        p = model.predict_proba(X)[:, 1]
-        return {
-            "AUC": skm.roc_auc_score(y, p),
-            "LogLoss": skm.log_loss(y, p),
-            "Accuracy": skm.accuracy_score(y, p >= 0.5),
-        }
-    p = model.predict(X)
-    return {
-        "RMSE": math.sqrt(skm.mean_squared_error(y, p)),
-        "R Squared": skm.r2_score(y, p),
-        "MAE": skm.mean_absolute_error(y, p),
-    }
-
-
-def expected(
-    data: bytes, target: str, model_type: str, positive: str | None = None
-) -> tuple[dict, Pipeline, pd.DataFrame]:
-    """The metrics scikit-learn gives for ``model_type`` on the service's documented partition
-    (20% seeded holdout, five seeded folds on the rest, cross-validation under 2,000 rows), the
-    fold-1 model, and the holdout rows' features."""
-    frame = pd.read_csv(io.BytesIO(data))
-    frame = frame[frame[target].notna()].reset_index(drop=True)
-    binary = positive is not None
-    y = (
-        (frame.pop(target).astype(str) == positive).astype(int) if binary else frame.pop(target)
-    ).to_numpy()
-    # Every other column is a feature: numbers as they are, text as objects.
-    numeric = [c for c in frame if pd.api.types.is_float_dtype(frame[c])]
-    categorical = [c for c in frame if c not in numeric]
-    X = frame[numeric + categorical].copy()
-    for column in categorical:
-        X[column] = X[column].astype(object).where(X[column].notna(), np.nan)
-    rows = np.arange(len(y))
-    train, holdout = train_test_split(
-        rows, test_size=0.2, random_state=SEED, stratify=y if binary else None
-    )
-    splitter = (StratifiedKFold if binary else KFold)(n_splits=5, shuffle=True, random_state=SEED)
-    folds = list(splitter.split(train, y[train]))[: 5 if len(y) < 2000 else 1]
-    fold_scores, first = [], None
-    for fit_at, score_at in folds:
-        fit, score = train[fit_at], train[score_at]
-        model = _pipeline(model_type, numeric, categorical).fit(X.iloc[fit], y[fit])
-        first = first or model
-        fold_scores.append(_scores(binary, model, X.iloc[score], y[score]))
-    held = _scores(binary, first, X.iloc[holdout], y[holdout])
-    metrics = {
-        name: {
-            "validation": fold_scores[0][name],
-            "crossValidation": (
-                float(np.mean([s[name] for s in fold_scores])) if len(fold_scores) > 1 else None
-            ),
-            "holdout": held[name],
-        }
-        for name in held
-    }
-    return metrics, first, X.iloc[holdout]
-
-
-def assert_metrics_close(got: dict, want: dict, tol: float = 1e-9) -> None:
-    assert set(got) == set(want)
-    for name, parts in want.items():
-        for part, value in parts.items():
-            actual = got[name][part]
-            if value is None:
-                assert actual is None, (name, part, actual)
+# -- what every leaderboard promises --------------------------------------------------------
+def assert_leaderboard(board: list[dict], model_types: set[str], metric: str, folds: bool) -> None:
+    """Each blueprint trained once; models ranked best first on ``metric`` (validation); every
+    score in its metric's range; ``crossValidation`` there exactly when ``folds``."""
+    assert sorted(m["modelType"] for m in board) == sorted(model_types)
+    assert sorted(m["modelNumber"] for m in board) == list(range(1, len(model_types) + 1))
+    assert len({m["blueprintId"] for m in board}) == len(board)
+    assert len({m["modelFamily"] for m in board}) == len(board)
+    ranked = [m["metrics"][metric]["validation"] for m in board]
+    assert ranked == sorted(ranked, reverse=not LOWER_IS_BETTER[metric])
+    names = BINARY_METRICS if metric in BINARY_METRICS else REGRESSION_METRICS
+    for model in board:
+        scores = model["metrics"]
+        assert list(scores) == list(names) and all(list(p) == list(PARTS) for p in scores.values())
+        for part in PARTS:
+            got = {name: parts[part] for name, parts in scores.items()}
+            if part == "crossValidation" and not folds:
+                assert set(got.values()) == {None}, got
+            elif names is BINARY_METRICS:
+                assert 0 <= got["AUC"] <= 1 and 0 <= got["Accuracy"] <= 1, got
+                assert got["LogLoss"] > 0, got
             else:
-                assert actual is not None and abs(actual - value) <= tol * max(1, abs(value)), (
-                    name,
-                    part,
-                    actual,
-                    value,
-                )
+                assert 0 <= got["MAE"] <= got["RMSE"] and got["R Squared"] <= 1, got
+
+
+# -- scikit-learn on a model's predictions ------------------------------------------------------
+def predict(api: Any, project_id: str, model_id: str, frame: pd.DataFrame) -> list[dict]:
+    """The service's predictions for ``frame``'s rows (sent as CSV), after checking their shape."""
+    r = api.post(
+        f"projects/{project_id}/models/{model_id}/predictions/",
+        data=frame.to_csv(index=False).encode("utf-8"),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert r.status_code == 200, r.text
+    rows = r.json()["data"]
+    assert [row["rowId"] for row in rows] == list(range(len(frame)))
+    return rows
+
+
+def sklearn_metrics(truth: pd.Series, rows: list[dict], positive: str | None = None) -> dict:
+    """scikit-learn's metrics of the predictions ``rows`` against ``truth``: the Binary ones
+    when ``positive`` names the positive class, else the Regression ones."""
+    if positive is None:
+        predicted = [row["prediction"] for row in rows]
+        return {
+            "RMSE": skm.root_mean_squared_error(truth, predicted),
+            "R Squared": skm.r2_score(truth, predicted),
+            "MAE": skm.mean_absolute_error(truth, predicted),
+        }
+    actual = (truth == positive).to_numpy()
+    probability = np.array([row["positiveProbability"] for row in rows])
+    labels = np.array([row["prediction"] for row in rows])
+    return {
+        "AUC": skm.roc_auc_score(actual, probability),
+        "LogLoss": skm.log_loss(actual, probability, labels=[False, True]),
+        "Accuracy": skm.accuracy_score(actual, labels == positive),
+    }

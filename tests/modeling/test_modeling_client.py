@@ -6,18 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from modeling_data import make_frame
+from modeling_data import BINARY_TYPES, make_frame
 
 import ucwidgets as dr
 from ucwidgets import context
 from ucwidgets.client import set_client
 from ucwidgets.errors import AsyncProcessUnsuccessfulError
 
-BINARY_TYPES = {
-    "Regularized Logistic Regression (L2)",
-    "Random Forest Classifier",
-    "Histogram Gradient Boosted Trees Classifier",
-}
 COLUMNS = [
     "model_id",
     "model_number",

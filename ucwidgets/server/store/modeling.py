@@ -28,6 +28,16 @@ from .schema import modeling_jobs, models, projects
 #: A crash-restarted job is tried this many times before it counts as failed.
 MAX_ATTEMPTS = 3
 FAILURE_MAX = 2000
+#: What a finished job's result holds (``training.train``), each kept in the model's column of
+#: the same name.
+RESULT_COLUMNS = (
+    "metrics",
+    "sample_pct",
+    "training_row_count",
+    "training_seconds",
+    "blob",
+    "details",
+)
 jobs_c = modeling_jobs.c
 
 
@@ -136,13 +146,8 @@ class ModelStore:
                     model_number=number,
                     blueprint=job.blueprint,
                     model_type=MODEL_TYPES[project.target_type, job.blueprint],
-                    metrics=result["metrics"],
-                    sample_pct=result["sample_pct"],
-                    training_row_count=result["training_row_count"],
-                    training_seconds=result["training_seconds"],
-                    blob=result["blob"],
-                    details=result["details"],
                     created_at=now(),
+                    **{column: result[column] for column in RESULT_COLUMNS},
                 )
             )
             conn.execute(

@@ -40,6 +40,10 @@ def test_dataset_from_path_filelike_and_memory(alice, risk_csv) -> None:
         from_frame.id,
         from_records.id,
     }
+    newest = dr.Dataset.list(limit=2)  # one page only, and how many there are in all
+    assert [d.id for d in newest] == [from_records.id, from_frame.id]
+    assert newest.total_count == 5
+    assert [d.id for d in dr.Dataset.list(offset=4, limit=2)] == [from_path.id]
     with pytest.raises(ValueError):
         dr.Dataset.create_from_file()
 

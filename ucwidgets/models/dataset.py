@@ -243,14 +243,19 @@ class Dataset(APIObject, Shareable):
         *,
         use_case: UseCaseLike = None,
         shared_with_me: bool = False,
+        offset: int | None = None,
+        limit: int | None = None,
     ) -> Listing[Dataset]:
         """The datasets the caller can see, filtered by the given or current use case(s).
 
-        ``shared_with_me=True`` keeps only those shared with the caller individually.
+        ``shared_with_me=True`` keeps only those shared with the caller individually. With
+        ``limit`` only that page is read (its ``total_count`` says how many match in all).
 
         Examples
         --------
         >>> dr.Dataset.list(use_case=uc).to_frame()  # doctest: +SKIP
+        >>> dr.Dataset.list(use_cases=[], limit=50).total_count  # doctest: +SKIP
+        100000
         """
         params = {
             "category": category,
@@ -258,8 +263,12 @@ class Dataset(APIObject, Shareable):
             "orderBy": order_by,
             "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
             "sharedWithMe": "true" if shared_with_me else None,
+            "offset": offset,
+            "limit": limit,
         }
-        return Listing((cls(item) for item in cls._client().paginate("datasets/", params)), cls)
+        meta: dict[str, Any] = {}
+        items = cls._client().paginate("datasets/", params, follow=limit is None, meta=meta)
+        return Listing((cls(item) for item in items), cls, meta)
 
     def get_details(self) -> DatasetDetails:
         """The dataset's details: its feature counts and when and by whom it last changed."""

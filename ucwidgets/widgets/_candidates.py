@@ -1,5 +1,9 @@
 """What the asset picker offers: the assets of each kind that can be added to a use case, the
-notebooks under the Jupyter root, and a CSV checked before it is uploaded."""
+notebooks under the Jupyter root, and a CSV checked before it is uploaded.
+
+Datasets, projects and applications are asked one page at a time (the newest ``PAGE``), so the
+picker costs the same whether the caller sees a hundred datasets or a hundred thousand.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,13 @@ from ucwidgets.widgets._parts import iso
 
 #: How many notebook files the picker lists under the Jupyter root at most.
 MAX_NOTEBOOK_FILES = 500
+#: How many datasets, projects or applications the picker asks for (the newest first).
+PAGE = 100
 #: Rows of a CSV shown before it is uploaded.
 PREVIEW_ROWS = 5
-#: (candidates, blocked): what can be added, and what cannot with the reason.
-Found = tuple[list[dict], list[dict]]
+#: (candidates, blocked, total): what can be added, what cannot with the reason, and how many
+#: of that kind the caller can see in all (None when every one was read).
+Found = tuple[list[dict], list[dict], int | None]
 
 
 def _item(
@@ -52,24 +59,25 @@ def _item(
     }
 
 
-def _everything(cls: Any) -> list[Any]:
-    # use_cases=[]: every one the caller can see, whatever use case is current.
-    return list(cls.list(use_cases=[]))
+def _newest(cls: Any, skip: int) -> Any:
+    """One page of the newest assets of ``cls`` the caller can see, whatever use case is current
+    (``use_cases=[]``), with room for the ``skip`` already in the use case."""
+    return cls.list(use_cases=[], limit=PAGE + skip)
 
 
-def _datasets(root: str, use_case_id: str) -> tuple[list[dict], list[dict]]:
+def _datasets(root: str, use_case_id: str) -> Found:
     linked = {d.id for d in Dataset.list(use_case=use_case_id)}
+    page = _newest(Dataset, len(linked))
     items = [
-        _item("dataset", d, d.name, rows_text(d.row_count))
-        for d in _everything(Dataset)
-        if d.id not in linked
+        _item("dataset", d, d.name, rows_text(d.row_count)) for d in page if d.id not in linked
     ]
-    return items, []
+    return items[:PAGE], [], page.total_count
 
 
-def _projects(root: str, use_case_id: str) -> tuple[list[dict], list[dict]]:
+def _projects(root: str, use_case_id: str) -> Found:
     items, blocked = [], []
-    for p in _everything(Project):
+    page = _newest(Project, 0)
+    for p in page:
         name = p.project_name or p.id
         if p.use_case_id == use_case_id:
             continue
@@ -81,27 +89,26 @@ def _projects(root: str, use_case_id: str) -> tuple[list[dict], list[dict]]:
             state = f"target {p.target} ({p.target_type})" if p.target else "in set-up"
             owner = user_label(p._data.get("createdBy"))
             items.append(_item("project", p, name, state, owner=owner, created=p.created))
-    return items, blocked
+    return items, blocked, None  # GET projects/ is a bare list: no total to tell
 
 
-def _applications(root: str, use_case_id: str) -> tuple[list[dict], list[dict]]:
+def _applications(root: str, use_case_id: str) -> Found:
     linked = {a.id for a in Application.list(use_case=use_case_id)}
-    items = [
-        _item("application", a, a.name) for a in _everything(Application) if a.id not in linked
-    ]
-    return items, []
+    page = _newest(Application, len(linked))
+    items = [_item("application", a, a.name) for a in page if a.id not in linked]
+    return items[:PAGE], [], page.total_count
 
 
-def _notebooks(root: str, use_case_id: str) -> tuple[list[dict], list[dict]]:
+def _notebooks(root: str, use_case_id: str) -> Found:
     linked = {n.id for n in Notebook.list(use_case=use_case_id)}
-    registered = _everything(Notebook)
+    registered = list(Notebook.list(use_cases=[]))
     known_paths = {n.path for n in registered if n.path}
     items = [_item("notebook", n, n.name, n.path or "") for n in registered if n.id not in linked]
     for path in _notebook_files(Path(root)):
         if path not in known_paths:
             name = Path(path).stem
             items.append(_item("notebook", None, name, f"{path} (not registered yet)", path))
-    return items, []
+    return items, [], None
 
 
 CANDIDATES: dict[str, Callable[[str, str], Found]] = {

@@ -151,7 +151,12 @@ class LiveWidget(UseCaseWidget):
     def on_events(self, events: list[Event]) -> None:
         """Take new events (on the stream's thread): mark a deletion, or reload if concerned."""
         shown = self.live_use_case()
-        if not shown or self.gone:
+        if not shown:
+            return
+        if self.gone:  # only its restoring (from the trash) brings it back
+            if any(e.verb == "restored" and concerns(e, shown) for e in events):
+                self.gone = ""
+                self.reload_soon()
             return
         gone = gone_reason(events, shown, self.whoami_id())
         if gone:

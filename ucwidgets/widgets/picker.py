@@ -24,7 +24,7 @@ from ucwidgets.models.dataset import Dataset
 from ucwidgets.models.events import Event
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.use_cases.use_case import UseCase
-from ucwidgets.widgets._candidates import CANDIDATES, check_csv, rows_text
+from ucwidgets.widgets._candidates import CANDIDATES, PAGE, check_csv, rows_text
 from ucwidgets.widgets._common import action, resolve_use_case_id
 from ucwidgets.widgets.live import LiveWidget, gone_reason
 
@@ -83,6 +83,12 @@ class AssetPicker(LiveWidget):
     blocked = List(help="Assets of asset_type that cannot be added: dicts name, reason.").tag(
         sync=True
     )
+    total = Int(
+        None,
+        allow_none=True,
+        help="How many of asset_type the caller can see in all, when the "
+        "picker lists only the newest page of them (None when it lists every one).",
+    ).tag(sync=True)
     filter_text = Unicode("", help="Only candidates whose label contains this are listed.").tag(
         sync=True
     )
@@ -126,11 +132,12 @@ class AssetPicker(LiveWidget):
         kind = self.asset_type
         with self.api():
             use_case = UseCase.get(use_case_id)
-            candidates, blocked = CANDIDATES[kind](self.notebook_root, use_case_id)
+            candidates, blocked, total = CANDIDATES[kind](self.notebook_root, use_case_id)
         if kind != self.asset_type:
             return  # the user switched type meanwhile; that load paints
         with self.hold_trait_notifications():
             self.use_case_name = use_case.name
+            self.total = total
             self.candidates = candidates
             self.blocked = blocked
         self.follow_live()
@@ -235,7 +242,7 @@ class AssetPicker(LiveWidget):
             self.chosen, self.candidates, self.blocked = [], [], []
         self.run("list", self.load)
 
-    @observe("candidates", "blocked", "filter_text", "asset_type", "notebook_root")
+    @observe("candidates", "blocked", "filter_text", "asset_type", "notebook_root", "total")
     def _on_list_change(self, change: Any) -> None:
         needle = self.filter_text.strip().lower()
         visible = [c for c in self.candidates if needle in c["label"].lower()]
@@ -244,7 +251,7 @@ class AssetPicker(LiveWidget):
             self.visible = visible
             self.chosen = [v for v in self.chosen if v in values]
             self.hints = _hints(
-                self.asset_type, len(self.candidates), self.blocked, self.notebook_root
+                self.asset_type, len(self.candidates), self.blocked, self.notebook_root, self.total
             )
 
     def _on_front_end_msg(self, widget: Any, content: Any, buffers: Any) -> None:
@@ -313,9 +320,13 @@ def _add_one(use_case: UseCase, item: dict[str, Any]) -> dict[str, Any]:
     return {"entity_type": item["entity_type"], "id": item["id"], "name": item["name"]}
 
 
-def _hints(kind: str, count: int, blocked: list[dict], root: str) -> list[str]:
+def _hints(
+    kind: str, count: int, blocked: list[dict], root: str, total: int | None = None
+) -> list[str]:
     """What the picker explains under its list, as plain text."""
     hints = []
+    if total is not None and total > PAGE:
+        hints.append(f"The newest {PAGE:,} of the {total:,} {kind}s you can see.")
     if count == 0:
         hints.append(f"No {kind}s to add: every {kind} you can see is already here.")
     if kind == "project":

@@ -113,16 +113,24 @@ function ucwSet(model, name, value) {
   model.save_changes();
 }
 
-/** fn, called once input has paused for `ms`; .flush() calls it now. */
-function ucwDebounce(fn, ms) {
+/** fn, called once input has paused for `ms`; .flush() calls it now. With `leading`, input after
+ *  a pause of `ms` calls it at once (the first key answers without waiting), and a burst of
+ *  keys still calls it at most once per `ms`. */
+function ucwDebounce(fn, ms, leading = false) {
   let timer = null;
+  let last = -Infinity;
+  const call = (args) => {
+    last = performance.now();
+    fn(...args);
+  };
   const run = (...args) => {
     clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+    if (leading && performance.now() - last >= ms) call(args);
+    else timer = setTimeout(() => call(args), ms);
   };
   run.flush = (...args) => {
     clearTimeout(timer);
-    fn(...args);
+    call(args);
   };
   return run;
 }

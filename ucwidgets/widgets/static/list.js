@@ -37,9 +37,11 @@ export default {
       type: "search", class: "ucw-input ucw-list-search", placeholder: "Search names and descriptions",
       "aria-label": "Search use cases", value: model.get("search"),
     });
+    // The first key after a pause searches at once; a burst of keys searches at most every
+    // 40 ms (the kernel drops the answers typing has overtaken).
     const pushSearch = ucwDebounce(() => {
       if (search.value.trim() !== model.get("search")) ucwSet(model, "search", search.value.trim());
-    }, 40);
+    }, 40, true);
     search.addEventListener("input", () => pushSearch());
     search.addEventListener("keydown", (e) => {
       if (e.key === "Enter") pushSearch.flush();

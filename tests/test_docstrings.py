@@ -25,6 +25,7 @@ MODULES = [
     "ucwidgets.server.store.catalog",
     "ucwidgets.server.store.db",
     "ucwidgets.server.store.features",
+    "ucwidgets.server.store.modeling",
     "ucwidgets.server.store.feed",
     "ucwidgets.server.store.sharing",
     "ucwidgets.server.store.use_cases",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import BadRequest, UnsupportedMediaType, ValidationError
 from .. import wire
 from ..modeling import engine
+from ..store.modeling import Target
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
 from .use_cases import use_case_ids
@@ -96,10 +98,13 @@ class ProjectOptionsHandler(ApiHandler):
 
 
 class AimHandler(ApiHandler):
+    """DataRobot's ``project.analyze_and_model``: set the target, and modeling starts."""
+
     @authenticated
     async def patch(self, project_id: str) -> None:
         engine.ModelingEngine.check_can_train()
-        project, job = await self.call(self.ctx.store.aim, self.user, project_id, self.json_body())
+        target = aim_target(self.json_body())
+        project, job = await self.call(self.ctx.store.aim, self.user, project_id, target)
         if self.ctx.modeling is not None:
             self.ctx.modeling.wake()
         self.accepted(job, {"pid": project["id"]})
@@ -158,6 +163,50 @@ class PredictionsHandler(ApiHandler):
         frame = await self.call(read_rows, content_type, self.raw_body())
         rows = await self.call(engine.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})
+
+
+def aim_target(body: dict[str, Any]) -> Target:
+    """The ``aim`` body as a ``Target``: each field of the right kind (whether it fits the
+    project's data is the store's to check). Unsupervised projects are refused here."""
+    if body.get("unsupervisedMode"):
+        raise ValidationError(
+            "Unsupervised projects are not supported: like DataRobot's Use Cases, this "
+            "service models binary classification and regression targets only.",
+            errors={"unsupervisedMode": "not supported"},
+        )
+    name = body.get("target")
+    if not isinstance(name, str):
+        raise ValidationError(
+            "target must name a column of the project's data.", errors={"target": "not a column"}
+        )
+    mode = body.get("mode", "quick")
+    if not isinstance(mode, str) or mode not in AUTOPILOT_MODE_CODES:
+        raise ValidationError(
+            f"mode must be one of {', '.join(AUTOPILOT_MODE_CODES)}.",
+            errors={"mode": "unknown mode"},
+        )
+    metric = body.get("metric") or None  # "" asks for the default, as DataRobot's client does
+    if metric is not None and not isinstance(metric, str):
+        raise ValidationError("metric must be a metric's name.", errors={"metric": "unsupported"})
+    target_type = body.get("targetType")
+    if target_type is not None and not isinstance(target_type, str):
+        raise ValidationError(
+            "targetType must be Binary or Regression.",
+            errors={"targetType": "does not match the data"},
+        )
+    positive = body.get("positiveClass")
+    if isinstance(positive, list | dict):
+        raise ValidationError(
+            "positiveClass must be one of the target's values.",
+            errors={"positiveClass": "not a class of the target"},
+        )
+    return Target(
+        name,
+        mode=mode,
+        metric=metric,
+        target_type=target_type,
+        positive_class=None if positive is None else str(positive),
+    )
 
 
 def read_rows(content_type: str | None, body: bytes) -> Any:

@@ -1,7 +1,8 @@
 """Creating and changing each kind of asset: datasets, projects, applications, notebooks.
 
 The rules every kind shares (visibility, rights, links, announcements) live in ``assets``; this
-module holds what differs: the fields, their validation, and the project's target set-up.
+module holds what differs: the fields and their validation. A project's target set-up
+(``aim``) is modeling's, in ``store/modeling.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from typing import Any
 
 from sqlalchemy import Text, cast, select
 
-from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
-from ..modeling import metrics
 from . import validate
 from .assets import TABLES, grant_owner, visible
 from .db import new_id, now
@@ -277,88 +276,6 @@ class CatalogStore:
         )
         return rows
 
-    def aim(self, actor: dict, project_id: str, body: dict) -> tuple[dict, str]:
-        """Set a project's target, infer its type, and queue its modeling jobs (stage
-        ``modeling``); Multiclass and unsupervised projects are refused."""
-        with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
-        if body.get("unsupervisedMode"):
-            raise ValidationError(
-                "Unsupervised projects are not supported: like DataRobot's Use Cases, this "
-                "service models binary classification and regression targets only.",
-                errors={"unsupervisedMode": "not supported"},
-            )
-        settings = self._aim_settings(project, body)
-        with self.db.write() as conn:
-            row = self.get_asset(conn, actor, "project", project_id)
-            self.require_modify(conn, actor, "project", row)
-            if row.target is not None:
-                raise ValidationError(
-                    "This project already has a target.", errors={"target": "already set"}
-                )
-            modeling = self.queue_modeling(conn, actor, row)
-            conn.execute(
-                projects.update()
-                .where(projects.c.id == project_id)
-                .values(**settings, **modeling, stage="modeling")
-            )
-            row = _row(conn, projects, project_id)
-            self.announce(conn, actor, "project", row, "modified")
-            job = self._job(conn, actor, f"projects/{project_id}/")
-            return self.describe_asset(conn, actor, "project", row), job
-
-    def _aim_settings(self, project: Any, body: dict) -> dict:
-        target = body.get("target")
-        columns = [c["name"] for c in project.columns]
-        if not isinstance(target, str) or target not in columns:
-            raise ValidationError(
-                "target must name a column of the project's data.",
-                errors={"target": "not a column"},
-            )
-        mode = body.get("mode", "quick")
-        if not isinstance(mode, str) or mode not in AUTOPILOT_MODE_CODES:
-            raise ValidationError(
-                f"mode must be one of {', '.join(AUTOPILOT_MODE_CODES)}.",
-                errors={"mode": "unknown mode"},
-            )
-        values = blob_files.read_column(self.blobs.path(project.blob), target).dropna()
-        target_type = infer_target_type(values)
-        requested = body.get("targetType")
-        if requested is not None and requested != target_type:
-            raise ValidationError(
-                f"The target {target!r} is {target_type}, not {requested}.",
-                errors={"targetType": "does not match the data"},
-            )
-        if target_type not in metrics.TARGET_TYPES:
-            raise ValidationError(
-                "Like DataRobot's Use Cases, this service models binary classification and "
-                f"regression targets only; the target {target!r} makes this "
-                f"project {target_type}.",
-                errors={"target": "not binary or regression"},
-            )
-        metric = metrics.choose(target_type, body.get("metric"))
-        positive = body.get("positiveClass")
-        if target_type == "Binary":
-            classes = sorted(str(v) for v in values.unique())
-            positive = classes[-1] if positive is None else str(positive)
-            if positive not in classes:
-                raise ValidationError(
-                    f"positiveClass must be one of {classes}.",
-                    errors={"positiveClass": "not a class of the target"},
-                )
-        elif positive is not None:
-            raise ValidationError(
-                "positiveClass applies to binary targets only.",
-                errors={"positiveClass": "not binary"},
-            )
-        return {
-            "target": target,
-            "target_type": target_type,
-            "metric": metric,
-            "positive_class": positive,
-            "autopilot_mode": AUTOPILOT_MODE_CODES[mode],
-        }
-
     # -- applications and notebooks ----------------------------------------------------------
     def create_application(self, actor: dict, body: dict) -> dict:
         validate.only_keys(body, {"name", "description", "url"})
@@ -429,23 +346,6 @@ class CatalogStore:
         if "path" in body:
             values["path"] = notebook_path(body["path"], root)
         return self.update_asset(actor, "notebook", notebook_id, values)
-
-
-def infer_target_type(values: Any) -> str:
-    """Binary for two distinct values, Regression for a numeric target with more, Multiclass
-    otherwise."""
-    import pandas as pd
-
-    distinct = values.nunique()
-    if distinct < 2:
-        raise ValidationError(
-            "The target needs at least two distinct values.", errors={"target": "constant"}
-        )
-    if distinct == 2:
-        return "Binary"
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return "Regression"
-    return "Multiclass"
 
 
 def notebook_path(value: Any, root: Path) -> str:

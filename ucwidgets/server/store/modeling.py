@@ -1,4 +1,5 @@
-"""Modeling jobs and models: queued at aim, claimed by the engine, finished into a leaderboard.
+"""A project's target, and the modeling jobs and models it leads to: ``aim`` sets the target
+and queues the jobs, the engine claims them, and each finished job is a row of the leaderboard.
 
 The job methods (``claim``, ``finish``, ``fail``, ``release``, ``recover``) are the engine's
 (``ucwidgets.server.modeling.engine``): the service's own work, done for the user who set the
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ...errors import NotFound
+from ...enums import AUTOPILOT_MODE_CODES
+from ...errors import NotFound, ValidationError
+from .. import blobs as blob_files
+from ..modeling import metrics
 from ..modeling.blueprints import BLUEPRINTS, MIN_ROWS, MODEL_TYPES
-from ..modeling.metrics import lower_is_better
 from .db import new_id, now
 from .schema import modeling_jobs, models, projects
 
@@ -41,12 +45,110 @@ RESULT_COLUMNS = (
 jobs_c = modeling_jobs.c
 
 
+@dataclass(frozen=True)
+class Target:
+    """What ``aim`` is asked to set; the store checks it against the project's data.
+
+    Parameters
+    ----------
+    name : str
+        The target column.
+    mode : str
+        An autopilot mode (``AUTOPILOT_MODE_CODES``).
+    metric : str or None
+        The metric to rank by; ``None`` for the target type's default.
+    target_type : str or None
+        The type the caller expects; ``None`` to take the one inferred from the data.
+    positive_class : str or None
+        For a Binary target; ``None`` for the last class in sorted order.
+
+    Examples
+    --------
+    >>> Target("defaulted", metric="AUC", positive_class="yes").mode
+    'quick'
+    """
+
+    name: str
+    mode: str = "quick"
+    metric: str | None = None
+    target_type: str | None = None
+    positive_class: str | None = None
+
+
 class ModelStore:
     """Modeling jobs and the models they leave: the queue the engine (``server/modeling/engine.py``)
     takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
 
     db: Any
     blobs: Any
+
+    # -- the target ----------------------------------------------------------------------------
+    def aim(self, actor: dict, project_id: str, target: Target) -> tuple[dict, str]:
+        """Set a project's target, infer its type, and queue its modeling jobs (stage
+        ``modeling``); a target the service cannot model (Multiclass) is refused."""
+        with self.db.read() as conn:
+            project = self.get_asset(conn, actor, "project", project_id)
+        settings = self._aim_settings(project, target)
+        with self.db.write() as conn:
+            row = self.get_asset(conn, actor, "project", project_id)
+            self.require_modify(conn, actor, "project", row)
+            if row.target is not None:
+                raise ValidationError(
+                    "This project already has a target.", errors={"target": "already set"}
+                )
+            modeling = self.queue_modeling(conn, actor, row)
+            conn.execute(
+                projects.update()
+                .where(projects.c.id == project_id)
+                .values(**settings, **modeling, stage="modeling")
+            )
+            row = conn.execute(select(projects).where(projects.c.id == project_id)).one()
+            self.announce(conn, actor, "project", row, "modified")
+            job = self._job(conn, actor, f"projects/{project_id}/")
+            return self.describe_asset(conn, actor, "project", row), job
+
+    def _aim_settings(self, project: Any, target: Target) -> dict:
+        """The project's new target columns, once ``target`` holds against its data."""
+        name = target.name
+        if name not in [c["name"] for c in project.columns]:
+            raise ValidationError(
+                "target must name a column of the project's data.",
+                errors={"target": "not a column"},
+            )
+        values = blob_files.read_column(self.blobs.path(project.blob), name).dropna()
+        target_type = infer_target_type(values)
+        if target.target_type is not None and target.target_type != target_type:
+            raise ValidationError(
+                f"The target {name!r} is {target_type}, not {target.target_type}.",
+                errors={"targetType": "does not match the data"},
+            )
+        if target_type not in metrics.TARGET_TYPES:
+            raise ValidationError(
+                "Like DataRobot's Use Cases, this service models binary classification and "
+                f"regression targets only; the target {name!r} makes this project {target_type}.",
+                errors={"target": "not binary or regression"},
+            )
+        positive = target.positive_class
+        if target_type == "Binary":
+            classes = sorted(str(v) for v in values.unique())
+            positive = classes[-1] if positive is None else positive
+            if positive not in classes:
+                raise ValidationError(
+                    f"positiveClass must be one of {classes}.",
+                    errors={"positiveClass": "not a class of the target"},
+                )
+        elif positive is not None:
+            raise ValidationError(
+                "positiveClass applies to binary targets only.",
+                errors={"positiveClass": "not binary"},
+            )
+        return {
+            "target": name,
+            "target_type": target_type,
+            "metric": metrics.choose(target_type, target.metric),
+            "positive_class": positive,
+            "autopilot_mode": AUTOPILOT_MODE_CODES[target.mode],
+        }
 
     # -- queueing (inside aim's transaction) -------------------------------------------------
     def queue_modeling(self, conn: Any, actor: dict, project: Any) -> dict:
@@ -308,7 +410,7 @@ def leaderboard(rows: list[dict], metric: str | None) -> list[dict]:
         score = (row["metrics"].get(metric) or {}).get("validation")
         if score is None:
             return (1, 0.0, row["model_number"])
-        return (0, score if lower_is_better(metric) else -score, row["model_number"])
+        return (0, score if metrics.lower_is_better(metric) else -score, row["model_number"])
 
     return sorted(rows, key=key)
 
@@ -341,3 +443,20 @@ def _failure_summary(conn: Any, project_id: str) -> str | None:
     return "; ".join(f"{MODEL_TYPES[target_type, j.blueprint]}: {j.failure}" for j in failed)[
         :FAILURE_MAX
     ]
+
+
+def infer_target_type(values: Any) -> str:
+    """Binary for two distinct values, Regression for a numeric target with more, Multiclass
+    otherwise."""
+    import pandas as pd
+
+    distinct = values.nunique()
+    if distinct < 2:
+        raise ValidationError(
+            "The target needs at least two distinct values.", errors={"target": "constant"}
+        )
+    if distinct == 2:
+        return "Binary"
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return "Regression"
+    return "Multiclass"

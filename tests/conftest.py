@@ -201,10 +201,12 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     asset; a deletion notice names one only as text); 10 links are unique,
     and a project or an application is in at most one use case; each user's use_cases_count
     is their number of memberships; every membership holds its use case's current sort keys
-    (``orderBy``'s counts among them). Then, for every actor with a
-    token, ``GET useCases/`` lists exactly the use cases they belong to, and its counts agree.
+    (``orderBy``'s counts among them); a trashed object has an OWNER to restore it and nothing
+    outside the trash (memberships, roles, an asset's links) that would show it. Then, for
+    every actor with a token, ``GET useCases/`` lists exactly the use cases they belong to,
+    and its counts agree.
     """
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, tuple_
 
     from ucwidgets.server.store.assets import TABLES
     from ucwidgets.server.store.schema import (
@@ -212,6 +214,8 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
         events,
         links,
         memberships,
+        trash,
+        trashed_grants,
         use_cases,
         users,
     )
@@ -223,19 +227,45 @@ def check_invariants(service: ServerThread | Database, *actors: Api) -> None:
     with db.read() as conn:
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+        def trashed(etype: str):
+            return select(trash.c.entity_id).where(trash.c.entity_type == etype)
+
         owned = select(m.use_case_id).where(m.role == "OWNER", m.user_id.in_(active))
-        no_owner = conn.execute(select(use_cases.c.id).where(use_cases.c.id.not_in(owned)))
+        no_owner = conn.execute(
+            select(use_cases.c.id).where(
+                use_cases.c.id.not_in(owned), use_cases.c.id.not_in(trashed("useCase"))
+            )
+        )
         assert no_owner.all() == [], "invariant 1: a use case without an active OWNER"
         for etype, table in TABLES.items():
             owners = select(a.entity_id).where(
                 a.entity_type == etype, a.role == "OWNER", a.user_id.in_(active)
             )
-            orphan = conn.execute(select(table.c.id).where(table.c.id.not_in(owners))).all()
+            orphan = conn.execute(
+                select(table.c.id).where(
+                    table.c.id.not_in(owners), table.c.id.not_in(trashed(etype))
+                )
+            ).all()
             assert orphan == [], f"invariant 1: a {etype} without an active OWNER"
+            for held in (asset_roles, links):
+                shown = select(held.c.entity_id).where(
+                    held.c.entity_type == etype, held.c.entity_id.in_(trashed(etype))
+                )
+                assert conn.execute(shown).all() == [], f"a trashed {etype} in {held.name}"
             stale = select(a.entity_id).where(
                 a.entity_type == etype, a.entity_id.not_in(select(table.c.id))
             )
             assert conn.execute(stale).all() == [], f"a role on a deleted {etype}"
+        in_use = select(m.use_case_id).where(m.use_case_id.in_(trashed("useCase")))
+        assert conn.execute(in_use).all() == [], "a trashed use case with members"
+        restorable = select(trashed_grants.c.entity_type, trashed_grants.c.entity_id).where(
+            trashed_grants.c.role == "OWNER"
+        )
+        unowned = select(trash.c.entity_id).where(
+            tuple_(trash.c.entity_type, trash.c.entity_id).not_in(restorable)
+        )
+        assert conn.execute(unowned).all() == [], "a trashed object nobody may restore"
         unshared = select(a.entity_id).where(a.role == "OWNER", a.can_share.is_not(True))
         assert conn.execute(unshared).all() == [], "invariant 3: an asset OWNER without can_share"
         stored = set(conn.execute(select(a.role).distinct()).scalars())

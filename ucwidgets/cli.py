@@ -97,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds a write waits for the database's lock before it gets a 503 (default 10)",
     )
     serve.add_argument(
+        "--trash-days",
+        type=float,
+        default=30.0,
+        help="days a deleted use case or asset stays restorable in the trash before it is "
+        "purged (default 30)",
+    )
+    serve.add_argument(
         "--modeling-workers",
         type=int,
         default=1,
@@ -218,6 +225,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.notebook_root,
         modeling_workers=args.modeling_workers,
         busy_timeout_s=args.busy_timeout,
+        trash_days=args.trash_days,
         max_upload_bytes=args.max_upload_mb * 1024**2,
         public_url=args.public_url or (None if relative else listening),
         hub=hub,

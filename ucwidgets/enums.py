@@ -112,3 +112,5 @@ class EVENT_VERB(_StrEnum):
     MODIFIED = "modified"
     SHARED = "shared"
     UNSHARED = "unshared"
+    RESTORED = "restored"
+    PURGED = "purged"

@@ -42,8 +42,16 @@ OPERATIONS = {
     "view": "CONSUMER",  # see it, its members, its assets, its events; download, use
     "edit": "EDITOR",  # rename, describe, add or remove a use case's assets, train
     "delete": "OWNER",  # on an asset, its own OWNER only: lent roles stop at EDITOR
+    "restore": "OWNER",  # bring back from the trash; as deleting
+    "purge": "OWNER",  # remove from the trash for good; as deleting
 }
-_VERBS = {"view": "view", "edit": "edit", "delete": "delete"}
+_VERBS = {
+    "view": "view",
+    "edit": "edit",
+    "delete": "delete",
+    "restore": "restore",
+    "purge": "purge",
+}
 
 LAST_OWNER = "A {kind} must keep at least one active OWNER; nothing was changed."
 

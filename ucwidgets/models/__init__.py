@@ -29,6 +29,7 @@ _WHERE = {
     "SharingAccess": "ucwidgets.models.sharing",
     "SharingRole": "ucwidgets.models.sharing",
     "Event": "ucwidgets.models.events",
+    "TrashItem": "ucwidgets.models.trash",
     "Listing": "ucwidgets.models.listing",
 }
 

@@ -28,9 +28,10 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
+from ucwidgets.models.trash import Restorable
 
 
-class Application(APIObject, Shareable):
+class Application(APIObject, Shareable, Restorable):
     """An application.
 
     Attributes
@@ -50,6 +51,7 @@ class Application(APIObject, Shareable):
 
     _entity_type = UseCaseEntityType.APPLICATION
     _route = "applications"
+    _trash_kind = "application"
     _lookup = "applicationId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",

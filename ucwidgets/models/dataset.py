@@ -27,6 +27,7 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
+from ucwidgets.models.trash import Restorable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from ucwidgets.models.project import Project
 
 
-class Dataset(APIObject, Shareable):
+class Dataset(APIObject, Shareable, Restorable):
     """A dataset in the catalog.
 
     Attributes
@@ -62,6 +63,7 @@ class Dataset(APIObject, Shareable):
 
     _entity_type = UseCaseEntityType.DATASET
     _route = "datasets"
+    _trash_kind = "dataset"
     _lookup = "datasetId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
@@ -315,6 +317,23 @@ class Dataset(APIObject, Shareable):
         if not isinstance(dataset_id, str):
             raise TypeError("Dataset.delete() needs the dataset id")
         self_or_cls._client().delete(f"datasets/{dataset_id}/")
+
+    @classmethod
+    def un_delete(cls, dataset_id: str) -> None:
+        """Restore a deleted dataset, into the use cases it was in (DataRobot's call; as
+        ``Dataset.restore(id)``). Nothing happens to a dataset that is not deleted.
+
+        Parameters
+        ----------
+        dataset_id : str
+            The dataset's id.
+
+        Examples
+        --------
+        >>> dr.Dataset.delete(dataset.id)  # doctest: +SKIP
+        >>> dr.Dataset.un_delete(dataset.id)  # doctest: +SKIP
+        """
+        cls.restore(dataset_id)
 
 
 class DatasetDetails(Dataset):

@@ -27,9 +27,10 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
+from ucwidgets.models.trash import Restorable
 
 
-class Notebook(APIObject, Shareable):
+class Notebook(APIObject, Shareable, Restorable):
     """A notebook.
 
     Attributes
@@ -51,6 +52,7 @@ class Notebook(APIObject, Shareable):
 
     _entity_type = UseCaseEntityType.NOTEBOOK
     _route = "notebooks"
+    _trash_kind = "notebook"
     _lookup = "notebookId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",

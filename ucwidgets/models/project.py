@@ -32,12 +32,13 @@ from ucwidgets.models.feature import Feature
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.model import Leaderboard, Model
 from ucwidgets.models.sharing import Shareable
+from ucwidgets.models.trash import Restorable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 _URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
 
 
-class Project(APIObject, Shareable):
+class Project(APIObject, Shareable, Restorable):
     """A project (DataRobot's experiment).
 
     Attributes
@@ -63,6 +64,7 @@ class Project(APIObject, Shareable):
 
     _entity_type = UseCaseEntityType.PROJECT
     _route = "projects"
+    _trash_kind = "project"
     _lookup = "projectId"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",

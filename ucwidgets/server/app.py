@@ -32,6 +32,7 @@ from .handlers import (
     projects,
     registry,
     sharing,
+    trash,
     use_cases,
 )
 from .handlers.base import NotFoundHandler, ServiceContext
@@ -41,9 +42,12 @@ from .modeling.engine import ModelingEngine
 from .push import EventHub
 from .store import Store
 from .store.db import BUSY_TIMEOUT_S
+from .store.trash import TRASH_DAYS
 from .transport import ApiHTTPServer
 
 log = logging.getLogger("ucwidgets.server")
+#: Seconds between two sweeps of the trash and of unreferenced files.
+SWEEP_INTERVAL_S = 3600.0
 
 ID = r"([^/]+)"
 ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
@@ -82,6 +86,7 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"notebooks/{ID}", registry.NotebookHandler),
     ("events", events.EventsHandler),
     *sharing.routes(ID),
+    *trash.routes(ID),
     ("notifications", feed.NotificationsHandler),
     ("notifications/read", feed.NotificationsReadHandler),
     ("search", feed.SearchHandler),
@@ -164,7 +169,9 @@ class Service:
     starts. ``modeling_workers`` bounds how many models train at once (one process each);
     a write waits at most ``busy_timeout_s`` for the database, then gets a 503. With ``hub``
     (a :class:`~ucwidgets.server.hub.HubSettings`), users sign in through JupyterHub too, and
-    the API lives under the Hub service's prefix."""
+    the API lives under the Hub service's prefix. Deleted objects
+    stay ``trash_days`` in the trash: the sweep, run at start-up and every
+    ``sweep_interval_s``, purges older ones and the files nothing refers to."""
 
     def __init__(
         self,
@@ -175,12 +182,15 @@ class Service:
         modeling_workers: int = 1,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
         hub: HubSettings | None = None,
+        trash_days: float = TRASH_DAYS,
+        sweep_interval_s: float = SWEEP_INTERVAL_S,
         **limits: Any,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-        self.store = Store.open(self.data_dir, database_url, busy_timeout_s)
+        self.store = Store.open(self.data_dir, database_url, busy_timeout_s, trash_days)
         if swept := self.store.blobs.sweep():
             log.info("removed %d temporary upload files left by a stopped service", swept)
+        self.sweep()
         self.token = ensure_local_user(self.store, self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ucwidgets-db")
         signin = None if hub is None else HubSignIn(hub, self.store, self.executor, self.data_dir)
@@ -196,8 +206,34 @@ class Service:
             hub=EventHub(self.store.db),
             **limits,
         )
+        self._stopping = threading.Event()
+        self._sweeper = threading.Thread(
+            target=self._sweep_every,
+            args=(sweep_interval_s,),
+            name="ucwidgets-sweep",
+            daemon=True,
+        )
+        self._sweeper.start()
+
+    def sweep(self) -> tuple[int, int]:
+        """Purge what has been in the trash longer than the trash days, then remove the files
+        nothing refers to (old enough not to be an upload's on its way); return both counts."""
+        purged = self.store.sweep_trash()
+        collected = self.store.collect_blobs()
+        if purged or collected:
+            log.info("purged %d objects from the trash, removed %d files", purged, collected)
+        return purged, collected
+
+    def _sweep_every(self, interval_s: float) -> None:
+        while not self._stopping.wait(interval_s):
+            try:
+                self.sweep()
+            except Exception:  # a busy or unreachable database: the next round tries again
+                log.exception("the trash sweep failed")
 
     def close(self) -> None:
+        self._stopping.set()
+        self._sweeper.join()
         self.ctx.hub.close()
         self.modeling.close()
         self.executor.shutdown(wait=True)

@@ -5,6 +5,12 @@ complete the file is fsynced and renamed to its content address (and the directo
 before the database row that points at it commits. A crash can therefore leave an unreferenced
 blob, never a row without its file. A temporary file is locked while its upload lives, so the
 ones a killed process left behind can be told apart and are swept when the service starts.
+
+Files no row refers to any more (a purged dataset's, an upload cut off between its file and its
+row) are collected, but only once they have sat unchanged for a grace period: a file younger
+than that may belong to an upload whose row has not committed yet. Storing a file and
+collecting one take a lock on ``.collect.lock`` (shared and exclusive), so that a collection
+never removes a file that an upload has just stored again under the same address.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,12 @@ try:
 except ImportError:  # Windows, where a file open in any process cannot be removed anyway
     fcntl = None  # type: ignore[assignment]
 
+
+#: Seconds a stored file must sit unchanged before a collection may remove it (an hour: far
+#: longer than any upload takes from storing its file to committing its row).
+COLLECT_GRACE_S = 3600.0
+#: How many addresses one look-up of references checks.
+_BATCH = 500
 
 #: What a write gets from a full disk, a full quota, or a file-size limit.
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -79,7 +92,9 @@ class BlobWriter:
         private_dir(final.parent)
         if fcntl is None:
             self._file.close()  # Windows renames no open file
-        os.replace(self.temp_path, final)  # still locked, so a sweep cannot take it first
+        with self._store.collecting(fcntl.LOCK_SH if fcntl is not None else 0):
+            # still locked, so a sweep cannot take it first
+            os.replace(self.temp_path, final)
         self._file.close()
         _fsync_dir(final.parent)
         return digest
@@ -113,8 +128,9 @@ class BlobStore:
     b'a,b\\n1,2\\n'
     """
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], grace_s: float = COLLECT_GRACE_S) -> None:
         self.root = private_dir(Path(root))
+        self.grace_s = grace_s
         self.tmp_dir = private_dir(self.root / "tmp")
         for shard in self.root.iterdir():  # folders an older version made 0755
             if shard.is_dir():
@@ -138,6 +154,61 @@ class BlobStore:
                 continue  # an upload still running elsewhere, or one that just finished
             removed += 1
         return removed
+
+    @contextlib.contextmanager
+    def collecting(self, mode: int) -> Iterator[None]:
+        """Hold the collection lock: shared (``LOCK_SH``) to store, exclusive to remove."""
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(self.root / ".collect.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    def stored(self) -> Iterator[str]:
+        """The address of every stored file."""
+        for shard in self.root.iterdir():
+            if shard.is_dir() and shard != self.tmp_dir:
+                yield from (shard.name + f.name for f in shard.iterdir())
+
+    def collect(
+        self,
+        referenced: Callable[[list[str]], set[str]],
+        candidates: list[str] | None = None,
+    ) -> int:
+        """Remove the stored files (of ``candidates``, or all) that ``referenced`` does not
+        claim and that have sat unchanged for ``grace_s``; return how many went.
+
+        ``referenced`` gets a batch of addresses and returns those a row refers to.
+        """
+        cutoff = time.time() - self.grace_s
+        old = [
+            d
+            for d in (self.stored() if candidates is None else candidates)
+            if self._older(d, cutoff)
+        ]
+        removed = 0
+        for start in range(0, len(old), _BATCH):
+            batch = old[start : start + _BATCH]
+            claimed = referenced(batch)
+            for digest in batch:
+                if digest in claimed:
+                    continue
+                with self.collecting(fcntl.LOCK_EX if fcntl is not None else 0):
+                    # Stored again since the look-up: an upload's, whose row is on its way.
+                    if self._older(digest, cutoff):
+                        self.path(digest).unlink(missing_ok=True)
+                        removed += 1
+        return removed
+
+    def _older(self, digest: str, cutoff: float) -> bool:
+        try:
+            return self.path(digest).stat().st_mtime < cutoff
+        except FileNotFoundError:
+            return False
 
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:]

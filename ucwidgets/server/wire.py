@@ -69,6 +69,18 @@ def use_case(uc: dict) -> dict:
     }
 
 
+def trash_item(t: dict) -> dict:
+    """One entry of ``GET trash/``: what was deleted, by whom, and when the sweep purges it."""
+    return {
+        "entityType": t["entity_type"],
+        "entityId": t["entity_id"],
+        "name": t["name"],
+        "deletedAt": t["deleted_at"],
+        "deletedBy": user(t["deleted_by"]),
+        "purgeAt": t["purge_at"],
+    }
+
+
 def link(lk: dict) -> dict:
     """A ``UseCaseReferenceEntity`` (``entityType`` lowercase singular)."""
     return {

@@ -36,6 +36,7 @@ from ucwidgets.models.listing import Listing, build_frame
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
 from ucwidgets.models.sharing import Rights, SharingRole
+from ucwidgets.models.trash import Restorable, TrashBin
 from ucwidgets.models.use_cases.batch import BatchLinks
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject, Rights, BatchLinks):
+class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
     """A use case.
 
     Attributes
@@ -153,6 +154,7 @@ class UseCase(APIObject, Rights, BatchLinks):
     ``applications_count``, ``notebooks_count``, ``models_count``, ``members_count``.
     """
 
+    _trash_kind = "useCase"
     _frame_columns: ClassVar[dict[str, str]] = {
         "id": "string",
         "name": "string",

@@ -28,6 +28,7 @@ from .features import FeatureStore
 from .feed import FeedStore
 from .modeling import ModelStore
 from .sharing import SharingStore
+from .trash import TRASH_DAYS, TrashStore
 from .use_cases import UseCaseStore
 from .users import UserStore
 
@@ -42,12 +43,15 @@ class Store(
     FeatureStore,
     FeedStore,
     ModelStore,
+    TrashStore,
 ):
     """The whole domain over one database and one blob directory."""
 
-    def __init__(self, db: Database, blobs: BlobStore) -> None:
+    def __init__(self, db: Database, blobs: BlobStore, trash_days: float = TRASH_DAYS) -> None:
         self.db = db
         self.blobs = blobs
+        #: Days a deleted object stays in the trash before the sweep purges it.
+        self.trash_days = trash_days
 
     @classmethod
     def open(
@@ -55,6 +59,7 @@ class Store(
         data_dir: str | os.PathLike[str],
         database_url: str | None = None,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        trash_days: float = TRASH_DAYS,
     ) -> Store:
         """Open (creating and migrating as needed) the store of ``data_dir``.
 
@@ -80,7 +85,7 @@ class Store(
         except BaseException:
             db.dispose()
             raise
-        return cls(db, BlobStore(data_dir / "blobs"))
+        return cls(db, BlobStore(data_dir / "blobs"), trash_days)
 
     def close(self) -> None:
         self.db.dispose()

@@ -27,7 +27,7 @@ from .schema import (
     use_cases,
     users,
 )
-from .use_cases import copy_sort_keys, membership, record, require_member, touch
+from .use_cases import membership, record, require_member, touch
 from .users import public_user
 
 TABLES = {
@@ -273,26 +273,6 @@ class AssetStore:
                 row = conn.execute(select(table).where(table.c.id == entity_id)).one()
                 self.announce(conn, actor, etype, row, "modified")
             return self.describe_asset(conn, actor, etype, row)
-
-    def delete_asset(self, actor: dict, etype: str, entity_id: str) -> None:
-        """Delete an asset (its own OWNERs only); it leaves every use case it was in."""
-        table = TABLES[etype]
-        with self.db.write() as conn:
-            row = self.get_asset(conn, actor, etype, entity_id)
-            roles.require(standing(conn, etype, entity_id, actor["id"]), "delete", etype)
-            self.announce(conn, actor, etype, row, "deleted")
-            homes = linked_use_cases(conn, etype, entity_id)
-            conn.execute(
-                links.delete().where(links.c.entity_type == etype, links.c.entity_id == entity_id)
-            )
-            conn.execute(
-                asset_roles.delete().where(
-                    asset_roles.c.entity_type == etype, asset_roles.c.entity_id == entity_id
-                )
-            )
-            for uc in homes:  # their counts, now without it
-                copy_sort_keys(conn, uc.id)
-            conn.execute(table.delete().where(table.c.id == entity_id))
 
     # -- links -----------------------------------------------------------------------------
     def add_link(

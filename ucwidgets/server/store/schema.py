@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -240,6 +241,55 @@ links = Table(
         sqlite_where=text("entity_type IN ('project', 'application')"),
         postgresql_where=text("entity_type IN ('project', 'application')"),
     ),
+)
+
+# The trash: a deleted use case or asset keeps its row until it is purged (on demand, or by the
+# sweep once it is older than the service's trash days). What made it visible moves aside, so
+# that every query that lists, counts or reads through memberships, roles and links passes it
+# by without a filter: a use case's memberships and an asset's own roles go to
+# ``trashed_grants``, an asset's links to ``trashed_links``. A trashed use case keeps its own
+# links (nobody can reach them without a membership). Restoring moves them back.
+trash = Table(
+    "trash",
+    metadata,
+    # useCase, dataset, project, application or notebook
+    Column("entity_type", String(16), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    _user_fk("deleted_by"),
+    Column("deleted_at", TIME, nullable=False),
+    Index("ix_trash_deleted_at", "deleted_at"),
+)
+
+_IN_TRASH = (["entity_type", "entity_id"], ["trash.entity_type", "trash.entity_id"])
+
+trashed_grants = Table(
+    "trashed_grants",
+    metadata,
+    Column("entity_type", String(16), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(8), nullable=False),
+    Column("can_share", Boolean, nullable=False),
+    # Who granted an asset role (a membership records none).
+    _user_fk("granted_by", nullable=True),
+    Column("created_at", TIME, nullable=False),
+    ForeignKeyConstraint(*_IN_TRASH, ondelete="CASCADE"),
+    # The trash listing reads the caller's OWNER grants.
+    Index("ix_trashed_grants_user", "user_id", "role"),
+)
+
+trashed_links = Table(
+    "trashed_links",
+    metadata,
+    _id(),
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_type", String(16), nullable=False),
+    Column("entity_id", ID, nullable=False),
+    _user_fk("created_by"),
+    Column("created_at", TIME, nullable=False),
+    ForeignKeyConstraint(*_IN_TRASH, ondelete="CASCADE"),
+    Index("ix_trashed_links_entity", "entity_type", "entity_id"),
 )
 
 events = Table(

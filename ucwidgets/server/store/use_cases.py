@@ -368,33 +368,6 @@ class UseCaseStore:
                 )
             return self._describe_one(conn, actor, use_case_id)
 
-    def delete_use_case(self, actor: dict, use_case_id: str) -> None:
-        """Delete a use case: its links, memberships and events go; its assets stay.
-
-        Each former member keeps one notice (an event with no use case, addressed to them) that
-        says who deleted which use case, so an open feed or browser can tell them.
-        """
-        with self.db.write() as conn:
-            require_member(conn, use_case_id, actor["id"], "delete", lock=True)
-            name = conn.execute(
-                select(use_cases.c.name).where(use_cases.c.id == use_case_id)
-            ).scalar_one()
-            members = select(memberships.c.user_id).where(memberships.c.use_case_id == use_case_id)
-            for user_id in conn.execute(members).scalars().all():
-                record(
-                    conn,
-                    None,
-                    actor["id"],
-                    "deleted",
-                    "useCase",
-                    use_case_id,
-                    name,
-                    recipient_id=user_id,
-                )
-            count_memberships(conn, -1, members)
-            conn.execute(use_cases.delete().where(use_cases.c.id == use_case_id))
-            text_search.unindex(conn, use_case_id)
-
     def list_use_cases(
         self,
         actor: dict,

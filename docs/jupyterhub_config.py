@@ -42,5 +42,5 @@ c.Spawner.server_token_scopes = [
 # The kernel's uc.Client() finds the service here, and signs in with JUPYTERHUB_API_TOKEN.
 c.Spawner.environment = {"UCWIDGETS_ENDPOINT": f"{SERVICE_URL}/services/ucwidgets/api/v2"}
 
-# Hub admins are the service's admins too.
+# Hub admins administer the service too (its admin routes, under api/v2/admin/).
 c.Authenticator.admin_users = {"admin"}

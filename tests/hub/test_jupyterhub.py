@@ -83,23 +83,7 @@ def test_a_hub_token_without_the_service_scope_is_refused(hub):
 
 
 def test_tokens_from_user_add_keep_working_beside_hub_tokens(hub):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ucwidgets.cli",
-            "user",
-            "add",
-            "dan@example.com",
-            "--json",
-            "--data-dir",
-            str(hub.data_dir),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    token = json.loads(out.stdout)["token"]
+    token = _cli(hub, "user", "add", "dan@example.com", "--json")["token"]
     r = _status(hub, token)
     assert r.status_code == 200, r.text
     assert r.json()["username"] == "dan@example.com"
@@ -171,3 +155,54 @@ except ClientError as e:
     )
     assert out.stdout.split("\n")[:2] == ["refused", "no fallback: True"], out.stderr
     assert not (tmp_path / "data").exists()  # no embedded service was started
+
+
+def test_a_hub_name_another_user_s_name_cannot_be_told_from_is_refused(hub):
+    _cli(hub, "user", "add", "Gus")
+    gus = hub.sign_in("gus")  # the Hub lower-cases names
+    r = _status(hub, hub.token(gus, "gus", SERVICE))
+    assert r.status_code == 403, r.text
+    assert "cannot be told from" in r.json()["message"]
+
+
+def test_hub_admins_administer_the_service_and_nobody_else_does(hub):
+    admin = hub.sign_in("admin")  # an admin in docs/jupyterhub_config.py
+    admin_token = hub.token(admin, "admin", SERVICE)
+    hal = hub.sign_in("hal")
+    hal_token = hub.token(hal, "hal", SERVICE)
+    hal_id = _status(hub, hal_token).json()["id"]  # hal's first sign-in creates him
+    service_token = _cli(hub, "user", "add", "ida@example.com", "--json")["token"]
+    for token in (hal_token, service_token):
+        r = _status(hub, token, "admin/users/")
+        assert r.status_code == 403, r.text
+        assert r.headers["Content-Type"] == "application/json"
+
+    listing = _status(hub, admin_token, "admin/users/")
+    assert listing.status_code == 200, listing.text
+    assert {"admin", "hal", "ida@example.com"} <= {u["username"] for u in listing.json()["data"]}
+    r = requests.post(
+        f"{hub.api}/admin/users/",
+        json={"username": "jo@example.com"},
+        headers={"Authorization": f"token {admin_token}"},
+    )
+    assert r.status_code == 201, r.text
+    assert _status(hub, r.json()["token"]).json()["username"] == "jo@example.com"
+
+    # Deactivated here, a Hub user can no longer sign in, and is not created again.
+    r = _status(hub, admin_token, f"admin/users/{hal_id}/deactivate/", "POST")
+    assert r.status_code == 200, r.text
+    assert r.json()["active"] is False
+    r = _status(hub, hal_token)
+    assert r.status_code == 401, r.text
+    users = _status(hub, admin_token, "admin/users/").json()["data"]
+    assert [u["active"] for u in users if u["username"] == "hal"] == [False]
+
+
+def _cli(hub, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "ucwidgets.cli", *args, "--data-dir", str(hub.data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout) if "--json" in args else {}

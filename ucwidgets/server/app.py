@@ -24,6 +24,7 @@ from ..errors import Unauthorized
 from ..paths import data_dir as default_data_dir
 from .files import startup_lock
 from .handlers import (
+    admin,
     datasets,
     events,
     features,
@@ -57,6 +58,9 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"status/{ID}", meta.StatusHandler),
     ("users/me", meta.MeHandler),
     ("users", meta.UsersHandler),
+    ("admin/users", admin.AdminUsersHandler),
+    (f"admin/users/{ID}/tokens", admin.AdminUserTokensHandler),
+    (f"admin/users/{ID}/deactivate", admin.AdminUserDeactivateHandler),
     ("useCases", use_cases.UseCasesHandler),
     (f"useCases/{ID}", use_cases.UseCaseHandler),
     (f"useCases/{ID}/sharedRoles", use_cases.SharedRolesHandler),

@@ -17,6 +17,7 @@ MODULES = [
     "ucwidgets.server.profile",
     "ucwidgets.server.logs",
     "ucwidgets.server.modeling.blueprints",
+    "ucwidgets.server.modeling.jobs",
     "ucwidgets.server.modeling.metrics",
     "ucwidgets.server.hub",
     "ucwidgets.server.store",

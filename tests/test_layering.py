@@ -133,9 +133,11 @@ def test_the_api_layer_reaches_the_widgets_only_through_lazy_load():
 
 
 def test_the_store_and_the_wire_read_only_the_modeling_definitions():
-    """Blueprints and metrics are defined once, in ``server/modeling``; the store and the wire
-    read those two modules, and only the handlers and the app reach the engine."""
-    definitions = {"ucwidgets.server.modeling.blueprints", "ucwidgets.server.modeling.metrics"}
+    """Blueprints, metrics and the job records are defined once, in ``server/modeling``; the
+    store and the wire read those modules, and only the handlers and the app reach the engine."""
+    definitions = {
+        f"ucwidgets.server.modeling.{name}" for name in ("blueprints", "metrics", "jobs")
+    }
     reached = {}
     for module, path in MODULES.items():
         if layer(module) != "ucwidgets.server" or module.startswith("ucwidgets.server.modeling"):

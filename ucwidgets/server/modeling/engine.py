@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 from ...errors import MissingExtra, ValidationError
-from .training import TrainingJob
+from .jobs import TrainedModel, TrainingJob
 from .training import predict as predict_rows
 from .worker import TrainingProcess, WorkerDied
 
@@ -99,7 +99,7 @@ class ModelingEngine:
 
     # -- the dispatcher ------------------------------------------------------------------------
     def _loop(self) -> None:
-        running: dict[Future, dict] = {}
+        running: dict[Future, TrainingJob] = {}
         beat = time.monotonic()
         while not self._stopping:
             try:
@@ -115,47 +115,39 @@ class ModelingEngine:
                         self._settle(running.pop(future), future)
                 if time.monotonic() - beat > HEARTBEAT_S:
                     beat = time.monotonic()
-                    self._maintain([job["id"] for job in running.values()])
+                    self._maintain([job.id for job in running.values()])
             except Exception:  # the database may be briefly unavailable; never stop the loop
                 log.exception("the modeling dispatcher met an error; retrying")
                 time.sleep(self.poll_s)
 
-    def _fill(self, running: dict[Future, dict]) -> None:
+    def _fill(self, running: dict[Future, TrainingJob]) -> None:
         while len(running) < self.workers and not self._stopping:
             job = self.store.claim_modeling_job(self.worker_id)
             if job is None:
                 return
             log.info(
                 "training %s for project %s (job %s)",
-                job["blueprint"],
-                job["project_id"],
-                job["id"],
-            )
-            spec = TrainingJob(
-                data=job["data"],
-                target=job["target"],
-                target_type=job["target_type"],
-                positive_class=job["positive_class"],
-                blueprint=job["blueprint"],
-                blob_root=str(self.store.blobs.root),
+                job.blueprint,
+                job.project_id,
+                job.id,
             )
             future: Future = Future()
             thread = threading.Thread(
-                target=self._run_into, args=(spec, future), name="ucwidgets-training", daemon=True
+                target=self._run_into, args=(job, future), name="ucwidgets-training", daemon=True
             )
             self._threads.add(thread)
             thread.start()
             running[future] = job
 
-    def _run_into(self, spec: TrainingJob, future: Future) -> None:
+    def _run_into(self, job: TrainingJob, future: Future) -> None:
         try:
-            future.set_result(self._run(spec))
+            future.set_result(self._run(job))
         except BaseException as e:  # the dispatcher settles it, whatever it is
             future.set_exception(e)
         finally:
             self._threads.discard(threading.current_thread())
 
-    def _run(self, spec: TrainingJob) -> dict:
+    def _run(self, job: TrainingJob) -> dict:
         with self._lock:  # close() kills what is busy; a process is busy from its first moment
             if self._stopping:
                 raise WorkerDied("the service is stopping")
@@ -166,7 +158,7 @@ class ModelingEngine:
             process = process or TrainingProcess()
             self._busy.add(process)
         try:
-            reply = process.run(spec)
+            reply = process.run(job)
         except WorkerDied:
             process.kill()
             raise
@@ -180,11 +172,11 @@ class ModelingEngine:
         process.kill()
         return reply
 
-    def _settle(self, job: dict, future: Future) -> None:
+    def _settle(self, job: TrainingJob, future: Future) -> None:
         try:
             reply = future.result()
         except WorkerDied as e:
-            log.warning("job %s: the training process stopped: %s", job["id"], e)
+            log.warning("job %s: the training process stopped: %s", job.id, e)
             reply = {
                 "ok": False,
                 "error": "The training process stopped unexpectedly; the data may be too large "
@@ -192,17 +184,18 @@ class ModelingEngine:
             }
         except Exception:  # e.g. the training process could not be started
             # Members see a fixed reason; the details (paths, internals) go to the log only.
-            log.exception("job %s could not run", job["id"])
+            log.exception("job %s could not run", job.id)
             reply = {
                 "ok": False,
                 "error": "Training could not run on this service; its log has the details.",
             }
         if reply["ok"]:
-            self.store.finish_modeling_job(job["id"], self.worker_id, reply["result"])
-            log.info("job %s done", job["id"])
+            model = TrainedModel(**reply["result"])
+            self.store.finish_modeling_job(job.id, self.worker_id, model)
+            log.info("job %s done", job.id)
         else:
-            self.store.fail_modeling_job(job["id"], self.worker_id, reply["error"])
-            log.warning("job %s failed: %s", job["id"], reply["error"])
+            self.store.fail_modeling_job(job.id, self.worker_id, reply["error"])
+            log.warning("job %s failed: %s", job.id, reply["error"])
 
     def _maintain(self, job_ids: list[int]) -> None:
         # Only jobs in hand get a heartbeat: one whose result could not be recorded goes

@@ -8,9 +8,8 @@ imported only when a job runs. Rows without a target value are left out.
 
 Examples
 --------
->>> job = TrainingJob(data="loans.csv", target="defaulted", target_type="Binary",
-...                   positive_class="yes", blueprint="forest", blob_root="blobs")
->>> train(job)["metrics"]["AUC"]  # doctest: +SKIP
+>>> job = TrainingJob(1, "p1", "loans.csv", "defaulted", "Binary", "yes", "forest", "blobs")
+>>> train(job).metrics["AUC"]  # doctest: +SKIP
 {'validation': 0.81, 'crossValidation': 0.79, 'holdout': 0.8}
 """
 
@@ -18,36 +17,12 @@ from __future__ import annotations
 
 import pickle
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from ..blobs import BlobStore
 from .blueprints import CV_MAX_ROWS, FOLDS, HOLDOUT_PCT, MIN_ROWS, SAMPLE_PCT, SEED, pipeline
+from .jobs import TrainedModel, TrainingJob
 from .metrics import names, scores
-
-
-@dataclass(frozen=True)
-class TrainingJob:
-    """What a worker needs to train one blueprint on a project's data.
-
-    Parameters
-    ----------
-    data : str
-        The project's CSV file.
-    target, target_type, positive_class : str
-        The project's target; ``positive_class`` is ``None`` for Regression.
-    blueprint : str
-        A key of ``blueprints.BLUEPRINTS``.
-    blob_root : str
-        The blob store the fitted pipeline is written to.
-    """
-
-    data: str
-    target: str
-    target_type: str
-    positive_class: str | None
-    blueprint: str
-    blob_root: str
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -132,12 +107,8 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 # -- jobs ------------------------------------------------------------------------------------------
-def train(job: TrainingJob) -> dict:
-    """Train one blueprint on a project's data; store the fitted pipeline in the blob store.
-
-    Returns the leaderboard row's facts (``metrics`` in scoring order, training time and rows,
-    ``sample_pct``), the blob digest and the ``details`` that ``predict`` needs.
-    """
+def train(job: TrainingJob) -> TrainedModel:
+    """Train one blueprint on a project's data; store the fitted pipeline in the blob store."""
     target_type, blueprint = job.target_type, job.blueprint
     binary = target_type == "Binary"
     frame, y, classes = load(job)
@@ -172,14 +143,14 @@ def train(job: TrainingJob) -> dict:
         "folds_scored": len(fold_scores),
         "holdout_rows": len(holdout),
     }
-    return {
-        "metrics": metrics,
-        "training_seconds": seconds,
-        "training_row_count": fit_rows,
-        "sample_pct": SAMPLE_PCT,
-        "blob": digest,
-        "details": details,
-    }
+    return TrainedModel(
+        metrics=metrics,
+        training_seconds=seconds,
+        training_row_count=fit_rows,
+        sample_pct=SAMPLE_PCT,
+        blob=digest,
+        details=details,
+    )
 
 
 def save(model: Any, blob_root: str) -> str:

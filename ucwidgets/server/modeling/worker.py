@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import subprocess
@@ -29,7 +28,8 @@ import traceback
 import warnings
 from pathlib import Path
 
-from .training import TrainingJob, train
+from .jobs import TrainingJob, as_dict
+from .training import train
 
 #: One thread per training process: the engine bounds CPU use by the number of processes.
 THREAD_ENV = {
@@ -67,7 +67,7 @@ class TrainingProcess:
         """Send one job, wait for its answer; raise ``WorkerDied`` if the process ends first."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         try:
-            self.proc.stdin.write(json.dumps(dataclasses.asdict(job)) + "\n")
+            self.proc.stdin.write(json.dumps(as_dict(job)) + "\n")
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
         except (BrokenPipeError, OSError, ValueError) as e:
@@ -97,7 +97,7 @@ class TrainingProcess:
 def answer(line: str) -> dict:
     """The reply to one line of the engine's: the job's result, or why it failed."""
     try:
-        return {"ok": True, "result": train(TrainingJob(**json.loads(line)))}
+        return {"ok": True, "result": as_dict(train(TrainingJob(**json.loads(line))))}
     except ValueError as e:  # what is wrong with the data: shown to the project's members
         return {"ok": False, "error": str(e).strip() or type(e).__name__}
     except Exception as e:  # anything else is the service's business: details to its log

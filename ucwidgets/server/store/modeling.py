@@ -4,7 +4,8 @@ and queues the jobs, the engine claims them, and each finished job is a row of t
 The job methods (``claim``, ``finish``, ``fail``, ``release``, ``recover``) are the engine's
 (``ucwidgets.server.modeling.engine``): the service's own work, done for the user who set the
 target. What a job trains and how models rank come from ``server/modeling``'s ``blueprints``
-and ``metrics``; the store imports nothing else of it.
+and ``metrics``, and a job and its model pass as its ``jobs`` records; the store imports
+nothing else of it.
 
 A job moves ``queued -> running -> done | failed``; a running job whose service stopped goes back
 to ``queued``. Each change of a job also settles the project's ``modeling_status`` in the same
@@ -26,22 +27,13 @@ from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
 from ..modeling import metrics
 from ..modeling.blueprints import BLUEPRINTS, MIN_ROWS, MODEL_TYPES
+from ..modeling.jobs import TrainedModel, TrainingJob, as_dict
 from .db import new_id, now
 from .schema import modeling_jobs, models, projects
 
 #: A crash-restarted job is tried this many times before it counts as failed.
 MAX_ATTEMPTS = 3
 FAILURE_MAX = 2000
-#: What a finished job's result holds (``training.train``), each kept in the model's column of
-#: the same name.
-RESULT_COLUMNS = (
-    "metrics",
-    "sample_pct",
-    "training_row_count",
-    "training_seconds",
-    "blob",
-    "details",
-)
 jobs_c = modeling_jobs.c
 
 
@@ -180,7 +172,7 @@ class ModelStore:
         return {"modeling_status": "queued", "status": "ok", "failure": None}
 
     # -- the engine's side ---------------------------------------------------------------------
-    def claim_modeling_job(self, worker: str) -> dict | None:
+    def claim_modeling_job(self, worker: str) -> TrainingJob | None:
         """Take the oldest queued job for ``worker``; ``None`` when nothing waits."""
         with self.db.read() as conn:  # the common case, nothing queued, takes no write lock
             if (
@@ -216,17 +208,18 @@ class ModelStore:
                 .where(projects.c.id == project.id)
                 .values(modeling_status="running")
             )
-            return {
-                "id": job.id,
-                "project_id": project.id,
-                "blueprint": job.blueprint,
-                "data": str(self.blobs.path(project.blob)),
-                "target": project.target,
-                "target_type": project.target_type,
-                "positive_class": project.positive_class,
-            }
+            return TrainingJob(
+                id=job.id,
+                project_id=project.id,
+                data=str(self.blobs.path(project.blob)),
+                target=project.target,
+                target_type=project.target_type,
+                positive_class=project.positive_class,
+                blueprint=job.blueprint,
+                blob_root=str(self.blobs.root),
+            )
 
-    def finish_modeling_job(self, job_id: int, worker: str, result: dict) -> bool:
+    def finish_modeling_job(self, job_id: int, worker: str, model: TrainedModel) -> bool:
         """Record a trained model; ``False`` when the job is no longer this worker's (its
         project was deleted, or it was handed to another service)."""
         with self.db.write() as conn:
@@ -249,7 +242,7 @@ class ModelStore:
                     blueprint=job.blueprint,
                     model_type=MODEL_TYPES[project.target_type, job.blueprint],
                     created_at=now(),
-                    **{column: result[column] for column in RESULT_COLUMNS},
+                    **as_dict(model),  # each field in the column of its name
                 )
             )
             conn.execute(

@@ -6,16 +6,22 @@ widgets, who the caller is (asked once per client), and times for the front end.
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from typing import Any
 
 from traitlets import Unicode, observe
 
+from ucwidgets.client import get_client
 from ucwidgets.errors import NotSupported
 from ucwidgets.models.use_cases.use_case import UseCaseUser
-from ucwidgets.widgets._common import Panel
+from ucwidgets.widgets._common import EXPECTED, Panel
 
 __all__ = ["UseCaseWidget", "iso"]
+
+#: Who each client is signed in as, asked once per client in this kernel (every panel of a
+#: browser shares it); None for a service that cannot say.
+_callers: weakref.WeakKeyDictionary[Any, UseCaseUser | None] = weakref.WeakKeyDictionary()
 
 
 def iso(value: datetime | None) -> str | None:
@@ -30,11 +36,6 @@ class UseCaseWidget(Panel):
 
     error = Unicode("", help="Every failure the panel shows, joined; empty when none.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._me: UseCaseUser | None = None
-        self._me_key: int | None = None  # id() of the client _me was asked through
-        super().__init__(*args, **kwargs)
-
     def __repr__(self) -> str:
         # Cheap (no trait serialization), and says what it is where a front end shows text.
         return f"{type(self).__name__}(model_id={self.model_id!r})"
@@ -45,12 +46,20 @@ class UseCaseWidget(Panel):
 
     def whoami(self) -> UseCaseUser | None:
         """The caller, asked once per client (None on a service that cannot say)."""
-        key = id(self.client)
-        if self._me_key != key:
+        client = self.client if self.client is not None else get_client()
+        if client not in _callers:
             with self.api():
                 try:
-                    self._me = UseCaseUser.me()
+                    _callers[client] = UseCaseUser.me()
                 except NotSupported:
-                    self._me = None
-            self._me_key = key
-        return self._me
+                    _callers[client] = None
+        return _callers[client]
+
+    def known_caller_id(self) -> str | None:
+        """The caller's id if already asked (never a request: safe on the event thread)."""
+        try:
+            client = self.client if self.client is not None else get_client()
+        except EXPECTED:  # the global client was since replaced by one that failed
+            return None
+        me = _callers.get(client)
+        return me.id if me is not None else None

@@ -158,7 +158,7 @@ class LiveWidget(UseCaseWidget):
                 self.gone = ""
                 self.reload_soon()
             return
-        gone = gone_reason(events, shown, self.whoami_id())
+        gone = gone_reason(events, shown, self.known_caller_id())
         if gone:
             self.mark_gone(gone)
         elif any(concerns(e, shown) for e in events):
@@ -190,11 +190,6 @@ class LiveWidget(UseCaseWidget):
         """Show ``exc`` next to ``control``; a background reload of a gone use case stays quiet."""
         if not (self.gone and control == "live"):
             super().set_error(control, exc)
-
-    def whoami_id(self) -> str | None:
-        """The caller's id, when already known (never a request on the stream's thread)."""
-        me = self._me if self._me_key == id(self.client) else None
-        return me.id if me is not None else None
 
     def close(self) -> None:
         """Stop following the live events and close the widget."""

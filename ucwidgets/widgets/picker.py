@@ -278,7 +278,7 @@ class AssetPicker(LiveWidget):
 
     def on_events(self, events: list[Event]) -> None:
         """Only a deletion of the use case matters here (the list reloads on Refresh)."""
-        why = gone_reason(events, self.use_case_id, self.whoami_id())
+        why = gone_reason(events, self.use_case_id, self.known_caller_id())
         if why and not self.gone:
             self.mark_gone(why)
 

@@ -78,6 +78,11 @@ def test_a_use_case_deleted_elsewhere_says_by_whom_and_keeps_the_edits(
     press(picker, "add", values=["dataset:x"])
     assert "Deleted by alice@example.com" in picker.errors["add"]["message"]
 
+    assert alice.patch(f"useCases/{uc['id']}/deleted/").ok  # restored from the trash
+    until(lambda: detail.gone == picker.gone == "", "the use case back, in both")
+    assert detail.drafts == {"name": "bob's rename"}
+    until(lambda: len(browser.list_view.rows) == 1, "back in the list")
+
 
 def test_an_open_sharing_editor_follows_a_teammate_and_keeps_what_is_staged(
     alice, bob, carol, client_of, panels

@@ -121,12 +121,16 @@ class LiveWidget(UseCaseWidget):
 
     A subclass says which use case it shows (:meth:`live_use_case`), calls :meth:`follow_live`
     once it has loaded, and may override :meth:`on_events` (default: reload when an event
-    concerns its use case, or mark it ``gone`` when that use case was deleted).
+    concerns its use case, mark it ``gone`` when that use case was deleted, and back when it
+    was restored).
     """
 
     gone = Unicode(
         "", help="Why the shown use case can no longer be changed ('Deleted by bob'); '' if it can."
     ).tag(sync=True)
+    #: Whether a change to the use case reloads the panel (else only its deletion and restoring
+    #: matter).
+    follows_changes: ClassVar[bool] = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._hub: LiveHub | None = None
@@ -161,7 +165,7 @@ class LiveWidget(UseCaseWidget):
         gone = gone_reason(events, shown, self.known_caller_id())
         if gone:
             self.mark_gone(gone)
-        elif any(concerns(e, shown) for e in events):
+        elif self.follows_changes and any(concerns(e, shown) for e in events):
             self.reload_soon()
 
     def mark_gone(self, why: str) -> None:

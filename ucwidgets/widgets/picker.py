@@ -21,12 +21,11 @@ from traitlets import Dict, Enum, Float, Int, List, Unicode, observe
 from ucwidgets import context
 from ucwidgets.errors import UseCaseError
 from ucwidgets.models.dataset import Dataset
-from ucwidgets.models.events import Event
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._candidates import CANDIDATES, PAGE, check_csv, rows_text
 from ucwidgets.widgets._common import action, resolve_use_case_id
-from ucwidgets.widgets.live import LiveWidget, gone_reason
+from ucwidgets.widgets.live import LiveWidget
 
 __all__ = ["PROJECT_RULES", "AssetPicker"]
 
@@ -272,15 +271,12 @@ class AssetPicker(LiveWidget):
         except UseCaseError as exc:
             self.notice = f"Added, but the list could not be reloaded: {exc}"
 
+    #: Only the use case's deletion and restoring matter here (the list reloads on Refresh).
+    follows_changes = False
+
     def live_use_case(self) -> str | None:
         """The use case assets are added to."""
         return self.use_case_id
-
-    def on_events(self, events: list[Event]) -> None:
-        """Only a deletion of the use case matters here (the list reloads on Refresh)."""
-        why = gone_reason(events, self.use_case_id, self.known_caller_id())
-        if why and not self.gone:
-            self.mark_gone(why)
 
     def _target(self) -> str:
         if self.gone:

@@ -106,6 +106,17 @@ def test_a_browser_signs_in_with_hub_oauth_and_its_cookie_only_reads(hub):
     assert r.status_code == 401, r.text
     assert eve.get(f"{hub.api}/useCases/").json()["totalCount"] == 0
 
+    # The push websocket takes the cookie from a page of the same origin only.
+    cookie = "; ".join(f"{c.name}={c.value}" for c in eve.cookies)
+    url = hub.api.replace("http", "ws", 1) + "/events/ws/"
+    ws = websocket.create_connection(url, cookie=cookie, origin=hub.url, timeout=30)
+    ws.send(json.dumps({}))
+    assert "lastEventId" in json.loads(ws.recv())
+    ws.close()
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, cookie=cookie, origin="http://evil.example", timeout=30)
+    assert refused.value.status_code == 403
+
 
 def test_the_push_websocket_takes_hub_tokens_in_the_header_or_the_first_message(hub):
     fay = hub.sign_in("fay")
@@ -127,6 +138,25 @@ def test_the_push_websocket_takes_hub_tokens_in_the_header_or_the_first_message(
         assert int.from_bytes(frame[:2], "big") == 4401
     finally:
         ws.shutdown()
+
+
+def test_ucwidgets_token_wins_over_the_kernel_s_hub_token(hub, tmp_path):
+    kim = hub.sign_in("kim")
+    token = _cli(hub, "user", "add", "lee@example.com", "--json")["token"]
+    code = "import ucwidgets as uc; print(uc.Client().get('users/me/')['username'])"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("UCWIDGETS_", "JUPYTERHUB"))}
+    for env, expected in (
+        ({"JUPYTERHUB_API_TOKEN": hub.token(kim, "kim", SERVICE)}, "kim"),
+        ({"JUPYTERHUB_API_TOKEN": "not-a-hub-token", "UCWIDGETS_TOKEN": token}, "lee@example.com"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**clean, "UCWIDGETS_ENDPOINT": hub.api, "HOME": str(tmp_path), **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert out.stdout.strip() == expected, out.stderr
 
 
 def test_a_failed_client_never_falls_back_to_another_identity(hub, tmp_path):

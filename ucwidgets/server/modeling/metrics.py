@@ -14,6 +14,8 @@ Examples
 (True, False)
 >>> choose("Regression", None)
 'RMSE'
+>>> target_type(2, numeric=True), target_type(5, numeric=True), target_type(5, numeric=False)
+('Binary', 'Regression', 'Multiclass')
 """
 
 from __future__ import annotations
@@ -88,6 +90,18 @@ DEFAULT = {"Binary": "LogLoss", "Regression": "RMSE"}
 #: The target types the service models.
 TARGET_TYPES = tuple(METRICS)
 _BY_NAME = {m.name: m for ms in METRICS.values() for m in ms}
+
+
+def target_type(distinct: int, numeric: bool) -> str | None:
+    """The type a column makes as a target, from how many distinct values it holds (missing
+    ones aside) and whether they are numbers: Binary for two, Regression for more numbers,
+    Multiclass for more of anything else; ``None`` for fewer than two. Only ``TARGET_TYPES``
+    are modeled."""
+    if distinct < 2:
+        return None
+    if distinct == 2:
+        return "Binary"
+    return "Regression" if numeric else "Multiclass"
 
 
 def names(target_type: str) -> tuple[str, ...]:

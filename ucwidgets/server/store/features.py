@@ -21,16 +21,6 @@ from .assets import TABLES
 FEATURE_ORDER = ("name", "featureType")
 
 
-def target_type(column: dict) -> str | None:
-    """What a column would make as a target (as ``aim`` infers it), or None if it cannot be
-    one: two distinct values make Binary, more numbers Regression."""
-    if column["uniqueCount"] == 2:
-        return "Binary"
-    if column["featureType"] == "Numeric" and column["uniqueCount"] > 2:
-        return "Regression"
-    return None
-
-
 class FeatureStore:
     """Features and metrics, read through the caller's view of the asset.
 
@@ -93,7 +83,8 @@ class FeatureStore:
                 "featureName must name a column of the project's data.",
                 errors={"featureName": "not a column"},
             )
-        kind = target_type(column)
+        # What the column would make as a target, by aim's rule, from its profile.
+        kind = metrics.target_type(column["uniqueCount"], column["featureType"] == "Numeric")
         names = metrics.offered(kind) if kind in metrics.TARGET_TYPES else ()
         return {
             "feature_name": feature_name,

@@ -439,17 +439,14 @@ def _failure_summary(conn: Any, project_id: str) -> str | None:
 
 
 def infer_target_type(values: Any) -> str:
-    """Binary for two distinct values, Regression for a numeric target with more, Multiclass
-    otherwise."""
+    """The target type of a column's values (``metrics.target_type``); refused when they hold
+    fewer than two distinct values."""
     import pandas as pd
 
-    distinct = values.nunique()
-    if distinct < 2:
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    found = metrics.target_type(values.nunique(), numeric)
+    if found is None:
         raise ValidationError(
             "The target needs at least two distinct values.", errors={"target": "constant"}
         )
-    if distinct == 2:
-        return "Binary"
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return "Regression"
-    return "Multiclass"
+    return found

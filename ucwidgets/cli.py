@@ -169,6 +169,11 @@ def _hub_options(serve: argparse.ArgumentParser) -> None:
         "--hub-cookie-secret-file",
         help="the key signing the sign-in cookie, shared by replicas (default: in the data dir)",
     )
+    hub.add_argument(
+        "--hub-timeout",
+        type=float,
+        help="seconds to wait for the Hub to check a token before answering 503 (default 10)",
+    )
 
 
 def _hub_settings(args: argparse.Namespace) -> Any:
@@ -179,6 +184,7 @@ def _hub_settings(args: argparse.Namespace) -> Any:
         "service_prefix": args.hub_service_prefix,
         "client_id": args.hub_client_id,
         "cookie_secret_file": args.hub_cookie_secret_file,
+        "timeout_s": args.hub_timeout,
     }
     if not args.hub and not any(given.values()):
         return None

@@ -71,6 +71,27 @@ def test_the_service_s_own_tokens_work_while_the_hub_is_down(hub_down):
     assert r.headers["WWW-Authenticate"].startswith("Token")
 
 
+def test_a_hub_that_accepts_but_never_answers_is_a_503_after_the_timeout(tmp_path):
+    pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (the hub extra)")
+    with socket.socket() as silent:  # connections wait in its backlog, never answered
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        env = {
+            "JUPYTERHUB_API_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/hub/api",
+            "JUPYTERHUB_API_TOKEN": "service-token",
+        }
+        settings = HubSettings.from_env(env, timeout_s=0.5)
+        server = ServerThread(data_dir=tmp_path, hub=settings).start()
+        try:
+            r = requests.get(
+                f"{server.url}/users/me/", headers={"Authorization": "token hub-token"}, timeout=60
+            )
+        finally:
+            server.stop()
+    assert r.status_code == 503, r.text
+    assert int(r.headers["Retry-After"]) > 0
+
+
 def test_the_websocket_refuses_a_hub_token_with_a_503_while_the_hub_is_down(hub_down):
     url = hub_down.url.replace("http", "ws", 1) + "/events/ws/"
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:

@@ -48,7 +48,7 @@ from ..errors import (
     ValidationError,
 )
 
-#: Seconds to wait for the Hub to say whose a token is before answering 503.
+#: Seconds to wait for the Hub to say whose a token is before answering 503 (by default).
 HUB_TIMEOUT_S = 10.0
 #: What a 503 asks the caller to wait, in seconds, when the Hub did not answer.
 HUB_RETRY_AFTER_S = 5
@@ -80,6 +80,8 @@ class HubSettings:
         A Hub token must carry one of these to be let in.
     cookie_secret_file : str, optional
         The key that signs the sign-in cookie (created on first start); replicas share it.
+    timeout_s : float
+        How long to wait for the Hub to answer before a request gets a 503.
 
     Examples
     --------
@@ -99,6 +101,7 @@ class HubSettings:
     hub_prefix: str = "/hub/"
     access_scopes: frozenset[str] = frozenset()
     cookie_secret_file: str | None = None
+    timeout_s: float = HUB_TIMEOUT_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **given: Any) -> HubSettings:
@@ -129,6 +132,7 @@ class HubSettings:
                 _json_list(scopes) if scopes else [f"access:services!service={name}"]
             ),
             "cookie_secret_file": given.get("cookie_secret_file"),
+            "timeout_s": float(given.get("timeout_s") or HUB_TIMEOUT_S),
         }
         missing = [k for k in ("api_url", "api_token") if not settings[k]]
         if missing:
@@ -225,7 +229,7 @@ class HubSignIn:
     async def ask_hub(self, request: Any) -> Any:
         """Await a request of ``HubOAuth`` to the Hub; 503 when the Hub does not answer."""
         try:
-            return await asyncio.wait_for(request, HUB_TIMEOUT_S)
+            return await asyncio.wait_for(request, self.settings.timeout_s)
         except (tornado.web.HTTPError, asyncio.TimeoutError, OSError) as e:
             # HubAuth raises tornado's HTTPError when it cannot reach the Hub or the Hub fails.
             raise ServiceUnavailable(

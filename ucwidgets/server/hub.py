@@ -162,7 +162,7 @@ class HubSignIn:
     --------
     >>> signin = HubSignIn(settings, store, executor, data_dir)  # doctest: +SKIP
     >>> await signin.identify(hub_token)  # doctest: +SKIP
-    {'id': '...', 'username': 'ann', 'full_name': None, 'admin': False}
+    {'id': '...', 'username': 'ann', 'full_name': '', 'admin': False}
     """
 
     def __init__(
@@ -249,16 +249,28 @@ class HubSignIn:
 
 
 def _json_list(text: str) -> list[str]:
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        raise HubConfigError(f"JUPYTERHUB_OAUTH_ACCESS_SCOPES is not a JSON list: {e}") from e
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _cookie_secret(path: Path) -> bytes:
-    """The key in ``path``, created (readable by its owner only) when missing."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_hex(32))
+    """The key in ``path``, created (readable by its owner only) when missing.
+
+    Written whole to a file of its own, then linked into place, so that replicas starting
+    together on one data dir all read the one key that won.
+    """
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another replica's key came first
+        finally:
+            draft.unlink()
     return path.read_bytes().strip()

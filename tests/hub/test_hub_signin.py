@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -180,3 +181,32 @@ def test_a_hub_user_maps_by_name_and_is_created_once_under_the_username_rules(tm
             store.sign_in("ann")
     finally:
         store.close()
+
+
+def test_first_sign_ins_at_once_create_one_user(tmp_path):
+    store = Store.open(tmp_path)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            users = list(pool.map(store.sign_in, ["mia"] * 16))
+        assert len({u["id"] for u in users}) == 1
+        assert [u["username"] for u in store.list_users()].count("mia") == 1
+    finally:
+        store.close()
+
+
+def test_a_service_token_is_never_an_administrator(tmp_path):
+    server = ServerThread(data_dir=tmp_path).start()
+    try:
+        headers = {"Authorization": f"Token {server.token}"}
+        for method, path in (
+            ("GET", "admin/users/"),
+            ("POST", "admin/users/"),
+            ("POST", f"admin/users/{'0' * 24}/tokens/"),
+            ("POST", f"admin/users/{'0' * 24}/deactivate/"),
+        ):
+            r = requests.request(method, f"{server.url}/{path}", headers=headers, json={})
+            assert r.status_code == 403, (method, path, r.text)
+            assert r.headers["Content-Type"] == "application/json"
+        assert len(server.store.list_users()) == 1  # nothing was created
+    finally:
+        server.stop()

@@ -125,12 +125,7 @@ class ModelingEngine:
             job = self.store.claim_modeling_job(self.worker_id)
             if job is None:
                 return
-            log.info(
-                "training %s for project %s (job %s)",
-                job.blueprint,
-                job.project_id,
-                job.id,
-            )
+            log.info("training %s for project %s (job %s)", job.blueprint, job.project_id, job.id)
             future: Future = Future()
             thread = threading.Thread(
                 target=self._run_into, args=(job, future), name="ucwidgets-training", daemon=True

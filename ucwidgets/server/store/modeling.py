@@ -68,7 +68,7 @@ class Target:
 
 
 class ModelStore:
-    """Modeling jobs and the models they leave: the queue the engine (``server/modeling/engine.py``)
+    """A project's target, its modeling jobs and the models they leave: the queue the engine
     takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
 
     db: Any

@@ -97,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds a write waits for the database's lock before it gets a 503 (default 10)",
     )
     serve.add_argument(
+        "--blob-url",
+        help="object storage shared by every replica for dataset and model files, e.g. "
+        "s3://bucket/prefix (needs ucwidgets[s3]; FSSPEC_S3_ENDPOINT_URL names an "
+        "S3-compatible server); the data dir then caches them (default: the data dir holds them)",
+    )
+    serve.add_argument(
         "--trash-days",
         type=float,
         default=30.0,
@@ -225,17 +231,23 @@ def _serve(args: argparse.Namespace) -> int:
     listening = f"http://{host}:{port}{hub.service_prefix if hub else '/'}api/v2"
     # Behind the Hub's proxy, links are relative to the API root unless --public-url says.
     relative = hub is not None or host in ("", "0.0.0.0", "::")
-    service = Service(
-        args.data_dir,
-        args.database_url,
-        args.notebook_root,
-        modeling_workers=args.modeling_workers,
-        busy_timeout_s=args.busy_timeout,
-        trash_days=args.trash_days,
-        max_upload_bytes=args.max_upload_mb * 1024**2,
-        public_url=args.public_url or (None if relative else listening),
-        hub=hub,
-    )
+    try:
+        service = Service(
+            args.data_dir,
+            args.database_url,
+            args.notebook_root,
+            modeling_workers=args.modeling_workers,
+            busy_timeout_s=args.busy_timeout,
+            trash_days=args.trash_days,
+            blob_url=args.blob_url,
+            max_upload_bytes=args.max_upload_mb * 1024**2,
+            public_url=args.public_url or (None if relative else listening),
+            hub=hub,
+        )
+    except BaseException:  # refused at start (storage, database): give the port back
+        for sock in sockets:
+            sock.close()
+        raise
 
     async def main() -> None:
         server = ApiHTTPServer(

@@ -161,3 +161,15 @@ def test_help_is_plain_text():
             [sys.executable, "-m", "ucwidgets.cli", *argv], capture_output=True, text=True
         ).stdout
         assert shown.startswith("usage: ucwidgets") and "``" not in shown and ":func:" not in shown
+
+
+def test_without_s3fs_serve_names_the_extra(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "s3fs", None)  # as if it were not installed
+    status, out, err = _cli(
+        capsys, "serve", "--port", "0", "--data-dir", str(tmp_path), "--blob-url", "s3://b/p"
+    )
+    assert (status, out) == (1, "")
+    assert err == (
+        "ucwidgets: Dataset storage at s3://b/p needs s3fs, which is not installed: "
+        "pip install 'ucwidgets[s3]'\n"
+    )

@@ -188,10 +188,13 @@ class Service:
         hub: HubSettings | None = None,
         trash_days: float = TRASH_DAYS,
         sweep_interval_s: float = SWEEP_INTERVAL_S,
+        blob_url: str | None = None,
         **limits: Any,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-        self.store = Store.open(self.data_dir, database_url, busy_timeout_s, trash_days)
+        self.store = Store.open(
+            self.data_dir, database_url, busy_timeout_s, trash_days, blob_url=blob_url
+        )
         if swept := self.store.blobs.sweep():
             log.info("removed %d temporary upload files left by a stopped service", swept)
         self.sweep()

@@ -11,12 +11,20 @@ row) are collected, but only once they have sat unchanged for a grace period: a 
 than that may belong to an upload whose row has not committed yet. Storing a file and
 collecting one take a lock on ``.collect.lock`` (shared and exclusive), so that a collection
 never removes a file that an upload has just stored again under the same address.
+
+With object storage (``remote``: any ``fsspec`` URL, such as ``s3://bucket/prefix``) the bucket
+holds the files and is shared by every replica; the blob directory is each host's cache of
+them. A commit uploads the finished file (streamed in parts, so memory stays bounded) before it
+names it in the cache; a file missing from the cache is fetched on first use. Options of the
+storage come from fsspec's configuration, e.g. ``FSSPEC_S3_ENDPOINT_URL`` for an
+S3-compatible server, and the usual ``AWS_*`` variables for credentials.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import tempfile
@@ -26,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InsufficientStorage, ValidationError
+from ..errors import InsufficientStorage, MissingExtra, ServiceUnavailable, ValidationError
 from .files import private_dir, tighten
 
 try:
@@ -43,6 +51,27 @@ _BATCH = 500
 
 #: What a write gets from a full disk, a full quota, or a file-size limit.
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextlib.contextmanager
+def _reachable(missing: bool = False) -> Iterator[None]:
+    """Object storage failures (network, credentials, a missing bucket) as a 503; with
+    ``missing``, a file that is not there stays ``FileNotFoundError`` for the caller."""
+    try:
+        yield
+    except FileNotFoundError:
+        if missing:
+            raise
+        raise ServiceUnavailable(
+            "The dataset storage has no such bucket or folder; nothing was stored.",
+            retry_after=5,
+        ) from None
+    except Exception as e:  # fsspec implementations raise their own kinds
+        raise ServiceUnavailable(
+            f"The dataset storage did not answer ({type(e).__name__}: {e}); nothing was "
+            "stored. Try again.",
+            retry_after=5,
+        ) from e
 
 
 @contextlib.contextmanager
@@ -88,7 +117,8 @@ class BlobWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
         digest = self._hash.hexdigest()
-        final = self._store.path(digest)
+        self._store.upload(self.temp_path, digest)
+        final = self._store.cached(digest)
         private_dir(final.parent)
         if fcntl is None:
             self._file.close()  # Windows renames no open file
@@ -128,9 +158,15 @@ class BlobStore:
     b'a,b\\n1,2\\n'
     """
 
-    def __init__(self, root: str | os.PathLike[str], grace_s: float = COLLECT_GRACE_S) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        grace_s: float = COLLECT_GRACE_S,
+        remote: str | None = None,
+    ) -> None:
         self.root = private_dir(Path(root))
         self.grace_s = grace_s
+        self.remote = remote.rstrip("/") if remote else None
         self.tmp_dir = private_dir(self.root / "tmp")
         for shard in self.root.iterdir():  # folders an older version made 0755
             if shard.is_dir():
@@ -170,6 +206,12 @@ class BlobStore:
 
     def stored(self) -> Iterator[str]:
         """The address of every stored file."""
+        if self.remote is not None:
+            fs, prefix = self._fs
+            with _reachable():
+                found = fs.find(prefix)
+            yield from ("".join(key.rsplit("/", 2)[-2:]) for key in found)
+            return
         for shard in self.root.iterdir():
             if shard.is_dir() and shard != self.tmp_dir:
                 yield from (shard.name + f.name for f in shard.iterdir())
@@ -200,18 +242,80 @@ class BlobStore:
                 with self.collecting(fcntl.LOCK_EX if fcntl is not None else 0):
                     # Stored again since the look-up: an upload's, whose row is on its way.
                     if self._older(digest, cutoff):
-                        self.path(digest).unlink(missing_ok=True)
+                        self._remove(digest)
                         removed += 1
         return removed
 
     def _older(self, digest: str, cutoff: float) -> bool:
         try:
-            return self.path(digest).stat().st_mtime < cutoff
+            if self.remote is not None:
+                fs, _ = self._fs
+                with _reachable(missing=True):
+                    return fs.modified(self._key(digest)).timestamp() < cutoff
+            return self.cached(digest).stat().st_mtime < cutoff
         except FileNotFoundError:
             return False
 
-    def path(self, digest: str) -> Path:
+    def _remove(self, digest: str) -> None:
+        if self.remote is not None:
+            fs, _ = self._fs
+            with _reachable(missing=True), contextlib.suppress(FileNotFoundError):
+                fs.rm(self._key(digest))
+        self.cached(digest).unlink(missing_ok=True)
+
+    def cached(self, digest: str) -> Path:
+        """Where the file of ``digest`` is (or goes) on this host."""
         return self.root / digest[:2] / digest[2:]
+
+    def path(self, digest: str) -> Path:
+        """The file of ``digest`` on this host; from object storage, fetched first if need be."""
+        local = self.cached(digest)
+        if self.remote is not None and not local.exists():
+            fs, _ = self._fs
+            fd, name = tempfile.mkstemp(dir=self.tmp_dir, prefix="fetch-")
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # a sweep leaves a fetch in progress alone
+            try:
+                with _reachable(missing=True):
+                    fs.get_file(self._key(digest), name)
+                private_dir(local.parent)
+                os.replace(name, local)
+            finally:
+                os.close(fd)
+                Path(name).unlink(missing_ok=True)
+        return local
+
+    def upload(self, file: Path, digest: str) -> None:
+        """Put a finished file into object storage under ``digest`` (nothing without one)."""
+        if self.remote is not None:
+            fs, _ = self._fs
+            with _reachable():
+                fs.put_file(str(file), self._key(digest))
+
+    def verify(self) -> None:
+        """Refuse, at start, object storage that cannot be used: its library is missing, or it
+        does not answer (so a service never accepts an upload it cannot keep)."""
+        if self.remote is not None:
+            fs, prefix = self._fs
+            with _reachable():
+                fs.ls(prefix.split("/", 1)[0])
+
+    @functools.cached_property
+    def _fs(self) -> tuple[Any, str]:
+        """The fsspec file system of ``remote`` and the prefix of the files in it."""
+        try:
+            import fsspec.config
+            from fsspec.core import url_to_fs
+
+            # fsspec reads FSSPEC_* options when it is imported: take them as they are now.
+            fsspec.config.set_conf_env(fsspec.config.conf)
+            fs, prefix = url_to_fs(self.remote)
+        except ImportError as e:
+            raise MissingExtra.naming(f"Dataset storage at {self.remote}", s3fs="s3") from e
+        return fs, prefix.rstrip("/")
+
+    def _key(self, digest: str) -> str:
+        return f"{self._fs[1]}/{digest[:2]}/{digest[2:]}"
 
     def put_bytes(self, data: bytes) -> StoredBlob:
         w = self.writer()

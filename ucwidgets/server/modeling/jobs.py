@@ -34,6 +34,8 @@ class TrainingJob:
         A key of ``blueprints.BLUEPRINTS``.
     blob_root : str
         The blob store the fitted pipeline is written to.
+    blob_remote : str or None
+        Its object storage, if it has one.
     """
 
     id: int
@@ -44,6 +46,7 @@ class TrainingJob:
     positive_class: str | None
     blueprint: str
     blob_root: str
+    blob_remote: str | None = None
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def train(job: TrainingJob) -> TrainedModel:
         }
         for name in names(target_type)
     }
-    digest = save(kept, job.blob_root)
+    digest = save(kept, job.blob_root, job.blob_remote)
     details = {
         "numeric": numeric,
         "categorical": categorical,
@@ -153,9 +153,9 @@ def train(job: TrainingJob) -> TrainedModel:
     )
 
 
-def save(model: Any, blob_root: str) -> str:
+def save(model: Any, blob_root: str, blob_remote: str | None = None) -> str:
     """Pickle a fitted pipeline into the blob store (durable before the model row commits)."""
-    writer = BlobStore(blob_root).writer()
+    writer = BlobStore(blob_root, remote=blob_remote).writer()
     try:
         pickle.dump(model, writer, protocol=4)  # 5 hands the writer PickleBuffers
         return writer.commit()

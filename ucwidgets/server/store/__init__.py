@@ -60,12 +60,15 @@ class Store(
         database_url: str | None = None,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
         trash_days: float = TRASH_DAYS,
+        blob_url: str | None = None,
     ) -> Store:
         """Open (creating and migrating as needed) the store of ``data_dir``.
 
         Without ``database_url`` the database is SQLite at ``DATA_DIR/ucwidgets.db``; dataset
-        files always live under ``DATA_DIR/blobs``. Folders are made 0700 and files 0600 (see
-        ``ucwidgets.server.files``). A read-only or damaged database is refused with
+        files live under ``DATA_DIR/blobs``, or in object storage at ``blob_url`` (an fsspec
+        URL such as ``s3://bucket/prefix``) with ``DATA_DIR/blobs`` as this host's cache.
+        Folders are made 0700 and files 0600 (see ``ucwidgets.server.files``). A read-only or
+        damaged database, or object storage that does not answer, is refused with
         ``ServiceUnavailable``, untouched; a write waits at most ``busy_timeout_s`` for the
         database's lock, then gets ``ServiceUnavailable`` too. The migration runs under the
         data dir's start-up lock.
@@ -77,7 +80,9 @@ class Store(
                 tighten(database.with_name(database.name + journal))
             database_url = f"sqlite:///{database}"
         db = Database(database_url, busy_timeout_s)
+        blobs = BlobStore(data_dir / "blobs", remote=blob_url)
         try:
+            blobs.verify()
             db.verify()
             # Another process starting on the same data dir waits here until it has migrated.
             with startup_lock(data_dir):
@@ -85,7 +90,7 @@ class Store(
         except BaseException:
             db.dispose()
             raise
-        return cls(db, BlobStore(data_dir / "blobs"), trash_days)
+        return cls(db, blobs, trash_days)
 
     def close(self) -> None:
         self.db.dispose()

@@ -217,6 +217,7 @@ class ModelStore:
                 positive_class=project.positive_class,
                 blueprint=job.blueprint,
                 blob_root=str(self.blobs.root),
+                blob_remote=self.blobs.remote,
             )
 
     def finish_modeling_job(self, job_id: int, worker: str, model: TrainedModel) -> bool:

@@ -118,7 +118,8 @@ class UseCaseBrowser(UseCaseWidget):
         }
         self._parts = tuple(parts.values())
         super().__init__(client=client, page_size=page_size, **parts, **kwargs)
-        self._links = [link((self, name), (parts[p], t)) for name, (p, t) in LINKS.items()]
+        # The part is the source: a part that loaded before the links exist keeps what it loaded.
+        self._links = [link((parts[p], t), (self, name)) for name, (p, t) in LINKS.items()]
         for part in self._parts:
             part.observe(self._on_part_errors, "error")
         self._on_part_errors(None)  # a part may have failed before the browser listened

@@ -143,14 +143,7 @@ def train(job: TrainingJob) -> TrainedModel:
         "folds_scored": len(fold_scores),
         "holdout_rows": len(holdout),
     }
-    return TrainedModel(
-        metrics=metrics,
-        training_seconds=seconds,
-        training_row_count=fit_rows,
-        sample_pct=SAMPLE_PCT,
-        blob=digest,
-        details=details,
-    )
+    return TrainedModel(metrics, seconds, fit_rows, SAMPLE_PCT, digest, details)
 
 
 def save(model: Any, blob_root: str, blob_remote: str | None = None) -> str:

@@ -10,15 +10,16 @@ write them; each use case is touched once per batch.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from ... import roles
 from ...errors import NotFound, UseCaseError, ValidationError
+from ...roles import Standing
 from . import validate
 from .assets import TABLES, standing
 from .schema import users
-from .use_cases import require_member, touch
+from .use_cases import membership, require_member, touch
 from .users import public_user
 
 #: The most entries one batch may hold (``add`` and ``remove`` together).
@@ -125,10 +126,16 @@ class BulkStore:
                 errors={"to": "the same use case"},
             )
         with self.db.write() as conn:
-            # Locked in id order, so two opposite moves cannot deadlock (PostgreSQL).
-            for uc in sorted((use_case_id, target)):
-                with entry("to") if uc == target else nullcontext():
-                    require_member(conn, uc, actor["id"], "edit", lock=True)
+            # Locked in id order, so two opposite moves cannot deadlock (PostgreSQL); judged in
+            # a fixed order, the use case the assets leave first, so the answer does not
+            # depend on how the two ids sort.
+            held = {
+                uc: Standing.of(membership(conn, uc, actor["id"], lock=True))
+                for uc in sorted((use_case_id, target))
+            }
+            roles.require(held[use_case_id], "edit", "use case")
+            with entry("to"):
+                roles.require(held[target], "edit", "use case")
             todo = []
             for i, (etype, eid) in enumerate(moving):
                 with entry(f"entities[{i}]"):

@@ -11,6 +11,9 @@ Usage::
 
     .venv/bin/python benchmarks/service.py            # full run, updates benchmarks/README.md
     .venv/bin/python benchmarks/service.py --quick    # smaller store, shorter runs, no README
+    .venv/bin/python benchmarks/service.py --replicas --use-cases 100000
+                                                      # one and two replicas on PostgreSQL
+                                                      # beside SQLite (benchmarks/replicas.py)
 """
 
 from __future__ import annotations
@@ -654,11 +657,22 @@ def main(argv: list[str] | None = None) -> None:
         "--quick", action="store_true", help="1,000 use cases, short runs, README untouched"
     )
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument(
+        "--replicas",
+        action="store_true",
+        help="throughput with one and two replicas on PostgreSQL beside SQLite instead",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.child_database_url)
+        return
+    if args.replicas:
+        import replicas  # it reuses this module's seed, scenarios and clients
+
+        forwarded = ["--use-cases", str(args.use_cases), "--seconds", str(args.seconds)]
+        replicas.main([*forwarded, *(["--no-readme"] if args.no_readme else [])])
         return
     if args.quick:
         args.use_cases, args.requests, args.budget, args.seconds = 1_000, 300, 1.0, 1.0

@@ -29,6 +29,7 @@ MODULES = [
     "ucwidgets.server.store.modeling",
     "ucwidgets.server.store.feed",
     "ucwidgets.server.store.sharing",
+    "ucwidgets.server.store.tags",
     "ucwidgets.server.store.use_cases",
     "ucwidgets.server.store.users",
     "ucwidgets.server.store.validate",

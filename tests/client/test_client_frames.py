@@ -21,6 +21,7 @@ EXPECTED = {
         "notebooks_count": "int64",
         "models_count": "int64",
         "members_count": "int64",
+        "tags": "object",
     },
     "datasets": {
         "id": "string",
@@ -68,6 +69,8 @@ EXPECTED = {
         "role": "string",
         "share_recipient_type": "string",
         "can_share": "boolean",
+        "granted_by": "string",
+        "granted_at": UTC,
     },
     "events": {
         "id": "int64",

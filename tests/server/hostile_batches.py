@@ -72,3 +72,59 @@ def batches() -> list[Case]:
         )
     )
     return cases
+
+
+def tags() -> list[Case]:
+    """Tags set, filtered by and suggested: every value hostile, every refusal whole."""
+    values: dict[str, Any] = {
+        "a string": "risk",
+        "null": None,
+        "an object": {"a": 1},
+        "a number": [int("9" * 30)],
+        "NUL": ["a\x00b"],
+        "a bidirectional isolate": ["\u2066x"],
+        "zero-width only": ["\u200d"],
+        "1 MB": ["x" * 1_000_000],
+        "a comma": ["risk,credit"],
+        "51 of them": [str(i) for i in range(51)],
+        "twice in another case": ["Risk", "rISK"],
+    }
+    cases = [
+        Case("tags", f"set tags, {label}", "alice", "PATCH", "useCases/{uc}/", 422, {"tags": v})
+        for label, v in values.items()
+    ]
+    by_actor = [
+        ("set by a CONSUMER", "carol", 403),
+        ("set by a non-member", "dave", 404),
+        ("set without a token", "anon", 401),
+    ]
+    cases += [
+        Case("tags", label, actor, "PATCH", "useCases/{uc}/", status, {"tags": ["x"]})
+        for label, actor, status in by_actor
+    ]
+    queries: dict[str, tuple[str, dict[str, Any], int]] = {
+        "a filter of 65 code points": ("useCases/", {"tag": "x" * 65}, 422),
+        "a filter with a comma": ("useCases/", {"tag": "a,b"}, 422),
+        "a NUL filter": ("useCases/", {"tag": "\x00"}, 400),
+        "a date of 5,000 digits": ("useCases/", {"createdAfter": HUGE}, 422),
+        "an unknown role": ("useCases/", {"role": "ADMIN"}, 422),
+        "two roles": ("useCases/", {"role": ["OWNER", "EDITOR"]}, 422),
+        "an unknown asset kind": ("useCases/", {"assetType": "recipe"}, 422),
+        "a blank owner": ("useCases/", {"owner": "\u200b"}, 422),
+        "a prefix of 65 code points": ("useCases/tags/", {"prefix": "x" * 65}, 422),
+        "a prefix with NUL": ("useCases/tags/", {"prefix": "\x00"}, 400),
+        "suggestions without a token": ("useCases/tags/", {}, 401),
+    }
+    cases += [
+        Case(
+            "tags",
+            label,
+            "anon" if "token" in label else "alice",
+            "GET",
+            path,
+            status,
+            params=params,
+        )
+        for label, (path, params, status) in queries.items()
+    ]
+    return cases

@@ -636,7 +636,7 @@ def _asset_sharing() -> list[Case]:
 
 def corpus() -> list[Case]:
     """Every case, in a stable order."""
-    from hostile_batches import batches
+    from hostile_batches import batches, tags
 
     return [
         *_names(),
@@ -649,4 +649,5 @@ def corpus() -> list[Case]:
         *_transport(),
         *_asset_sharing(),
         *batches(),
+        *tags(),
     ]

@@ -59,6 +59,9 @@ TABLE: dict[str, tuple[Any, ...]] = {
     "get its events":                             (Y,    Y,    Y,    Y,    Y,    404,  401),
     "create a use case":                          (Y,    Y,    Y,    Y,    Y,    Y,    401),
     "rename":                                     (Y,    Y,    Y,    403,  403,  404,  401),
+    "set its tags":                               (Y,    Y,    Y,    403,  403,  404,  401),
+    "list use cases by tag":                      (MINE, MINE, MINE, MINE, MINE, EMPTY, 401),
+    "suggest tags (only its members see its own)": (Y,   Y,    Y,    Y,    Y,    Y,    401),
     "edit the description":                       (Y,    Y,    Y,    403,  403,  404,  401),
     "add a dataset":                              (Y,    Y,    Y,    403,  403,  404,  401),
     "add an application":                         (Y,    Y,    Y,    403,  403,  404,  401),
@@ -280,6 +283,21 @@ def _moved(w: World, r: requests.Response) -> None:
     assert [a["experimentContainerId"] for a in r.json()["added"]] == [w.made["target"]]
 
 
+def _tag_it(w: World) -> None:
+    r = w.alice.patch(f"useCases/{w.uc}/", json={"tags": [f"Tag-{w.uc}"]})
+    assert r.status_code == 200, r.text
+
+
+def _by_tag(w: World, r: requests.Response) -> None:
+    member = w.role_of(w.me) is not None
+    assert [uc["id"] for uc in r.json()["data"]] == ([w.uc] if member else [])
+
+
+def _suggested(w: World, r: requests.Response) -> None:
+    member = w.role_of(w.me) is not None
+    assert [t["name"] for t in r.json()["data"]] == ([f"Tag-{w.uc}"] if member else [])
+
+
 def _deleted(w: World, r: requests.Response) -> None:
     assert w.alice.get(f"useCases/{w.uc}/").status_code == 404
     assert w.alice.get(f"applications/{w.app}/").status_code == 200  # assets stay
@@ -357,6 +375,20 @@ OPS: dict[str, Op] = {
     "edit the description": Op(
         act=lambda w: w.actor.patch(f"useCases/{w.uc}/", json={"description": "Why"}),
         effect=_use_case_field("description", "Why"),
+    ),
+    "set its tags": Op(
+        act=lambda w: w.actor.patch(f"useCases/{w.uc}/", json={"tags": ["Q3", "risk"]}),
+        effect=lambda w, r: _assert(
+            w.alice.get(f"useCases/{w.uc}/").json()["tags"] == ["Q3", "risk"]
+        ),
+    ),
+    "list use cases by tag": Op(
+        prepare=_tag_it, act=lambda w: w.actor.get(f"useCases/?tag=tag-{w.uc}"), effect=_by_tag
+    ),
+    "suggest tags (only its members see its own)": Op(
+        prepare=_tag_it,
+        act=lambda w: w.actor.get(f"useCases/tags/?prefix=tag-{w.uc}"),
+        effect=_suggested,
     ),
     "add a dataset": _linked("dataset", "mine"),
     "add an application": _linked("application", "app"),

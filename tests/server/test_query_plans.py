@@ -37,6 +37,8 @@ def seeded(tmp_path_factory):
     described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
     datasets = [store.create_dataset(ann, f"d{i}.csv", blob, described)[0] for i in range(3)]
     store.add_link(ann, cases[1]["id"], "dataset", datasets[0]["id"])  # so listings list one
+    for case, tags in ((cases[1], ["risk", "Q3"]), (cases[2], ["risk"])):
+        store.update_use_case(ann, case["id"], {"tags": tags})
     yield store, ann, ben, cases, datasets
     store.close()
 
@@ -87,6 +89,27 @@ def hot_operations(store, ann, ben, cases, datasets):
         ),
         "share": lambda: store.share(ann, uc, share),
         "members": lambda: store.shared_roles(ann, uc, 0, 100),
+        "by tags": lambda: store.list_use_cases(ann, filters={"tag": ["RISK", "q3"]}),
+        "by role, owner, kind and date": lambda: store.list_use_cases(
+            ann,
+            order_by="-role",
+            filters={
+                "role": ["OWNER"],
+                "owner": [ann["id"]],
+                "assetType": ["dataset"],
+                "createdAfter": ["2020-01-01"],
+            },
+        ),
+        "set tags": lambda: store.update_use_case(ann, uc, {"tags": ["risk", "Q4"]}),
+        "tag suggestions": lambda: store.suggest_tags(ann, "ri"),
+        "bulk links": lambda: store.update_links(
+            ann,
+            uc,
+            {
+                "add": [{"entityType": "dataset", "entityId": datasets[2]["id"]}],
+                "remove": [{"entityType": "dataset", "entityId": datasets[0]["id"]}],
+            },
+        ),
     }
 
 
@@ -102,6 +125,11 @@ OPERATIONS = [
     "assets of one use case",
     "share",
     "members",
+    "by tags",
+    "by role, owner, kind and date",
+    "set tags",
+    "tag suggestions",
+    "bulk links",
 ]
 
 
@@ -115,7 +143,7 @@ def test_hot_queries_scan_no_table(seeded, name):
 
 def test_a_page_is_read_in_index_order(seeded):
     store, ann = seeded[0], seeded[1]
-    for order in ("-updatedAt", "name", "createdAt"):
+    for order in ("-updatedAt", "name", "createdAt", "role", "-role"):
         page = [
             (sql, plan)
             for sql, plan in plans(store, lambda o=order: store.list_use_cases(ann, order_by=o))

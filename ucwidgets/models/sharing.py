@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from ucwidgets.enums import SHARING_RECIPIENT_TYPE, SHARING_ROLE
 from ucwidgets.errors import ValidationError
-from ucwidgets.models._base import APIObject
+from ucwidgets.models._base import APIObject, parse_time, user_label
 from ucwidgets.models.listing import Listing
 
 
@@ -40,7 +40,8 @@ class SharingRole(APIObject):
     Notes
     -----
     ``Listing.to_frame()`` columns: ``id`` string, ``username`` string, ``user_full_name`` string,
-    ``role`` string, ``share_recipient_type`` string, ``can_share`` boolean.
+    ``role`` string, ``share_recipient_type`` string, ``can_share`` boolean, ``granted_by``
+    string (who gave the role; read back only), ``granted_at`` datetime64[ns, UTC].
 
     Examples
     --------
@@ -55,6 +56,8 @@ class SharingRole(APIObject):
         "role": "string",
         "share_recipient_type": "string",
         "can_share": "boolean",
+        "granted_by": "string",
+        "granted_at": "datetime64[ns, UTC]",
     }
 
     def __init__(
@@ -86,6 +89,9 @@ class SharingRole(APIObject):
         self.can_share = can_share
         self.user_full_name = user_full_name
         self.assignable: dict[str, Any] | None = None
+        #: Who gave this role (a username) and when, on roles read back from ucwidgets' service.
+        self.granted_by: str | None = None
+        self.granted_at: Any = None
 
     @classmethod
     def from_server_data(cls, data: dict[str, Any]) -> SharingRole:
@@ -101,6 +107,8 @@ class SharingRole(APIObject):
         #: What the caller may set this member to, as the service says (``{"roles": [...],
         #: "canShare": bool}``; ``NO_ROLE`` in roles means removable); None when it does not say.
         role.assignable = data.get("assignable")
+        role.granted_by = user_label(data.get("grantedBy"))
+        role.granted_at = parse_time(data.get("grantedAt"))
         return role
 
     def to_api(self) -> dict[str, Any]:

@@ -62,6 +62,7 @@ ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     (f"admin/users/{ID}/tokens", admin.AdminUserTokensHandler),
     (f"admin/users/{ID}/deactivate", admin.AdminUserDeactivateHandler),
     ("useCases", use_cases.UseCasesHandler),
+    ("useCases/tags", use_cases.TagsHandler),  # before useCases/{id}, which would take it
     (f"useCases/{ID}", use_cases.UseCaseHandler),
     (f"useCases/{ID}/sharedRoles", use_cases.SharedRolesHandler),
     (f"useCases/{ID}/events", use_cases.EventsHandler),

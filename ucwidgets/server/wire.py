@@ -62,6 +62,7 @@ def use_case(uc: dict) -> dict:
         "playgroundsCount": 0,
         "vectorDatabasesCount": 0,
         **rights(uc),
+        "tags": uc["tags"],
         "owners": [user(m) for m in owners],
         "members": [
             {**user(m), "role": m["role"], "canShare": m["can_share"]} for m in uc["members"]
@@ -93,6 +94,11 @@ def link(lk: dict) -> dict:
         "created": user(lk["creator"]),
         "isDeleted": False,
     }
+
+
+def tag(t: dict) -> dict:
+    """A tag suggestion: the tag, and how many of the caller's use cases carry it."""
+    return {"name": t["name"], "useCasesCount": t["use_cases_count"]}
 
 
 def batch(done: dict) -> dict:
@@ -336,7 +342,16 @@ def shared_role(m: dict) -> dict:
         "shareRecipientType": "user",
         "canShare": m["can_share"],
         "canUseData": True,
+        **_granted(m),
         **_assignable(m),
+    }
+
+
+def _granted(m: dict) -> dict:
+    """Who gave a role and when (``null`` where a migrated grant left no trace)."""
+    return {
+        "grantedBy": user(m["granted_by"]) if m.get("granted_by") else None,
+        "grantedAt": m.get("granted_at"),
     }
 
 

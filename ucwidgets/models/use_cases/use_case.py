@@ -27,31 +27,22 @@ from ucwidgets.models._base import (
     link,
     parse_time,
     require_ucwidgets,
-    user_label,
 )
 from ucwidgets.models.application import Application
 from ucwidgets.models.dataset import Dataset
 from ucwidgets.models.events import Event, list_events
-from ucwidgets.models.listing import Listing, build_frame
+from ucwidgets.models.listing import Listing
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
 from ucwidgets.models.sharing import Rights, SharingRole
 from ucwidgets.models.trash import Restorable, TrashBin
 from ucwidgets.models.use_cases.batch import BatchLinks
+from ucwidgets.models.use_cases.views import Views
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["UseCase", "UseCaseReferenceEntity", "UseCaseUser", "list_use_cases"]
-
-#: Columns of :meth:`UseCase.assets_frame`.
-ASSET_COLUMNS: dict[str, str] = {
-    "entity_type": "string",
-    "id": "string",
-    "name": "string",
-    "created_by": "string",
-    "created_at": "datetime64[ns, UTC]",
-}
 
 
 @dataclass
@@ -133,7 +124,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
+class UseCase(APIObject, Rights, BatchLinks, Views, Restorable, TrashBin):
     """A use case.
 
     Attributes
@@ -145,13 +136,16 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
     datasets_count, projects_count, applications_count, notebooks_count, models_count,
     files_count : int
     members, owners : list of UseCaseUser
+    tags : list of str
+        Its labels, as set (ucwidgets' service; always empty on DataRobot).
 
     Notes
     -----
     ``Listing.to_frame()`` columns: ``id`` string, ``name`` string, ``description`` string,
     ``created_by`` string, ``created_at`` datetime64[ns, UTC], ``updated_at``
     datetime64[ns, UTC], then int64 counts ``datasets_count``, ``projects_count``,
-    ``applications_count``, ``notebooks_count``, ``models_count``, ``members_count``.
+    ``applications_count``, ``notebooks_count``, ``models_count``, ``members_count``, then
+    ``tags`` object (a list of str per row).
     """
 
     _trash_kind = "useCase"
@@ -168,6 +162,7 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
         "notebooks_count": "int64",
         "models_count": "int64",
         "members_count": "int64",
+        "tags": "object",
     }
 
     _reference = UseCaseReferenceEntity
@@ -195,6 +190,7 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
             setattr(self, f"{snake}_count", int(data.get(f"{kind}Count") or 0))
         self.members = _users(data.get("members"))
         self.owners = _users(data.get("owners"))
+        self.tags: list[str] = list(data.get("tags") or [])
         self._previous: list[Any] = []
 
     @property
@@ -271,6 +267,7 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
         limit: int | None = None,
         mine: bool = False,
         shared_with_me: bool = False,
+        tags: list[str] | None = None,
     ) -> Listing[UseCase]:
         """The use cases the caller is a member of.
 
@@ -278,19 +275,25 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
         ----------
         search_params : dict, optional
             DataRobot's form: keys ``search``, ``order_by``, ``offset``, ``limit``,
-            ``project_id``, ``application_id`` (snake or camel case).
+            ``project_id``, ``application_id`` (snake or camel case); on ucwidgets' service
+            also ``tag`` (a tag or a list, all must match), ``owner``, ``role``,
+            ``asset_type``, ``created_after``, ``created_before``, ``updated_after``,
+            ``updated_before``.
         search : str, optional
             Matches names and descriptions.
         order_by : str, optional
             ``id``, ``name``, ``description``, ``projectsCount``, ``datasetsCount``,
             ``filesCount``, ``notebooksCount``, ``applicationsCount``, ``createdAt``,
             ``createdBy``, ``updatedAt`` or ``updatedBy`` (or DataRobot's snake_case,
-            ``projects_count``); a leading ``-`` sorts descending. Default ``-updatedAt``.
+            ``projects_count``), or ``role`` (the caller's own); a leading ``-`` sorts
+            descending. Default ``-updatedAt``.
         offset, limit : int, optional
             With ``limit``, that one page is returned; otherwise every page is read.
         mine, shared_with_me : bool, optional
             Only those the caller created, or only those someone else created and shared with
             the caller (ucwidgets' service only).
+        tags : list of str, optional
+            Only those carrying every one of these tags, whatever their case.
 
         Examples
         --------
@@ -303,6 +306,7 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
             "limit": limit,
             "mine": "true" if mine else None,
             "shared_with_me": "true" if shared_with_me else None,
+            "tag": tags,
         }
         params = {**camel(search_params), **camel(explicit)}
         params = {key: value for key, value in params.items() if value is not None}
@@ -328,9 +332,12 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
         self._previous = previous
         return self
 
-    def update(self, name: str | None = None, description: str | None = None) -> UseCase:
-        """Change the name and/or description; returns a new object (this one is unchanged)."""
-        body = {"name": name, "description": description}
+    def update(
+        self, name: str | None = None, description: str | None = None, tags: Any = None
+    ) -> UseCase:
+        """Change the name, description and/or tags (a list that replaces them; ucwidgets'
+        service); returns a new object (this one is unchanged)."""
+        body = {"name": name, "description": description, "tags": tags}
         return UseCase(self._client().patch(f"useCases/{self.id}/", body).json())
 
     @class_or_instance_method
@@ -382,35 +389,6 @@ class UseCase(APIObject, Rights, BatchLinks, Restorable, TrashBin):
     def list_notebooks(self) -> Listing[Notebook]:
         """The notebooks linked to this use case."""
         return Notebook.list(use_cases=self)
-
-    def assets_frame(self) -> pd.DataFrame:
-        """Every asset of this use case, one row each, with its type.
-
-        Columns: ``entity_type`` string (``dataset``, ``project``, ``application``,
-        ``notebook``), ``id`` string, ``name`` string, ``created_by`` string, ``created_at``
-        datetime64[ns, UTC].
-        """
-        rows: list[dict[str, Any]] = []
-        for dataset in self.list_datasets():
-            rows.append(
-                _asset_row(
-                    "dataset", dataset.id, dataset.name, dataset.created_by, dataset.created_at
-                )
-            )
-        for project in self.list_projects():
-            created_by = user_label(project._data.get("createdBy"))
-            rows.append(
-                _asset_row("project", project.id, project.project_name, created_by, project.created)
-            )
-        for app in self.list_applications():
-            rows.append(_asset_row("application", app.id, app.name, app.created_by, app.created_at))
-        for notebook in self.list_notebooks():
-            rows.append(
-                _asset_row(
-                    "notebook", notebook.id, notebook.name, notebook.created_by, notebook.created_at
-                )
-            )
-        return build_frame(ASSET_COLUMNS, rows)
 
     # -- sharing and events -----------------------------------------------------------------
 
@@ -482,13 +460,3 @@ def _entity_info(
         return UseCaseEntityType(str(entity_type).lower()), entity_id
     except ValueError:
         raise ValidationError(f"Unsupported entity type: {entity_type}") from None
-
-
-def _asset_row(kind: str, id: str, name: Any, created_by: Any, created_at: Any) -> dict[str, Any]:
-    return {
-        "entity_type": kind,
-        "id": id,
-        "name": name,
-        "created_by": created_by,
-        "created_at": created_at,
-    }

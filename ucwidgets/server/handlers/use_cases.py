@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...errors import NotFound, ValidationError
 from .. import wire
+from ..store.tags import FILTER_KEYS
 from ..store.validate import is_object_id
 from .base import ApiHandler, authenticated
 
@@ -50,6 +51,7 @@ class UseCasesHandler(ApiHandler):
             limit=limit,
             entity=entity,
             created="me" if mine else "others" if shared else None,
+            filters={k: v for k in FILTER_KEYS if (v := self.query_list(k)) is not None},
         )
         self.send_page([wire.use_case(uc) for uc in items], total, offset, limit)
 
@@ -58,6 +60,18 @@ class UseCasesHandler(ApiHandler):
         uc = await self.call(self.ctx.store.create_use_case, self.user, self.json_body())
         self.set_header("Location", self.api_url(f"useCases/{uc['id']}/"))
         self.send(wire.use_case(uc), status=201)
+
+
+class TagsHandler(ApiHandler):
+    """``GET useCases/tags/?prefix=``: tags of the caller's use cases, for suggestions."""
+
+    @authenticated
+    async def get(self) -> None:
+        offset, limit = self.paging()
+        items, total = await self.call(
+            self.ctx.store.suggest_tags, self.user, self.query("prefix", "") or "", offset, limit
+        )
+        self.send_page([wire.tag(t) for t in items], total, offset, limit)
 
 
 class UseCaseHandler(ApiHandler):

@@ -28,6 +28,7 @@ from .features import FeatureStore
 from .feed import FeedStore
 from .modeling import ModelStore
 from .sharing import SharingStore
+from .tags import TagStore
 from .trash import TRASH_DAYS, TrashStore
 from .use_cases import UseCaseStore
 from .users import UserStore
@@ -37,6 +38,7 @@ class Store(
     UserStore,
     UseCaseStore,
     SharingStore,
+    TagStore,
     AssetStore,
     BulkStore,
     CatalogStore,

@@ -112,6 +112,7 @@ def grant_owner(conn: Any, etype: str, entity_id: str, user_id: str) -> None:
             can_share=True,
             granted_by=user_id,
             created_at=now(),
+            granted_at=now(),
         )
     )
 

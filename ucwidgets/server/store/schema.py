@@ -100,6 +100,9 @@ memberships = Table(
     Column("role", String(8), nullable=False),
     Column("can_share", Boolean, nullable=False),
     Column("created_at", TIME, nullable=False),
+    # Who gave the current role and when (NULL only where a migrated grant left no trace).
+    Column("granted_by", ID, ForeignKey("users.id"), nullable=True),
+    Column("granted_at", TIME, nullable=True),
     # Copies of the use case's sort keys, so that a member's listing is an index range scan
     # (one page of rows read, however many use cases they have) rather than a sort of them all.
     Column("uc_name", Text, nullable=False, server_default=""),
@@ -115,6 +118,8 @@ memberships = Table(
         for etype in ("project", "dataset", "notebook", "application")
     ),
     Index("ix_memberships_user", "user_id", "use_case_id"),
+    # The caller's own role, as a filter and an order ("your role").
+    Index("ix_memberships_user_role", "user_id", "role", "use_case_id"),
     *(
         Index(f"ix_memberships_user_{key}", "user_id", f"uc_{column}", "use_case_id")
         for key, column in (
@@ -132,6 +137,19 @@ memberships = Table(
     ),
 )
 
+# A use case's labels: ``tag`` as given, ``tag_key`` its NFKC-casefolded form, which matches
+# and which no two tags of one use case share; ``position`` keeps the order they were set in.
+use_case_tags = Table(
+    "use_case_tags",
+    metadata,
+    Column("use_case_id", ID, ForeignKey("use_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_key", Text, primary_key=True),
+    Column("tag", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    # The use cases carrying one tag: the filter probes it per tag.
+    Index("ix_use_case_tags_key", "tag_key", "use_case_id"),
+)
+
 # Every asset's own role list (its creator is its first OWNER), beside the roles its use cases
 # lend their members. ``entity_type`` is dataset, project, application or notebook.
 asset_roles = Table(
@@ -144,6 +162,7 @@ asset_roles = Table(
     Column("can_share", Boolean, nullable=False),
     _user_fk("granted_by"),
     Column("created_at", TIME, nullable=False),
+    Column("granted_at", TIME, nullable=True),
     # "Shared with me" and "what can this user see" read one user's rows of one type.
     Index("ix_asset_roles_user", "user_id", "entity_type", "entity_id"),
 )
@@ -271,9 +290,10 @@ trashed_grants = Table(
     Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
     Column("role", String(8), nullable=False),
     Column("can_share", Boolean, nullable=False),
-    # Who granted an asset role (a membership records none).
+    # Who granted the role and when, as the membership or asset role recorded it.
     _user_fk("granted_by", nullable=True),
     Column("created_at", TIME, nullable=False),
+    Column("granted_at", TIME, nullable=True),
     ForeignKeyConstraint(*_IN_TRASH, ondelete="CASCADE"),
     # The trash listing reads the caller's OWNER grants.
     Index("ix_trashed_grants_user", "user_id", "role"),

@@ -102,9 +102,9 @@ class _UseCaseRoles(_RoleList):
 
     def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
         if membership(conn, self.object_id, user.id) is None:
-            add_member(conn, self.object_id, user.id, role, can_share)
+            add_member(conn, self.object_id, user.id, role, can_share, actor["id"])
         else:
-            values = {"role": role, "can_share": can_share}
+            values = {"role": role, "can_share": can_share, **_granted(actor)}
             conn.execute(memberships.update().where(self._key(user.id)).values(**values))
         record(
             conn,
@@ -132,8 +132,9 @@ class _UseCaseRoles(_RoleList):
         )
 
     def rows(self) -> Any:
-        return select(memberships.c.user_id, memberships.c.role, memberships.c.can_share).where(
-            memberships.c.use_case_id == self.object_id
+        m = memberships.c
+        return select(m.user_id, m.role, m.can_share, m.granted_by, m.granted_at).where(
+            m.use_case_id == self.object_id
         )
 
     def changed(self, conn: Any, actor: dict) -> None:
@@ -168,24 +169,30 @@ class _AssetRoles(_RoleList):
                     user_id=user.id,
                     role=role,
                     can_share=can_share,
-                    granted_by=actor["id"],
                     created_at=now(),
+                    **_granted(actor),
                 )
             )
         else:
             conn.execute(
                 asset_roles.update()
                 .where(self._key(user.id))
-                .values(role=role, can_share=can_share, granted_by=actor["id"])
+                .values(role=role, can_share=can_share, **_granted(actor))
             )
 
     def remove(self, conn: Any, actor: dict, user: Any) -> None:
         conn.execute(asset_roles.delete().where(self._key(user.id)))
 
     def rows(self) -> Any:
-        return select(asset_roles.c.user_id, asset_roles.c.role, asset_roles.c.can_share).where(
-            asset_roles.c.entity_type == self.kind, asset_roles.c.entity_id == self.object_id
+        a = asset_roles.c
+        return select(a.user_id, a.role, a.can_share, a.granted_by, a.granted_at).where(
+            a.entity_type == self.kind, a.entity_id == self.object_id
         )
+
+
+def _granted(actor: dict) -> dict:
+    """Who gives a role, and when: written with every grant and change of one."""
+    return {"granted_by": actor["id"], "granted_at": now()}
 
 
 def _parse_role(raw: dict, i: int, access_list: bool) -> str:
@@ -454,17 +461,33 @@ class SharingStore:
             sub = q.subquery()
             total = conn.execute(select(func.count()).select_from(sub)).scalar_one()
             rows = conn.execute(
-                select(sub.c.role, sub.c.can_share, users.c.id, users.c.username, users.c.full_name)
+                select(
+                    sub.c.role,
+                    sub.c.can_share,
+                    sub.c.granted_by,
+                    sub.c.granted_at,
+                    users.c.id,
+                    users.c.username,
+                    users.c.full_name,
+                )
                 .join(users, users.c.id == sub.c.user_id)
                 .order_by(users.c.username)
                 .offset(offset)
                 .limit(limit)
             ).all()
+            grantors = {
+                u.id: public_user(u)
+                for u in conn.execute(
+                    select(users).where(users.c.id.in_({r.granted_by for r in rows} - {None}))
+                )
+            }
         return [
             {
                 **public_user(r),
                 "role": r.role,
                 "can_share": bool(r.can_share),
+                "granted_by": grantors.get(r.granted_by),
+                "granted_at": r.granted_at,
                 "assignable": roles.assignable(grantor, r.id == actor["id"], Standing.of(r)),
             }
             for r in rows

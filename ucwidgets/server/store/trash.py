@@ -47,7 +47,7 @@ KINDS = {"useCase": use_cases, **TABLES}
 #: Days a trashed object stays restorable before the sweep purges it.
 TRASH_DAYS = 30
 _TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
-_GRANT_KEYS = ("user_id", "role", "can_share", "created_at")
+_GRANT_KEYS = ("user_id", "role", "can_share", "created_at", "granted_at")
 _LINK_KEYS = ("id", "use_case_id", "entity_type", "entity_id", "created_by", "created_at")
 
 
@@ -217,7 +217,15 @@ class TrashStore:
 
     def _restore_use_case(self, conn: Any, actor: dict, use_case_id: str, grants: list) -> None:
         for g in grants:
-            add_member(conn, use_case_id, g.user_id, g.role, g.can_share)
+            add_member(
+                conn,
+                use_case_id,
+                g.user_id,
+                g.role,
+                g.can_share,
+                g.granted_by,
+                g.granted_at or g.created_at,
+            )
         row = conn.execute(
             select(use_cases.c.id, use_cases.c.name, use_cases.c.search_text).where(
                 use_cases.c.id == use_case_id

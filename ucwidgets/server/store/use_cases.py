@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, literal, select, union_all
 from ... import roles
 from ...errors import ValidationError
 from ...roles import Standing
+from . import tags as use_case_tags
 from . import text_search, validate
 from .db import EVENTS_WRITTEN, new_id, now
 from .schema import events, links, memberships, models, use_cases, users
@@ -34,6 +35,8 @@ USE_CASE_ORDER = {
     "createdBy": memberships.c.uc_created_by,
     "updatedAt": memberships.c.uc_updated_at,
     "updatedBy": memberships.c.uc_updated_by,
+    # The caller's own role: CONSUMER < EDITOR < OWNER, as text and as rank alike.
+    "role": memberships.c.role,
 }
 #: The description sorts by its start: any two that differ there sort as text, and the key
 #: stays well inside PostgreSQL's limit on an index entry.
@@ -199,15 +202,28 @@ def remove_member(conn: Any, use_case_id: str, user_id: str) -> None:
     count_memberships(conn, -1, [user_id])
 
 
-def add_member(conn: Any, use_case_id: str, user_id: str, role: str, can_share: bool) -> None:
-    """Insert a membership with the use case's sort keys copied in."""
+def add_member(
+    conn: Any,
+    use_case_id: str,
+    user_id: str,
+    role: str,
+    can_share: bool,
+    granted_by: str | None = None,
+    granted_at: str | None = None,
+) -> None:
+    """Insert a membership with the use case's sort keys copied in; ``granted_by`` defaults to
+    the member (a creator's own membership), ``granted_at`` to now (a restore passes the
+    grant's own)."""
+    at = now()
     conn.execute(
         memberships.insert().values(
             use_case_id=use_case_id,
             user_id=user_id,
             role=role,
             can_share=can_share,
-            created_at=now(),
+            created_at=at,
+            granted_by=granted_by or user_id,
+            granted_at=granted_at or at,
             **sort_keys(conn, use_case_id),
         )
     )
@@ -260,6 +276,7 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
     if not ids:
         return []
     counts = link_counts(conn, ids)
+    tags = use_case_tags.tags_of(conn, ids)
     members: dict[str, list[dict]] = defaultdict(list)
     people: dict[str, dict] = {}
     for m in conn.execute(_MEMBERS, {"ids": ids}):
@@ -287,6 +304,7 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
             "updated": people[r.updated_by],
             "counts": {t: counts[r.id].get(t, 0) for t in COUNTED_TYPES},
             "members": members[r.id],
+            "tags": tags[r.id],
             "rights": rights(r.id),
         }
         for r in rows
@@ -312,9 +330,10 @@ class UseCaseStore:
     db: Any
 
     def create_use_case(self, actor: dict, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description"})
+        validate.only_keys(body, {"name", "description", "tags"})
         name = validate.name(body.get("name", "Untitled use case"))
         description = validate.text(body.get("description"))
+        tags = use_case_tags.clean_tags(body.get("tags", []))
         uc_id, at = new_id(), now()
         row = {
             "id": uc_id,
@@ -330,6 +349,7 @@ class UseCaseStore:
             conn.execute(use_cases.insert().values(**row))
             text_search.index(conn, [row])
             add_member(conn, uc_id, actor["id"], "OWNER", True)
+            use_case_tags.set_tags(conn, uc_id, tags)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, actor, uc_id)
 
@@ -339,24 +359,29 @@ class UseCaseStore:
             return self._describe_one(conn, actor, use_case_id)
 
     def update_use_case(self, actor: dict, use_case_id: str, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description"})
+        validate.only_keys(body, {"name", "description", "tags"})
         values = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])
         if "description" in body:
             values["description"] = validate.text(body["description"])
+        tags = use_case_tags.clean_tags(body["tags"]) if "tags" in body else None
         with self.db.write() as conn:
             require_member(conn, use_case_id, actor["id"], "edit", lock=True)
-            if values:
+            if values or tags is not None:
                 old = conn.execute(
                     select(use_cases.c.name, use_cases.c.description).where(
                         use_cases.c.id == use_case_id
                     )
                 ).one()
                 merged = {"name": old.name, "description": old.description, **values}
-                body = text_search.search_text(merged["name"], merged["description"])
-                touch(conn, use_case_id, actor["id"], **values, search_text=body)
-                text_search.reindex(conn, use_case_id, body)
+                if values:
+                    text = text_search.search_text(merged["name"], merged["description"])
+                    values["search_text"] = text
+                    text_search.reindex(conn, use_case_id, text)
+                if tags is not None:
+                    use_case_tags.set_tags(conn, use_case_id, tags)
+                touch(conn, use_case_id, actor["id"], **values)
                 record(
                     conn,
                     use_case_id,
@@ -365,6 +390,7 @@ class UseCaseStore:
                     "useCase",
                     use_case_id,
                     merged["name"],
+                    detail=None if tags is None else {"tags": tags},
                 )
             return self._describe_one(conn, actor, use_case_id)
 
@@ -378,8 +404,12 @@ class UseCaseStore:
         limit: int = 100,
         entity: tuple[str, str] | None = None,
         created: str | None = None,
+        filters: dict[str, Any] | None = None,
     ) -> tuple[list[dict], int]:
         """The caller's use cases, filtered and sorted, one page; and the total count.
+
+        ``filters`` holds the raw values of the filters of ``tags.FILTER_KEYS`` (tags all of
+        which must match, an owner, the caller's role, asset kinds held, date bounds).
 
         ``created="me"`` keeps those the caller created, ``created="others"`` those someone
         else created and shared with them (the browser's "Mine" and "Shared with me").
@@ -396,13 +426,16 @@ class UseCaseStore:
         order = [key.desc() if descending else key.asc() for key in keys]
         with self.db.read() as conn:
             cond = self._listing_filter(conn, actor, search, entity)
+            more = use_case_tags.listing_filter(filters)
+            if more is not None:
+                cond = cond & more
             if created is not None:
                 by_me = select(use_cases.c.id).where(use_cases.c.created_by == actor["id"])
                 mine = memberships.c.use_case_id.in_(by_me)
                 cond = cond & (mine if created == "me" else ~mine)
             counted = (
                 select(users.c.use_cases_count).where(users.c.id == actor["id"])
-                if not search and entity is None and created is None
+                if not search and entity is None and created is None and more is None
                 else select(func.count()).select_from(memberships).where(cond)
             )
             total = conn.execute(counted).scalar_one()

@@ -22,6 +22,12 @@ def test_tags_round_trip_filter_and_frame(alice) -> None:
         "Churn",
         "Risk",
     ]
+    owned = dr.UseCase.list(search_params={"role": "OWNER", "order_by": "-role"})
+    assert sorted(uc.name for uc in owned) == ["Churn", "Risk"]
+    assert (
+        dr.UseCase.list(search_params={"asset_type": "dataset", "created_after": "2000-01-01"})
+        == []
+    )
     frame = dr.UseCase.list(order_by="name").to_frame()
     assert frame["tags"].tolist() == [["q3"], ["Credit", "Q3"]]
     assert dr.UseCase.list_tags("c") == ["Credit"]

@@ -23,6 +23,7 @@ _WHERE = {
     "AssetPicker": "ucwidgets.widgets.picker",
     "SharingEditor": "ucwidgets.widgets.sharing",
     "ActivityFeed": "ucwidgets.widgets.activity",
+    "TrashView": "ucwidgets.widgets.trash",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,9 +1,10 @@
 """``UseCaseBrowser``: find a use case among thousands, see everything in it, and act on it.
 
-The browser composes three parts, each an anywidget with one job: :class:`UseCaseList` (the
-table), :class:`UseCaseDetail` (the opened use case) and :class:`Leaderboard` (a project's
-models). It adds what spans them: who you are signed in as, a new use case, the current use
-case of the notebook, and the "Shared with me" view of assets shared with you individually.
+The browser composes four parts, each an anywidget with one job: :class:`UseCaseList` (the
+table), :class:`UseCaseDetail` (the opened use case), :class:`Leaderboard` (a project's models)
+and :class:`TrashView` (what you may restore, shown in the list's place). It adds what spans
+them: who you are signed in as, a new use case, the current use case of the notebook, and the
+"Shared with me" view of assets shared with you individually.
 Its traits of earlier versions (``search``, ``selected``, ``detail``, ...) stay, linked to the
 parts' own.
 """
@@ -25,6 +26,7 @@ from ucwidgets.widgets._parts import UseCaseWidget
 from ucwidgets.widgets.detail import ASSET_KINDS, UseCaseDetail, asset_row, flag
 from ucwidgets.widgets.leaderboard import Leaderboard
 from ucwidgets.widgets.list import ORDERINGS, UseCaseList
+from ucwidgets.widgets.trash import TrashView
 
 __all__ = ["ORDERINGS", "UseCaseBrowser", "browse"]
 
@@ -75,14 +77,15 @@ class UseCaseBrowser(UseCaseWidget):
     list_view = WidgetTrait().tag(sync=True)
     detail_view = WidgetTrait().tag(sync=True)
     leaderboard_view = WidgetTrait().tag(sync=True)
+    trash_view = WidgetTrait().tag(sync=True)
     signed_in_as = Unicode("", help="Who the service says you are: username (full name).").tag(
         sync=True
     )
     view = Enum(
-        ["use_cases", "shared"],
+        ["use_cases", "shared", "trash"],
         "use_cases",
         help="'shared' while the list's filter is 'Shared with me': the assets shared with you by "
-        "themselves show under the list too.",
+        "themselves show under the list too; 'trash': the Trash view instead of the list.",
     ).tag(sync=True)
     shared_rows = List(
         help="Assets shared with you individually: dicts entity_type, id, name, created_by, "
@@ -115,6 +118,7 @@ class UseCaseBrowser(UseCaseWidget):
             "list_view": UseCaseList(client=client, page_size=page_size),
             "detail_view": UseCaseDetail(client=client),
             "leaderboard_view": Leaderboard(client=client),
+            "trash_view": TrashView(client=client),
         }
         self._parts = tuple(parts.values())
         super().__init__(client=client, page_size=page_size, **parts, **kwargs)
@@ -126,6 +130,7 @@ class UseCaseBrowser(UseCaseWidget):
         self.detail_view.observe(self._on_preview, "preview")
         self.detail_view.observe(self._on_detail_closed, "use_case_id")
         self.detail_view.observe(self._on_detail_info, "info")
+        self.trash_view.observe(self._on_restored, "restored")
         self.add_class("ucw-browser")
         start = resolve_use_case_id(use_case) or context.get_current_use_case_id()
         if start:
@@ -133,7 +138,7 @@ class UseCaseBrowser(UseCaseWidget):
 
     @property
     def parts(self) -> tuple[UseCaseWidget, ...]:
-        """The list, the detail and the leaderboard."""
+        """The list, the detail, the leaderboard and the trash."""
         return self._parts
 
     @property
@@ -175,6 +180,8 @@ class UseCaseBrowser(UseCaseWidget):
             self.detail_view.load(self.selected)
         if self.view == "shared":
             self.load_shared()
+        if self.view == "trash":
+            self.trash_view.load()
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until neither the browser nor any of its parts has a request running."""
@@ -264,10 +271,16 @@ class UseCaseBrowser(UseCaseWidget):
     @action("view")
     def show_view(self, view: str) -> None:
         """Show what is shared with you (``"shared"``: the filter "Shared with me", with the
-        assets shared with you by themselves), or every use case (``"use_cases"``)."""
-        if view not in ("use_cases", "shared"):
-            raise ValueError(f"no view {view!r}: use_cases or shared")
+        assets shared with you by themselves), every use case (``"use_cases"``), or the trash
+        (``"trash"``: what you may restore or purge, loaded fresh)."""
+        if view not in ("use_cases", "shared", "trash"):
+            raise ValueError(f"no view {view!r}: use_cases, shared or trash")
+        if view == "trash":
+            self.view = "trash"
+            self.trash_view.load()
+            return
         self.filter = "shared" if view == "shared" else "all"
+        self.view = view
 
     def load_shared(self) -> list[dict[str, Any]]:
         """Load the assets shared with you individually (``Dataset.list(shared_with_me=True)``)."""
@@ -302,6 +315,15 @@ class UseCaseBrowser(UseCaseWidget):
         row = next((r for r in self.list_view.rows if r["id"] == self.selected), None)
         if row and (row["name"], row["description"]) != (info.get("name"), info.get("description")):
             self.list_view.run("pager", self.list_view.refresh, spinner=False)  # renamed
+
+    def _on_restored(self, change: Any) -> None:
+        # Back in the list; a restored use case opens beside the trash, assets and members shown.
+        self.list_view.run("pager", self.list_view.refresh, spinner=False)
+        restored = change["new"] or {}
+        if restored.get("entity_type") == "useCase" and self.selected != restored["id"]:
+            self.selected = restored["id"]
+        elif self.selected:
+            self.detail_view.run("panel", self.detail_view.load, self.selected, spinner=False)
 
     def _on_preview(self, change: Any) -> None:
         preview = change["new"] or {}

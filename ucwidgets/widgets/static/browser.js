@@ -34,10 +34,13 @@ export default {
       ucwButton("Create", "ucw-primary ucw-create", create),
       ucwButton("Cancel", "ucw-cancel-new", () => { newForm.hidden = true; }));
     const useButton = ucwButton("Make current", "ucw-use", () => ucwSend(model, "make_current"), { title: "Make this the current use case of the notebook" });
+    // The Trash view takes the list's place; the detail stays beside it (a restored use case opens there).
+    const trashButton = ucwButton("Trash", "ucw-trash-toggle", () => ucwSend(model, "show_view", { view: model.get("view") === "trash" ? "use_cases" : "trash" }), { title: "What you deleted and may restore" });
     const header = h("div", { class: "ucw-header" },
       h("span", { class: "ucw-title" }, "Use cases"), chip,
       h("span", { class: "ucw-spacer" }),
       useButton,
+      trashButton,
       ucwButton("New use case", "ucw-new", () => { newForm.hidden = !newForm.hidden; if (!newForm.hidden) newName.focus(); }),
       ucwButton("Refresh", "ucw-refresh", () => ucwSend(model, "refresh"), { title: "Reload from the service" }));
 
@@ -47,7 +50,8 @@ export default {
     // "Shared with me" in the list's filter also shows, under the use cases shared with you,
     // the assets shared with you by themselves: one control for both.
     const sharedEl = h("div", { class: "ucw-pane ucw-pane-shared" });
-    const layout = h("div", { class: "ucw-layout" }, h("div", { class: "ucw-main" }, listEl, sharedEl),
+    const trashEl = h("div", { class: "ucw-pane ucw-pane-trash" });
+    const layout = h("div", { class: "ucw-layout" }, h("div", { class: "ucw-main" }, listEl, sharedEl, trashEl),
       h("div", { class: "ucw-side" }, detailEl, boardEl));
     el.replaceChildren(header, newForm, ucwStatus(model, cleanup), ...["create", "refresh", "use", "view", "panel"].map((c) => ucwError(model, c, cleanup)), h("div", { class: "ucw-body" }, layout));
 
@@ -67,6 +71,7 @@ export default {
       ucwMount(host, model.get("list_view"), listEl),
       ucwMount(host, model.get("detail_view"), detailEl),
       ucwMount(host, model.get("leaderboard_view"), boardEl),
+      ucwMount(host, model.get("trash_view"), trashEl),
     ];
 
     const paint = () => {
@@ -74,6 +79,11 @@ export default {
       chip.textContent = who ? `Signed in as ${who}` : "Signed in as …";
       const shared = model.get("view") === "shared";
       sharedEl.hidden = !shared;
+      const trash = model.get("view") === "trash";
+      trashEl.hidden = !trash;
+      listEl.hidden = trash;
+      trashButton.setAttribute("aria-pressed", String(trash));
+      trashButton.textContent = trash ? "Back to use cases" : "Trash";
       if (shared) sharedEl.replaceChildren(h("div", { class: "ucw-section" }, "Assets shared with you by themselves"), sharedView(model));
     };
     model.on("change:signed_in_as change:view change:shared_rows", paint);

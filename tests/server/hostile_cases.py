@@ -637,6 +637,7 @@ def _asset_sharing() -> list[Case]:
 def corpus() -> list[Case]:
     """Every case, in a stable order."""
     from hostile_batches import batches, tags
+    from hostile_trash import trash_cases
 
     return [
         *_names(),
@@ -650,4 +651,5 @@ def corpus() -> list[Case]:
         *_asset_sharing(),
         *batches(),
         *tags(),
+        *trash_cases(),
     ]

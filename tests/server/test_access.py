@@ -18,7 +18,14 @@ from http_checks import assert_error
 from sqlalchemy import select
 
 from ucwidgets.server.app import ServerThread
-from ucwidgets.server.store.schema import events, links, memberships, use_cases
+from ucwidgets.server.store.schema import (
+    events,
+    links,
+    memberships,
+    trash,
+    trashed_grants,
+    use_cases,
+)
 
 if TYPE_CHECKING:
     from service_api import Api
@@ -94,6 +101,11 @@ TABLE: dict[str, tuple[Any, ...]] = {
     "promote oneself to OWNER":                   (NA,   403,  403,  403,  403,  404,  401),
     "give oneself can_share":                     (NA,   NA,   403,  NA,   403,  404,  401),
     "delete the use case":                        (Y,    403,  403,  403,  403,  404,  401),
+    # in the trash (alice deletes it first): no member any more, restorable by its OWNERs
+    "get the use case in the trash":              (404,  404,  404,  404,  404,  404,  401),
+    "list the trash":                             (Y,    Y,    Y,    Y,    Y,    Y,    401),
+    "restore the use case":                       (Y,    403,  403,  403,  403,  404,  401),
+    "purge the use case":                         (Y,    403,  403,  403,  403,  404,  401),
 }
 # fmt: on
 
@@ -118,6 +130,7 @@ class World:
     app: str  # alice's, linked to the use case
     csv: bytes
     made: dict[str, Any] = field(default_factory=dict)  # what an operation's set-up made
+    role: str = ""  # the column under test
 
     def role_of(self, who: Api, uc: str | None = None) -> tuple[str, bool] | None:
         with self.service.store.db.read() as conn:
@@ -146,7 +159,7 @@ class World:
         with self.service.store.db.read() as conn:
             snap = {
                 t.name: sorted(tuple(r) for r in conn.execute(select(t)))
-                for t in (memberships, links, events)
+                for t in (memberships, links, events, trash, trashed_grants)
             }
             cols = [c for c in use_cases.c if stamps or not c.name.startswith("updated")]
             snap["use_cases"] = sorted(tuple(r) for r in conn.execute(select(*cols)))
@@ -190,7 +203,18 @@ def world(role: str, service, make_user, anonymous: Api, invariants, risk_csv: b
         actor, anonymous.user = anonymous, me.user
     invariants()
     return World(
-        service, invariants, alice, actor, me, editor, consumer, outsider, uc, app, risk_csv
+        service,
+        invariants,
+        alice,
+        actor,
+        me,
+        editor,
+        consumer,
+        outsider,
+        uc,
+        app,
+        risk_csv,
+        role=role,
     )
 
 
@@ -302,6 +326,28 @@ def _deleted(w: World, r: requests.Response) -> None:
     assert w.alice.get(f"useCases/{w.uc}/").status_code == 404
     assert w.alice.get(f"applications/{w.app}/").status_code == 200  # assets stay
     assert w.role_of(w.alice) is None  # memberships go (links and events: check_invariants)
+
+
+def _trashed(w: World) -> None:
+    assert w.alice.delete(f"useCases/{w.uc}/").status_code == 204
+
+
+def _restored(w: World, r: requests.Response) -> None:
+    assert w.alice.get(f"useCases/{w.uc}/").json()["applicationsCount"] == 1
+    assert w.role_of(w.me) == GRANT["OWNER"] and w.role_of(w.editor) == ("EDITOR", False)
+
+
+def _purged(w: World, r: requests.Response) -> None:
+    with w.service.store.db.read() as conn:
+        assert conn.execute(select(use_cases.c.id).where(use_cases.c.id == w.uc)).all() == []
+    assert_error(w.alice.patch(f"useCases/{w.uc}/deleted/"), 404)
+    assert w.alice.get(f"applications/{w.app}/").status_code == 200  # assets stay
+
+
+def _trash_listed(w: World, r: requests.Response) -> None:
+    """The caller's trash holds this use case exactly when they were one of its OWNERs."""
+    listed = {t["entityId"] for t in r.json()["data"]}
+    assert (w.uc in listed) == (GRANT[w.role] is not None and GRANT[w.role][0] == "OWNER")
 
 
 def _share(target: str, role: str, can_share: bool | None = False) -> Op:
@@ -445,6 +491,18 @@ OPS: dict[str, Op] = {
     "promote oneself to OWNER": _self(lambda cur: ("OWNER", cur[1])),
     "give oneself can_share": _self(lambda cur: (cur[0], True)),
     "delete the use case": Op(act=lambda w: w.actor.delete(f"useCases/{w.uc}/"), effect=_deleted),
+    "get the use case in the trash": Op(
+        prepare=_trashed, act=lambda w: w.actor.get(f"useCases/{w.uc}/")
+    ),
+    "list the trash": Op(
+        prepare=_trashed, act=lambda w: w.actor.get("trash/"), effect=_trash_listed
+    ),
+    "restore the use case": Op(
+        prepare=_trashed, act=lambda w: w.actor.patch(f"useCases/{w.uc}/deleted/"), effect=_restored
+    ),
+    "purge the use case": Op(
+        prepare=_trashed, act=lambda w: w.actor.delete(f"trash/useCase/{w.uc}/"), effect=_purged
+    ),
 }
 
 
@@ -470,6 +528,21 @@ def test_role_table(world: World, operation: str, role: str) -> None:
                 assert (world.uc in {uc["id"] for uc in r.json()["data"]}) == (expected == MINE)
     w = world
     w.invariants(w.alice, w.editor, w.consumer, w.outsider, w.me)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_trashed_use_case_is_the_404_of_a_missing_one(world: World, role: str) -> None:
+    """Byte for byte, for every caller, its OWNERs included: nothing tells it from one that
+    never existed, on any route but restoring and purging."""
+    _trashed(world)
+    missing = "0123456789abcdef01234567"
+    for path in ("useCases/{}/", "useCases/{}/events/", "useCases/{}/sharedRoles/"):
+        got, none = world.actor.get(path.format(world.uc)), world.actor.get(path.format(missing))
+        assert got.status_code == (401 if role == "no token" else 404)
+        assert (got.content, got.headers["Content-Type"]) == (
+            none.content,
+            none.headers["Content-Type"],
+        )
 
 
 def test_table_covers_every_operation() -> None:

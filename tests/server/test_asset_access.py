@@ -41,30 +41,33 @@ STATES: dict[str, tuple[Any, ...]] = {
     "no token": ("OWNER", True, None, False),
 }
 
-#: "read" downloads a dataset's file, and reads the role list of the other types.
-OPERATIONS = ("view", "read", "rename", "share", "link", "delete")
+#: "read" downloads a dataset's file, and reads the role list of the other types. "restore" and
+#: "purge" act on the asset in the trash (its creator deletes it first, if it is not there yet):
+#: an OWNER of it may; anyone else who held a role of their own on it gets a 403; a role lent
+#: by a use case is gone with the asset's links, so that is the 404 of a missing asset.
+OPERATIONS = ("view", "read", "rename", "share", "link", "delete", "restore", "purge")
 #: Each runs before the single operation it repeats, and must be decided as that one is.
 BATCHED = {"bulk link": "link"}
 # fmt: off
 #: ACCESS.md's table for assets, as the outcome for each state: a status or Y.
 TABLE: dict[str, tuple[Any, ...]] = {
-    #                                               view read     rename share link  delete
-    "own OWNER":                                    (Y,   Y,       Y,     Y,    Y,    Y),
-    "own EDITOR+can_share":                         (Y,   Y,       Y,     Y,    Y,    403),
-    "own EDITOR":                                   (Y,   Y,       Y,     403,  403,  403),
-    "own CONSUMER+can_share":                       (Y,   Y,       403,   Y,    Y,    403),
-    "own CONSUMER":                                 (Y,   Y,       403,   403,  403,  403),
+    #                                              view read ren. share link del. rest. purge
+    "own OWNER":                                     (Y  , Y  , Y  , Y  , Y  , Y  , Y  , Y),
+    "own EDITOR+can_share":                          (Y  , Y  , Y  , Y  , Y  , 403, 403, 403),
+    "own EDITOR":                                    (Y  , Y  , Y  , 403, 403, 403, 403, 403),
+    "own CONSUMER+can_share":                        (Y  , Y  , 403, Y  , Y  , 403, 403, 403),
+    "own CONSUMER":                                  (Y  , Y  , 403, 403, 403, 403, 403, 403),
     # a use case lends at most EDITOR, and the right to share only from EDITOR up
-    "use case OWNER":                               (Y,   Y,       Y,     Y,    Y,    403),
-    "use case EDITOR+can_share":                    (Y,   Y,       Y,     Y,    Y,    403),
-    "use case EDITOR":                              (Y,   Y,       Y,     403,  403,  403),
-    "use case CONSUMER+can_share":                  (Y,   Y,       403,   403,  403,  403),
-    "use case CONSUMER":                            (Y,   Y,       403,   403,  403,  403),
-    "both: own CONSUMER, use case EDITOR":          (Y,   Y,       Y,     403,  403,  403),
-    "both: own EDITOR+can_share, use case CONSUMER": (Y,  Y,       Y,     Y,    Y,    403),
-    "neither":                                      (404, 404,     404,   404,  404,  404),
-    "deactivated":                                  (401, 401,     401,   401,  401,  401),
-    "no token":                                     (401, 401,     401,   401,  401,  401),
+    "use case OWNER":                                (Y  , Y  , Y  , Y  , Y  , 403, 404, 404),
+    "use case EDITOR+can_share":                     (Y  , Y  , Y  , Y  , Y  , 403, 404, 404),
+    "use case EDITOR":                               (Y  , Y  , Y  , 403, 403, 403, 404, 404),
+    "use case CONSUMER+can_share":                   (Y  , Y  , 403, 403, 403, 403, 404, 404),
+    "use case CONSUMER":                             (Y  , Y  , 403, 403, 403, 403, 404, 404),
+    "both: own CONSUMER, use case EDITOR":           (Y  , Y  , Y  , 403, 403, 403, 403, 403),
+    "both: own EDITOR+can_share, use case CONSUMER": (Y  , Y  , Y  , Y  , Y  , 403, 403, 403),
+    "neither":                                       (404, 404, 404, 404, 404, 404, 404, 404),
+    "deactivated":                                   (401, 401, 401, 401, 401, 401, 401, 401),
+    "no token":                                      (401, 401, 401, 401, 401, 401, 401, 401),
 }
 # fmt: on
 ROUTES = {
@@ -123,8 +126,17 @@ class Case:
         if op == "bulk link":
             entry = {"entityType": self.etype, "entityId": self.asset}
             return c.patch(f"useCases/{self.own_uc}/assets/", json={"add": [entry]})
+        if op == "restore":
+            return c.patch(self.path + "deleted/")
+        if op == "purge":
+            return c.delete(f"trash/{self.etype}/{self.asset}/")
         assert op == "delete"
         return c.delete(self.path)
+
+    def prepare(self, op: str) -> None:
+        """Restoring and purging act on the asset in the trash: its creator deletes it."""
+        if op in ("restore", "purge") and self.owner.get(self.path).status_code == 200:
+            assert self.owner.delete(self.path).status_code == 204
 
     def effect(self, op: str, r: Any) -> None:
         """A success shows its effect through the owner's eyes."""
@@ -143,9 +155,15 @@ class Case:
             assert r.status_code in (200, 201), r.text
             ids = [u["id"] for u in self.caller.get(f"useCases/?{self._lookup()}").json()["data"]]
             assert self.own_uc in ids
+        elif op == "restore":
+            assert r.status_code == 204
+            assert o.get(self.path).status_code == 200
+            assert self.asset not in [t["entityId"] for t in o.get("trash/").json()["data"]]
         else:
             assert r.status_code == 204
             assert_error(o.get(self.path), 404)
+            in_trash = [t["entityId"] for t in o.get("trash/").json()["data"]]
+            assert (self.asset in in_trash) == (op == "delete")
 
     def _lookup(self) -> str:
         return f"{self.etype}Id={self.asset}"
@@ -214,6 +232,7 @@ def test_asset_role_table(module_service, make_module_user, state: str, etype: s
         single_home_elsewhere = etype in ("project", "application") and STATES[state][2]
         if op in ("link", "bulk link") and expected == Y and single_home_elsewhere:
             expected = 409  # allowed, but it already lives in the use case that lends the role
+        case.prepare(op)
         before = db_snapshot(module_service)
         r = case.run(op)
         if expected == Y:

@@ -196,6 +196,7 @@ def test_the_corpus_is_large_and_covers_every_group():
         "asset sharing",
         "batches",
         "tags",
+        "trash",
     }
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES), "case labels must be unique"

@@ -265,3 +265,20 @@ def test_orphaned_files_go_but_never_a_young_one_or_an_upload_in_progress(servic
     writer.write(b" done")
     assert blobs.path(writer.commit()).read_bytes() == b"half done"
     assert ann.get(f"datasets/{kept}/file/").content == risk_csv
+
+
+def test_whoever_takes_over_a_deactivated_owner_gets_their_trash(service, risk_csv, invariants):
+    ann, ben = _user(service, "ann@example.com"), _user(service, "ben@example.com")
+    uc = ann.create_use_case("Risk")["id"]
+    ds = ann.upload_dataset(risk_csv)["id"]
+    ann.grant(uc, ben, "CONSUMER")
+    for path in (f"useCases/{uc}/", f"datasets/{ds}/"):
+        assert ann.delete(path).status_code == 204
+    service.store.deactivate_user(ann.username, transfer_to=ben.username)
+    assert sorted(_trash_ids(ben)) == sorted([("useCase", uc), ("dataset", ds)])
+    invariants(ben)
+    for path in (f"useCases/{uc}/deleted/", f"datasets/{ds}/deleted/"):
+        assert ben.patch(path).status_code == 204
+    assert ben.get(f"useCases/{uc}/").json()["role"] == "OWNER"
+    assert ben.get(f"datasets/{ds}/").json()["canDelete"] is True
+    invariants(ben)

@@ -28,10 +28,10 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Restorable
+from ucwidgets.models.trash import Trashable
 
 
-class Application(APIObject, Shareable, Restorable):
+class Application(APIObject, Shareable, Trashable):
     """An application.
 
     Attributes

@@ -27,7 +27,7 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Restorable
+from ucwidgets.models.trash import Trashable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ucwidgets.models.project import Project
 
 
-class Dataset(APIObject, Shareable, Restorable):
+class Dataset(APIObject, Shareable, Trashable):
     """A dataset in the catalog.
 
     Attributes

@@ -27,10 +27,10 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Restorable
+from ucwidgets.models.trash import Trashable
 
 
-class Notebook(APIObject, Shareable, Restorable):
+class Notebook(APIObject, Shareable, Trashable):
     """A notebook.
 
     Attributes

@@ -32,13 +32,13 @@ from ucwidgets.models.feature import Feature
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.model import Leaderboard, Model
 from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Restorable
+from ucwidgets.models.trash import Trashable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 _URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
 
 
-class Project(APIObject, Shareable, Restorable):
+class Project(APIObject, Shareable, Trashable):
     """A project (DataRobot's experiment).
 
     Attributes

@@ -25,7 +25,7 @@ from ucwidgets.models._base import (
 )
 from ucwidgets.models.listing import Listing
 
-__all__ = ["Restorable", "TrashBin", "TrashItem", "list_trash"]
+__all__ = ["TrashBin", "TrashItem", "Trashable", "list_trash"]
 
 #: Trash kind (``entityType``) -> the URL segment of its routes.
 ROUTES = {
@@ -52,6 +52,13 @@ def _purge(kind: str, entity_id: str) -> None:
     rest = get_client()
     require_ucwidgets(rest, "purging the trash")
     rest.delete(f"trash/{kind}/{entity_id}/")
+
+
+def _id_of(self_or_cls: Any, entity_id: str | None, verb: str) -> str:
+    entity_id = entity_id or getattr(self_or_cls, "id", None)
+    if not isinstance(entity_id, str):
+        raise TypeError(f"{verb}() needs the {self_or_cls._trash_kind} id")
+    return entity_id
 
 
 class TrashItem(APIObject):
@@ -154,11 +161,25 @@ def list_trash(offset: int | None = None, limit: int | None = None) -> Listing[T
     return Listing(found, TrashItem, meta)
 
 
-class Restorable:
-    """``restore()`` and ``purge()`` on a use case or an asset, by instance or by id."""
+class Trashable:
+    """``delete()`` (to the trash), ``restore()`` and ``purge()`` on a use case or an asset,
+    by instance or by id."""
 
     #: The object's kind in the trash (``useCase``, ``dataset``, ...).
     _trash_kind: ClassVar[str] = ""
+
+    @class_or_instance_method
+    def delete(self_or_cls: Any, entity_id: str | None = None) -> None:
+        """Move an object to the trash (its OWNERs only): ``Application.delete(id)`` or
+        ``app.delete()``; ``restore()`` brings it back.
+
+        Examples
+        --------
+        >>> app.delete()  # doctest: +SKIP
+        >>> app.restore()  # doctest: +SKIP
+        """
+        entity_id = _id_of(self_or_cls, entity_id, "delete")
+        self_or_cls._client().delete(f"{ROUTES[self_or_cls._trash_kind]}/{entity_id}/")
 
     @class_or_instance_method
     def restore(self_or_cls: Any, entity_id: str | None = None) -> None:
@@ -170,10 +191,7 @@ class Restorable:
         >>> uc.delete()  # doctest: +SKIP
         >>> uc.restore()  # back, with its members and assets  # doctest: +SKIP
         """
-        entity_id = entity_id or getattr(self_or_cls, "id", None)
-        if not isinstance(entity_id, str):
-            raise TypeError(f"restore() needs the {self_or_cls._trash_kind} id")
-        _restore(self_or_cls._trash_kind, entity_id)
+        _restore(self_or_cls._trash_kind, _id_of(self_or_cls, entity_id, "restore"))
 
     @class_or_instance_method
     def purge(self_or_cls: Any, entity_id: str | None = None) -> None:
@@ -185,10 +203,7 @@ class Restorable:
         >>> dataset.delete()  # doctest: +SKIP
         >>> dataset.purge()  # its file goes too, unless another row uses it  # doctest: +SKIP
         """
-        entity_id = entity_id or getattr(self_or_cls, "id", None)
-        if not isinstance(entity_id, str):
-            raise TypeError(f"purge() needs the {self_or_cls._trash_kind} id")
-        _purge(self_or_cls._trash_kind, entity_id)
+        _purge(self_or_cls._trash_kind, _id_of(self_or_cls, entity_id, "purge"))
 
 
 class TrashBin:

@@ -35,7 +35,7 @@ from ucwidgets.models.listing import Listing
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
 from ucwidgets.models.sharing import Rights, SharingRole
-from ucwidgets.models.trash import Restorable, TrashBin
+from ucwidgets.models.trash import Trashable, TrashBin
 from ucwidgets.models.use_cases.batch import BatchLinks
 from ucwidgets.models.use_cases.views import Views
 
@@ -124,7 +124,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject, Rights, BatchLinks, Views, Restorable, TrashBin):
+class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
     """A use case.
 
     Attributes

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ... import roles
 from ...errors import Conflict, Forbidden, NotFound, ValidationError
 from ...roles import Standing
-from . import validate
+from . import trash, validate
 from .assets import TABLES, standing
 from .db import now
 from .schema import asset_roles, memberships, use_cases, users
@@ -379,7 +379,7 @@ class SharingStore:
 
         Refused (409, naming them) while the user is the last active OWNER of a use case or
         an asset, unless ``transfer_to`` names an active user who takes over every ownership
-        of theirs, in the same transaction.
+        of theirs (those in the trash too), in the same transaction.
         """
         with self.db.write() as conn:
             row = conn.execute(select(users).where(users.c.username == username)).first()
@@ -397,6 +397,7 @@ class SharingStore:
                     if target.current(conn, heir.id).role != "OWNER":
                         target.put(conn, dict(heir._mapping), heir, "OWNER", True)
                     target.remove(conn, dict(heir._mapping), row)
+                trash.hand_over(conn, row.id, heir.id)
             else:
                 sole = [name for target, name in owned if target.active_owners(conn) < 2]
                 if sole:

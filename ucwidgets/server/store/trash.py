@@ -92,6 +92,29 @@ def _require_in_trash(conn: Any, actor: dict, etype: str, entity_id: str, op: st
     return row
 
 
+def hand_over(conn: Any, from_id: str, to_id: str) -> None:
+    """Make ``to_id`` an OWNER of everything in the trash that ``from_id`` owned, in place of
+    them (a deactivated user's trash stays restorable by whoever takes over their ownerships)."""
+    g = trashed_grants.c
+    owned = conn.execute(
+        select(g.entity_type, g.entity_id).where(g.user_id == from_id, g.role == "OWNER")
+    ).all()
+    for etype, entity_id in owned:
+        key = (g.entity_type == etype, g.entity_id == entity_id)
+        conn.execute(trashed_grants.delete().where(*key, g.user_id.in_([from_id, to_id])))
+        conn.execute(
+            trashed_grants.insert().values(
+                entity_type=etype,
+                entity_id=entity_id,
+                user_id=to_id,
+                role="OWNER",
+                can_share=True,
+                granted_by=None if etype == "useCase" else to_id,
+                created_at=now(),
+            )
+        )
+
+
 class TrashStore:
     """Deleting to the trash, restoring, purging, the listing, and the sweep.
 

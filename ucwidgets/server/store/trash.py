@@ -109,8 +109,9 @@ def hand_over(conn: Any, from_id: str, to_id: str) -> None:
                 user_id=to_id,
                 role="OWNER",
                 can_share=True,
-                granted_by=None if etype == "useCase" else to_id,
+                granted_by=to_id,  # as a transfer of a live ownership records it
                 created_at=now(),
+                granted_at=now(),
             )
         )
 

@@ -152,3 +152,13 @@ def test_a_page_is_read_in_index_order(seeded):
         assert page, "no paged query ran"
         for sql, plan in page:
             assert not any("TEMP B-TREE" in line for line in plan), f"{order}: {sql}\n{plan}"
+
+
+def test_the_live_stream_reads_only_the_events_after_its_cursor(seeded):
+    """Not one search of the event index per use case of the caller (100,000 for a member of
+    100,000): the events after the cursor by id, each checked for the caller's membership."""
+    store, ann = seeded[0], seeded[1]
+    after = store.latest_event_id(ann) - 3
+    [(sql, plan)] = plans(store, lambda: store.events_after(ann, after, 100))
+    assert plan[0].startswith("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)"), f"{sql}\n{plan}"
+    assert not any("TEMP B-TREE" in line or FULL_SCAN.search(line) for line in plan), plan

@@ -24,7 +24,7 @@ from ucwidgets.models.project import Project
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._common import action
 from ucwidgets.widgets._parts import iso
-from ucwidgets.widgets.live import LiveWidget
+from ucwidgets.widgets.selection import AssetSelection
 
 __all__ = ["ASSET_KINDS", "UseCaseDetail", "asset_row", "flag"]
 
@@ -44,8 +44,9 @@ def flag(obj: Any, name: str) -> bool:
     return True if value is None else bool(value)
 
 
-class UseCaseDetail(LiveWidget):
-    """The opened use case: edit it, see its members and assets, open or share an asset.
+class UseCaseDetail(AssetSelection):
+    """The opened use case: edit it, see its members and assets, open or share an asset, and
+    remove or move many selected assets at once (:class:`AssetSelection`).
 
     Parameters
     ----------
@@ -126,7 +127,8 @@ class UseCaseDetail(LiveWidget):
         mine = next((m for m in members if me is not None and m.id == me.id), None)
         with self.hold_trait_notifications():
             if self.use_case is None or self.use_case.id != use_case.id:
-                self.drafts = {}  # unsaved edits belong to the use case they were made on
+                # unsaved edits and the selection belong to the use case they were made on
+                self.drafts, self.chosen, self.move_targets = {}, [], []
             self.use_case = use_case
             self.use_case_id = use_case.id
             self.members = members
@@ -159,6 +161,7 @@ class UseCaseDetail(LiveWidget):
             self.use_case = None
             self.members, self.member_rows, self.assets, self.asset_rows = [], [], [], []
             self.my_role, self.info, self.preview, self.drafts = None, {}, {}, {}
+            self.chosen, self.move_targets = [], []
             self.panel, self.inline, self.gone = "", None, ""
 
     def live_use_case(self) -> str | None:

@@ -7,7 +7,9 @@
 const KINDS = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
 const OPEN_LABEL = { dataset: "Preview", project: "Leaderboard", application: "Link", notebook: "Open" };
 
-function assetRow(model, asset) {
+const assetKey = (a) => `${a.entity_type}:${a.id}`;
+
+function assetRow(model, asset, chosen, cursor) {
   const gone = Boolean(model.get("gone"));
   const actions = h("span", { class: "ucw-row-actions" },
     ucwButton(OPEN_LABEL[asset.entity_type], "ucw-asset-open", () => ucwSend(model, "open_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Open ${asset.name}` }),
@@ -15,7 +17,9 @@ function assetRow(model, asset) {
     model.get("can_edit") && ucwButton("Remove", "ucw-asset-remove", () => ucwSend(model, "remove_asset", { entity_type: asset.entity_type, entity_id: asset.id }), { title: `Remove ${asset.name} from this use case`, disabled: gone }),
   );
   const by = asset.created_by ? `by ${asset.created_by} · ` : "";
-  return h("li", { class: "ucw-asset", "data-id": asset.id, "data-kind": asset.entity_type },
+  const key = assetKey(asset);
+  const cls = `ucw-asset${chosen.includes(key) ? " ucw-chosen" : ""}${cursor === key ? " ucw-cursor" : ""}`;
+  return h("li", { class: cls, "data-id": asset.id, "data-kind": asset.entity_type, "data-key": key, role: "option", "aria-selected": String(chosen.includes(key)) },
     h("span", { class: "ucw-asset-name", title: asset.name }, asset.name),
     h("span", { class: "ucw-muted ucw-asset-info", title: ucwStamp(asset.created_at) }, by + ucwAgo(asset.created_at)),
     actions);
@@ -44,6 +48,39 @@ function previewView(model, p) {
     : h("span", { class: "ucw-muted" }, "This notebook has no path under the Jupyter root."));
 }
 
+/** The bar over the assets while some are selected: how many, Remove selected, Move selected to…
+ *  (a chooser of the use cases the service says you may edit), Clear. */
+function selectionBar(model) {
+  let moving = false;
+  const count = h("span", { class: "ucw-selection-count" });
+  const target = h("select", { class: "ucw-input ucw-move-target", "aria-label": "Use case to move the selected assets to" });
+  const go = ucwButton("Move", "ucw-primary ucw-move-go", () => target.value && ucwSend(model, "move_selected", { to: target.value }));
+  const chooser = h("span", { class: "ucw-move-chooser" }, target, go);
+  const remove = ucwButton("Remove selected", "ucw-selection-remove", () => ucwSend(model, "remove_selected"));
+  const move = ucwButton("Move selected to…", "ucw-selection-move", () => {
+    moving = !moving;
+    if (moving) ucwSend(model, "load_move_targets");
+    paint();
+  });
+  const clear = ucwButton("Clear", "ucw-selection-clear", () => ucwSet(model, "chosen", []));
+  const el = h("div", { class: "ucw-selection-bar", role: "toolbar", "aria-label": "Selected assets" }, count, remove, move, chooser, clear);
+  const paint = () => {
+    const n = model.get("chosen").length;
+    el.hidden = !n || !model.get("can_edit");
+    if (!n) moving = false;
+    count.textContent = `${ucwFmt(n)} selected`;
+    chooser.hidden = !moving;
+    move.setAttribute("aria-expanded", String(moving));
+    const targets = model.get("move_targets");
+    const kept = target.value;
+    target.replaceChildren(h("option", { value: "" }, targets.length ? "Choose a use case…" : "No other use case you may edit"),
+      ...targets.map((t) => h("option", { value: t.id }, t.name)));
+    if (targets.some((t) => t.id === kept)) target.value = kept;
+    for (const b of [remove, move, go]) b.disabled = Boolean(model.get("gone"));
+  };
+  return { el, paint };
+}
+
 export default {
   render({ model, el, host }) {
     const cleanup = [];
@@ -68,7 +105,9 @@ export default {
       ucwButton("Keep it", "ucw-confirm-keep", () => ucwSet(model, "panel", "")));
     const inline = h("div", { class: "ucw-inline" });
     const members = h("div", { class: "ucw-detail-members" });
-    const assets = h("div", { class: "ucw-detail-assets" });
+    const assets = h("div", { class: "ucw-detail-assets", tabindex: 0, role: "listbox", "aria-multiselectable": "true", "aria-label": "Assets",
+      title: "Click selects; shift-click a range; ctrl- or cmd-click one more. Keys: arrows, space, shift+arrows" });
+    const bar = selectionBar(model);
     const preview = h("div", { class: "ucw-detail-preview" });
     const empty = h("div", { class: "ucw-empty ucw-muted" }, "Open a use case to see its assets and members.");
     const gone = h("div", { class: "ucw-gone", role: "alert" });
@@ -78,7 +117,7 @@ export default {
       description, meta,
       h("div", { class: "ucw-actions" }, add, share, del),
       errorAt("add"), errorAt("share"), errorAt("delete"),
-      confirm, inline, assets,
+      confirm, inline, bar.el, errorAt("selection"), assets,
       errorAt("assets"),
       preview, members,
       errorAt("panel"), errorAt("live"));
@@ -105,6 +144,7 @@ export default {
       gone.textContent = why ? `${why}.${kept}` : "";
       gone.hidden = !why;
       for (const b of [add, share, del]) b.disabled = Boolean(why);
+      bar.paint();
       if (why && model.get("panel") === "delete") ucwSet(model, "panel", "");
       paintFields();
       paintAssets();
@@ -133,11 +173,14 @@ export default {
     };
     const paintAssets = () => {
       const rows = model.get("asset_rows");
+      const chosen = model.get("chosen");
+      order = KINDS.flatMap(([kind]) => rows.filter((a) => a.entity_type === kind).map(assetKey));
+      if (!order.includes(cursor)) cursor = null;
       assets.replaceChildren(h("div", { class: "ucw-section" }, `Assets (${ucwFmt(rows.length)})`));
       if (!rows.length) assets.append(h("div", { class: "ucw-muted" }, "No assets yet."));
       for (const [kind, title] of KINDS) {
         const group = rows.filter((a) => a.entity_type === kind);
-        if (group.length) assets.append(h("div", { class: "ucw-subsection" }, `${title} (${ucwFmt(group.length)})`), h("ul", { class: "ucw-assets" }, group.map((a) => assetRow(model, a))));
+        if (group.length) assets.append(h("div", { class: "ucw-subsection" }, `${title} (${ucwFmt(group.length)})`), h("ul", { class: "ucw-assets" }, group.map((a) => assetRow(model, a, chosen, cursor))));
       }
     };
     const paintMembers = () => {
@@ -164,11 +207,52 @@ export default {
     model.on("change:drafts", paintFields);
     model.on("change:gone", paintGone);
     model.on("change:panel", paintPanel);
-    model.on("change:asset_rows change:can_edit", paintAssets);
+    model.on("change:asset_rows change:can_edit change:chosen", paintAssets);
+    model.on("change:chosen change:move_targets change:can_edit", bar.paint);
+    // -- many at once: click, shift-click (range), ctrl/cmd-click (toggle), space, shift+arrows
+    let order = []; // the asset keys in the order shown
+    let anchor = null; // where a range starts
+    let cursor = null; // the row the keyboard is on
+    const choose = (keys) => ucwSet(model, "chosen", model.get("can_edit") ? keys : []);
+    const range = (from, to) => {
+      const [i, j] = [order.indexOf(from), order.indexOf(to)];
+      return i < 0 || j < 0 ? [to] : order.slice(Math.min(i, j), Math.max(i, j) + 1);
+    };
+    const toggle = (key) => {
+      const chosen = model.get("chosen");
+      choose(chosen.includes(key) ? chosen.filter((k) => k !== key) : [...chosen, key]);
+    };
+    assets.addEventListener("click", (e) => {
+      const row = e.target.closest("li.ucw-asset");
+      if (!row || e.target.closest("button, a") || model.get("gone")) return;
+      const key = row.dataset.key;
+      if (e.shiftKey && anchor) choose(range(anchor, key));
+      else if (e.ctrlKey || e.metaKey) { toggle(key); anchor = key; }
+      else { const only = model.get("chosen"); choose(only.length === 1 && only[0] === key ? [] : [key]); anchor = key; }
+      cursor = key;
+      assets.focus({ preventScroll: true });
+      paintAssets();
+    });
+    assets.addEventListener("keydown", (e) => {
+      if (!order.length || model.get("gone") || e.target !== assets) return;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const at = order.indexOf(cursor);
+        const next = order[at < 0 ? 0 : Math.max(0, Math.min(order.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
+        if (e.shiftKey) { anchor = anchor && order.includes(anchor) ? anchor : cursor || next; choose(range(anchor, next)); } else anchor = next;
+        cursor = next;
+        paintAssets();
+      } else if (e.key === " ") {
+        e.preventDefault();
+        cursor = cursor || order[0];
+        anchor = cursor;
+        toggle(cursor);
+      }
+    });
     model.on("change:member_rows", paintMembers);
     model.on("change:preview", paintPreview);
     model.on("change:inline", paintInline);
-    paintInfo(); paintPanel(); paintAssets(); paintMembers(); paintPreview(); paintInline(); paintGone();
+    paintInfo(); paintPanel(); paintAssets(); bar.paint(); paintMembers(); paintPreview(); paintInline(); paintGone();
     return () => [unmount, ...cleanup].forEach((stop) => stop());
   },
 };

@@ -60,6 +60,17 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def _days(value: str) -> float:
+    """A number of days, 0 or more (0: the sweep purges whatever is in the trash)."""
+    try:
+        days = float(value)
+    except ValueError:
+        days = -1.0
+    if not 0 <= days < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of days, 0 or more, not {value!r}")
+    return days
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ucwidgets",
@@ -104,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--trash-days",
-        type=float,
+        type=_days,
         default=30.0,
         help="days a deleted use case or asset stays restorable in the trash before it is "
         "purged (default 30)",

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from http_checks import assert_error
 from service_api import RISK_CSV, Api
 from sqlalchemy import text
@@ -173,3 +174,11 @@ def test_without_s3fs_serve_names_the_extra(tmp_path, capsys, monkeypatch):
         "ucwidgets: Dataset storage at s3://b/p needs s3fs, which is not installed: "
         "pip install 'ucwidgets[s3]'\n"
     )
+
+
+@pytest.mark.parametrize("days", ["-1", "soon", "nan", "inf"])
+def test_serve_refuses_a_trash_days_that_is_no_number_of_days(capsys, days):
+    with pytest.raises(SystemExit) as refused:
+        main(["serve", "--port", "0", "--trash-days", days])
+    assert refused.value.code == 2
+    assert "--trash-days: expected a number of days, 0 or more" in capsys.readouterr().err

@@ -131,6 +131,7 @@ class UseCaseBrowser(UseCaseWidget):
         self.detail_view.observe(self._on_detail_closed, "use_case_id")
         self.detail_view.observe(self._on_detail_info, "info")
         self.trash_view.observe(self._on_restored, "restored")
+        self.detail_view.observe(self._on_tag_clicked, "tag_filter")
         self.add_class("ucw-browser")
         start = resolve_use_case_id(use_case) or context.get_current_use_case_id()
         if start:
@@ -324,6 +325,13 @@ class UseCaseBrowser(UseCaseWidget):
             self.selected = restored["id"]
         elif self.selected:
             self.detail_view.run("panel", self.detail_view.load, self.selected, spinner=False)
+
+    def _on_tag_clicked(self, change: Any) -> None:
+        tag = change["new"]
+        if tag and tag not in self.list_view.tags:
+            self.list_view.tags = [*self.list_view.tags, tag]
+        if tag and self.view == "trash":
+            self.show_view("use_cases")
 
     def _on_preview(self, change: Any) -> None:
         preview = change["new"] or {}

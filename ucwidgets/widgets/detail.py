@@ -25,6 +25,7 @@ from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._common import action
 from ucwidgets.widgets._parts import iso
 from ucwidgets.widgets.selection import AssetSelection
+from ucwidgets.widgets.tagging import TagEditing
 
 __all__ = ["ASSET_KINDS", "UseCaseDetail", "asset_row", "flag"]
 
@@ -44,9 +45,10 @@ def flag(obj: Any, name: str) -> bool:
     return True if value is None else bool(value)
 
 
-class UseCaseDetail(AssetSelection):
+class UseCaseDetail(TagEditing, AssetSelection):
     """The opened use case: edit it, see its members and assets, open or share an asset, and
-    remove or move many selected assets at once (:class:`AssetSelection`).
+    remove or move many selected assets at once (:class:`AssetSelection`), edit its tags
+    (:class:`TagEditing`).
 
     Parameters
     ----------
@@ -70,8 +72,8 @@ class UseCaseDetail(AssetSelection):
     )
     use_case = AnyTrait(None, help="The shown UseCase, as last loaded, or None.")
     info = Dict(
-        help="The use case as the front end shows it: name, description, counts, updated_at, "
-        "updated_by."
+        help="The use case as the front end shows it: name, description, tags, counts, "
+        "updated_at, updated_by."
     ).tag(sync=True)
     members = List(help="The use case's members (SharingRole objects).")
     member_rows = List(help="The members for the front end: username, full_name, role.").tag(
@@ -129,6 +131,7 @@ class UseCaseDetail(AssetSelection):
             if self.use_case is None or self.use_case.id != use_case.id:
                 # unsaved edits and the selection belong to the use case they were made on
                 self.drafts, self.chosen, self.move_targets = {}, [], []
+                self.tag_suggestions = []
             self.use_case = use_case
             self.use_case_id = use_case.id
             self.members = members
@@ -374,6 +377,7 @@ def _info(uc: UseCase, members: int) -> dict[str, Any]:
     return {
         "name": uc.name,
         "description": uc.description or "",
+        "tags": list(uc.tags),
         "datasets": uc.datasets_count,
         "projects": uc.projects_count,
         "applications": uc.applications_count,

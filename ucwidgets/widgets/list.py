@@ -62,11 +62,14 @@ class UseCaseList(LiveWidget):
         sync=True
     )
     filter = Enum(list(FILTERS), "all", help="all, mine (created by you) or shared.").tag(sync=True)
+    tags = List(
+        Unicode(), help="Only the use cases carrying every one of these tags (the service filters)."
+    ).tag(sync=True)
     offset = Int(0, help="Index of the first listed use case in the whole result.").tag(sync=True)
     page_size = Int(50, help="Use cases per page.").tag(sync=True)
     items = List(help="The use cases on the current page (UseCase objects).")
     rows = List(
-        help="The current page as the table shows it: dicts id, name, description, owner, "
+        help="The current page as the table shows it: dicts id, name, description, tags, owner, "
         "owner_short, owner_title, role, assets, members, updated_at, updated_by."
     ).tag(sync=True)
     total = Int(None, allow_none=True, help="How many use cases match.").tag(sync=True)
@@ -100,6 +103,7 @@ class UseCaseList(LiveWidget):
                 limit=self.page_size + 1,
                 mine=self.filter == "mine",
                 shared_with_me=self.filter == "shared",
+                tags=list(self.tags) or None,
             )
             me = self.whoami()
         if query != self._query():
@@ -139,7 +143,14 @@ class UseCaseList(LiveWidget):
         self.reload_soon()
 
     def _query(self) -> tuple:
-        return (self.search, self.order_by, self.filter, self.offset, self.page_size)
+        return (
+            self.search,
+            self.order_by,
+            self.filter,
+            tuple(self.tags),
+            self.offset,
+            self.page_size,
+        )
 
     # -- events -----------------------------------------------------------------------------
     @validate("page_size")
@@ -155,7 +166,7 @@ class UseCaseList(LiveWidget):
             raise ValueError(f"order_by must be one of {', '.join(ORDERINGS.values())}")
         return proposal["value"]
 
-    @observe("search", "order_by", "filter")
+    @observe("search", "order_by", "filter", "tags")
     def _on_query_change(self, change: Any) -> None:
         self.offset = 0
         self.run("search", self.refresh, spinner=False)  # results come fast; no flicker
@@ -171,6 +182,7 @@ def _row(uc: UseCase, my_id: str | None) -> dict[str, Any]:
         "id": uc.id,
         "name": uc.name,
         "description": uc.description or "",
+        "tags": list(uc.tags),
         "owner": owner_name,
         # What the narrow Owner column shows ("you", "ann" for ann@example.com); the rest in
         # its tooltip.

@@ -81,6 +81,36 @@ function selectionBar(model) {
   return { el, paint };
 }
 
+/** The use case's tags as chips (a click filters the list by one; × removes it), and a field
+ *  that adds one with Enter, offering the service's suggestions as the user types. */
+function tagEditor(model, cleanup) {
+  const chips = h("span", { class: "ucw-tag-chips" });
+  const options = h("datalist", { id: `ucw-tags-${Math.random().toString(36).slice(2)}` });
+  const input = h("input", { class: "ucw-input ucw-tag-input", placeholder: "Add a tag", "aria-label": "Add a tag", list: options.id, maxlength: 50 });
+  const suggest = ucwDebounce(() => input.value.trim() && ucwSend(model, "suggest_tags", { prefix: input.value }), 150);
+  input.addEventListener("input", () => suggest());
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !input.value.trim()) return;
+    e.preventDefault();
+    ucwSend(model, "add_tag", { tag: input.value.trim() });
+    input.value = "";
+  });
+  const el = h("div", { class: "ucw-tags" }, chips, input, options);
+  const paint = () => {
+    const tags = (model.get("info") || {}).tags || [];
+    const editable = model.get("can_edit") && !model.get("gone");
+    chips.replaceChildren(...tags.map((t) => h("span", { class: "ucw-tag", "data-tag": t },
+      h("button", { type: "button", class: "ucw-tag-label", title: `Show the use cases tagged ${t}`, onclick: () => ucwSend(model, "filter_by_tag", { tag: t }) }, t),
+      editable ? h("button", { type: "button", class: "ucw-tag-remove", "aria-label": `Remove the tag ${t}`, onclick: () => ucwSend(model, "remove_tag", { tag: t }) }, "×") : null)));
+    input.hidden = !editable;
+    el.hidden = !tags.length && !editable;
+    options.replaceChildren(...model.get("tag_suggestions").map((t) => h("option", { value: t })));
+  };
+  ucwListen(model, ["info", "can_edit", "gone", "tag_suggestions"], paint, cleanup);
+  paint();
+  return el;
+}
+
 export default {
   render({ model, el, host }) {
     const cleanup = [];
@@ -114,7 +144,7 @@ export default {
     const card = h("div", { class: "ucw-card" }, gone,
       h("div", { class: "ucw-field-row" }, name, save),
       errorAt("save"),
-      description, meta,
+      description, tagEditor(model, cleanup), errorAt("tags"), errorAt("tag_input"), meta,
       h("div", { class: "ucw-actions" }, add, share, del),
       errorAt("add"), errorAt("share"), errorAt("delete"),
       confirm, inline, bar.el, errorAt("selection"), assets,

@@ -23,6 +23,12 @@ function cell(row, column) {
   }
   if (column.key === "owner") return h("td", { class: css, title: row.owner_title || row.owner }, row.owner_short ?? row.owner);
   if (column.key === "role") return h("td", { class: css }, ROLE_LABEL[row.role] || row.role);
+  if (column.key === "name") {
+    // The tags follow the name while the table is wide (list.css hides them when narrow).
+    return h("td", { class: css, title: [row.name, ...(row.tags || [])].join(" · ") }, row.name,
+      (row.tags || []).length ? h("span", { class: "ucw-row-tags" }, row.tags.map((t) => h("span", { class: "ucw-tag", "data-tag": t },
+        h("button", { type: "button", class: "ucw-tag-label", tabindex: -1, title: `Show the use cases tagged ${t}` }, t)))) : null);
+  }
   const value = row[column.key];
   return h("td", { class: css, title: column.num ? null : value }, column.num ? ucwFmt(value) : value);
 }
@@ -55,6 +61,20 @@ export default {
       }));
     }
 
+    // The tag filter: the tags listed use cases must all carry, as chips with ×, and a field.
+    const tagChips = h("span", { class: "ucw-tag-chips" });
+    const tagInput = h("input", { class: "ucw-input ucw-tag-filter", placeholder: "Filter by tag", "aria-label": "Filter by tag", maxlength: 50 });
+    const addTag = (t) => !model.get("tags").includes(t) && ucwSet(model, "tags", [...model.get("tags"), t]);
+    tagInput.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter" || !tagInput.value.trim()) return;
+      addTag(tagInput.value.trim());
+      tagInput.value = "";
+    });
+    const tagBar = h("div", { class: "ucw-tags ucw-tag-filters" }, tagChips, tagInput);
+    const paintTags = () => tagChips.replaceChildren(...model.get("tags").map((t) => h("span", { class: "ucw-tag ucw-tag-active", "data-tag": t },
+      h("span", { class: "ucw-tag-label" }, t),
+      h("button", { type: "button", class: "ucw-tag-remove", "aria-label": `Stop filtering by ${t}`, onclick: () => ucwSet(model, "tags", model.get("tags").filter((x) => x !== t)) }, "×"))));
+
     const head = h("tr");
     for (const column of COLUMNS) {
       const th = h("th", { scope: "col", class: `ucw-col-${column.key}${column.num ? " ucw-num" : ""}`, title: column.title || column.label });
@@ -78,7 +98,7 @@ export default {
     const empty = h("div", { class: "ucw-empty ucw-muted" });
 
     el.replaceChildren(
-      h("div", { class: "ucw-toolbar" }, search, filters),
+      h("div", { class: "ucw-toolbar" }, search, filters), tagBar,
       ucwStatus(model, cleanup),
       ...["search", "pager", "panel", "live"].map((control) => ucwError(model, control, cleanup)),
       grid, empty,
@@ -114,6 +134,8 @@ export default {
       }
     });
     body.addEventListener("click", (e) => {
+      const chip = e.target.closest(".ucw-tag");
+      if (chip) return addTag(chip.dataset.tag);
       const tr = e.target.closest("tr[data-id]");
       if (tr) open(tr.dataset.id);
     });
@@ -140,8 +162,9 @@ export default {
       prev.disabled = offset === 0;
       next.disabled = !model.get("has_more");
       const q = model.get("search");
-      empty.textContent = rows.length ? "" : q
-        ? `No use case matches “${q}”.`
+      const tagged = model.get("tags").length ? ` tagged ${model.get("tags").join(" and ")}` : "";
+      empty.textContent = rows.length ? "" : q || tagged
+        ? `No use case${q ? ` matches “${q}”` : ""}${tagged}.`
         : model.get("filter") === "all" ? "You have no use cases yet: create one with “New use case”." : "None here.";
       empty.hidden = rows.length > 0;
       const order = model.get("order_by");
@@ -161,7 +184,9 @@ export default {
     };
     const paint = () => { paintRows(); paintMeta(); };
     model.on("change:rows change:cursor change:selected", paintRows);
-    model.on("change:rows change:offset change:total change:has_more change:order_by change:filter change:search change:loaded", paintMeta);
+    model.on("change:tags", paintTags);
+    paintTags();
+    model.on("change:rows change:offset change:total change:has_more change:order_by change:filter change:search change:tags change:loaded", paintMeta);
     paint();
     return () => cleanup.forEach((stop) => stop());
   },

@@ -187,6 +187,7 @@ def seed(
                     "uc_created_by": bench["username"],
                     "uc_updated_at": at,
                     "uc_updated_by": bench["username"],
+                    "uc_owner": bench["username"],
                     "uc_datasets_count": 1,  # the one linked below
                 }
                 members.append(

@@ -143,7 +143,7 @@ def test_hot_queries_scan_no_table(seeded, name):
 
 def test_a_page_is_read_in_index_order(seeded):
     store, ann = seeded[0], seeded[1]
-    for order in ("-updatedAt", "name", "createdAt", "role", "-role"):
+    for order in ("-updatedAt", "name", "createdAt", "role", "-role", "owner", "-owner"):
         page = [
             (sql, plan)
             for sql, plan in plans(store, lambda o=order: store.list_use_cases(ann, order_by=o))

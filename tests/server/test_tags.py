@@ -108,6 +108,11 @@ def test_filters_by_owner_role_asset_kind_and_dates(srv, people):
     assert names(ann, orderBy="role") == ["Theirs", "Mine"]  # CONSUMER before OWNER
     assert names(ann, orderBy="-role") == ["Mine", "Theirs"]
     assert names(ann, orderBy="-role", search="i") == ["Mine", "Theirs"]
+    assert names(ann, orderBy="owner") == ["Mine", "Theirs"]  # ann@ before ben@
+    assert names(ann, orderBy="-owner") == ["Theirs", "Mine"]
+    ben.grant(theirs["id"], ann, "OWNER")  # its first OWNER is now ann: ties, by id
+    ids = sorted([mine["id"], theirs["id"]])
+    assert [uc["id"] for uc in ann.get("useCases/?orderBy=owner").json()["data"]] == ids
     assert names(ann, orderBy="createdAt") == ["Mine", "Theirs"]
     assert names(ann, orderBy="-createdAt") == ["Theirs", "Mine"]
 
@@ -153,7 +158,7 @@ BAD_QUERIES = [
     ({"owner": "  "}, 422, "owner"),
     ({"createdAfter": "yesterday"}, 422, "createdAfter"),
     ({"updatedBefore": "9" * 5000}, 422, "updatedBefore"),
-    ({"orderBy": "owner"}, 422, "orderBy"),
+    ({"orderBy": "owners"}, 422, "orderBy"),
     ({"tag": "a\x01"}, 400, None),
 ]
 
@@ -251,7 +256,9 @@ def test_the_migration_fills_in_who_granted_existing_roles(tmp_path):
     migrate(db)
     with db.read() as conn:
         m = memberships.c
-        got = {r.user_id: (r.granted_by, r.granted_at) for r in conn.execute(select(memberships))}
+        rows = conn.execute(select(memberships)).all()
+        got = {r.user_id: (r.granted_by, r.granted_at) for r in rows}
+        assert {r.uc_owner for r in rows} == {f"{a}@x"}
         assert conn.execute(select(m.user_id).where(m.granted_by.is_(None))).scalars().all() == [c]
     db.dispose()
     assert got == {a: (a, "t2"), b: (b, "t4"), c: (None, "t2")}
@@ -270,3 +277,26 @@ def test_the_trash_hides_tags_and_a_restore_brings_them_and_the_grants_back(srv,
     assert names(ben, tag="trashed") == ["Risk"]
     back = ann.get(f"useCases/{uc}/sharedRoles/", params={"id": ben.id}).json()["data"][0]
     assert (back["grantedBy"], back["grantedAt"]) == (granted["grantedBy"], granted["grantedAt"])
+
+
+def test_the_owner_order_follows_owners_changing_hands(service, make_user, invariants):
+    """Every way OWNERs change (a share, a deactivation's hand-over, the trash and back)
+    keeps each member's copy of the owner key current (checked by the invariants)."""
+    zed, amy, bob = make_user("zed@example.com"), make_user("amy@example.com"), make_user()
+    uc = zed.create_use_case("Z's")["id"]
+    zed.grant(uc, bob, "EDITOR")
+    amy.create_use_case("A's")
+    zed.grant(uc, amy, "CONSUMER")
+    assert names(amy, orderBy="owner") == ["A's", "Z's"]  # amy@ before zed@
+    assert names(amy, orderBy="-owner") == ["Z's", "A's"]
+    zed.grant(uc, amy, "OWNER")  # now amy@ is the first OWNER of both: a tie, by id
+    invariants(zed, amy, bob)
+    assert names(amy, orderBy="owner") == names(amy, orderBy="-owner")[::-1]
+    service.store.deactivate_user("amy@example.com", transfer_to=bob.username)
+    invariants(zed, bob)
+    assert zed.delete(f"useCases/{uc}/").status_code == 204
+    assert zed.patch(f"useCases/{uc}/deleted/").status_code == 204
+    invariants(zed, bob)
+    # bob took over amy's ownerships: he is now the first OWNER of both (a tie, by id).
+    assert sorted(names(bob, orderBy="owner")) == ["A's", "Z's"]
+    assert names(bob, orderBy="owner") == names(bob, orderBy="-owner")[::-1]

@@ -285,7 +285,8 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
             ``id``, ``name``, ``description``, ``projectsCount``, ``datasetsCount``,
             ``filesCount``, ``notebooksCount``, ``applicationsCount``, ``createdAt``,
             ``createdBy``, ``updatedAt`` or ``updatedBy`` (or DataRobot's snake_case,
-            ``projects_count``), or ``role`` (the caller's own); a leading ``-`` sorts
+            ``projects_count``), ``role`` (the caller's own) or ``owner`` (the first of its
+            OWNERs' usernames); a leading ``-`` sorts
             descending. Default ``-updatedAt``.
         offset, limit : int, optional
             With ``limit``, that one page is returned; otherwise every page is read.

@@ -112,6 +112,8 @@ memberships = Table(
     Column("uc_description", Text, nullable=False, server_default=""),
     Column("uc_created_by", Text, nullable=False, server_default=""),
     Column("uc_updated_by", Text, nullable=False, server_default=""),
+    # The first of its OWNERs' usernames, in the order usernames sort.
+    Column("uc_owner", Text, nullable=False, server_default=""),
     # Linked assets per type, kept in the transaction that changes the links.
     *(
         Column(f"uc_{etype}s_count", Integer, nullable=False, server_default=text("0"))
@@ -129,6 +131,7 @@ memberships = Table(
             ("description", "description"),
             ("created_by", "created_by"),
             ("updated_by", "updated_by"),
+            ("owner", "owner"),
             ("projects", "projects_count"),
             ("datasets", "datasets_count"),
             ("notebooks", "notebooks_count"),

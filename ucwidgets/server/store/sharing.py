@@ -20,7 +20,7 @@ from . import trash, validate
 from .assets import TABLES, standing
 from .db import now
 from .schema import asset_roles, memberships, use_cases, users
-from .use_cases import add_member, membership, record, remove_member, touch
+from .use_cases import add_member, copy_sort_keys, membership, record, remove_member, touch
 from .users import public_user
 
 MAX_BATCH = 100
@@ -397,6 +397,8 @@ class SharingStore:
                     if target.current(conn, heir.id).role != "OWNER":
                         target.put(conn, dict(heir._mapping), heir, "OWNER", True)
                     target.remove(conn, dict(heir._mapping), row)
+                    if isinstance(target, _UseCaseRoles):  # its members' owner sort key
+                        copy_sort_keys(conn, target.object_id)
                 trash.hand_over(conn, row.id, heir.id)
             else:
                 sole = [name for target, name in owned if target.active_owners(conn) < 2]

@@ -35,6 +35,8 @@ USE_CASE_ORDER = {
     "createdBy": memberships.c.uc_created_by,
     "updatedAt": memberships.c.uc_updated_at,
     "updatedBy": memberships.c.uc_updated_by,
+    # The first of the use case's OWNERs' usernames.
+    "owner": memberships.c.uc_owner,
     # The caller's own role: CONSUMER < EDITOR < OWNER, as text and as rank alike.
     "role": memberships.c.role,
 }
@@ -151,6 +153,11 @@ def sort_keys(conn: Any, use_case_id: str) -> dict[str, Any]:
         .where(use_cases.c.id == use_case_id)
     ).one()
     counts = link_counts(conn, [use_case_id])[use_case_id]
+    owner = conn.execute(
+        select(func.min(users.c.username))
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.use_case_id == use_case_id, memberships.c.role == "OWNER")
+    ).scalar()
     return {
         "uc_name": uc.name,
         "uc_description": uc.description[:DESCRIPTION_KEY],
@@ -158,6 +165,7 @@ def sort_keys(conn: Any, use_case_id: str) -> dict[str, Any]:
         "uc_created_by": uc.created_by,
         "uc_updated_at": uc.updated_at,
         "uc_updated_by": uc.updated_by,
+        "uc_owner": owner or "",
         **{f"uc_{etype}s_count": counts.get(etype, 0) for etype in LINKED_TYPES},
     }
 
@@ -228,6 +236,8 @@ def add_member(
         )
     )
     count_memberships(conn, 1, [user_id])
+    if role == "OWNER":  # the owner key of the other members may change with this one
+        copy_sort_keys(conn, use_case_id)
 
 
 _IDS = bindparam("ids", expanding=True)

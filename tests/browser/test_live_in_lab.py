@@ -97,6 +97,11 @@ def test_a_teammates_change_and_a_deletion_reach_an_open_feed(
     expect(first).to_contain_text(f"{ann['username']} deleted Fraud CNP v2")
     _dark_theme(page)
     root.screenshot(path=str(output_dir / "feed-dark.png"))
+    # The theme is a setting of the session's JupyterLab: give the next test the light one.
+    page.locator("#jp-MainMenu").get_by_role("menuitem", name="Settings", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^JupyterLab Light$")).click()
+    expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
 
 
 def test_a_paused_service_leaves_the_kernel_free(page, run_notebook, actor, standalone):

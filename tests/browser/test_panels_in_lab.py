@@ -143,6 +143,8 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
     expect(root.locator(".ucw-share-root")).to_be_visible()
     expect(name).to_have_value("Credit risk (2026)")
     roomy(page)
+    if page.locator("body[data-jp-theme-light='false']").count():  # left dark by another test
+        _set_theme(page, "JupyterLab Light")
     _settled(page, light=True)
     assert page.evaluate(CLIPPED_JS) == []  # no column header cut
     _shot(root.locator(".ucw-share-root"), "sharing.png")

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from ..blobs import BlobStore
@@ -54,6 +55,18 @@ class Store(
         self.blobs = blobs
         #: Days a deleted object stays in the trash before the sweep purges it.
         self.trash_days = trash_days
+
+    @classmethod
+    def scratch(cls) -> Store:
+        """A store of its own in a new temporary folder, for examples and experiments.
+
+        Examples
+        --------
+        >>> store = Store.scratch()
+        >>> store.create_user("ann@example.com")[0]["username"]
+        'ann@example.com'
+        """
+        return cls.open(tempfile.mkdtemp(prefix="ucwidgets-scratch-"))
 
     @classmethod
     def open(

@@ -153,9 +153,8 @@ class AssetStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> app = store.create_application(ann, {"name": "Scorer"})

@@ -260,9 +260,8 @@ class SharingStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, _ = store.create_user("ann@example.com")
     >>> ben, _ = store.create_user("ben@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})

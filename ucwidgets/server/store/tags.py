@@ -171,9 +171,8 @@ class TagStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk", "tags": ["Credit", "Q3"]})
     >>> store.suggest_tags(ann, "cr")

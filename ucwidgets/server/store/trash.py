@@ -121,9 +121,8 @@ class TrashStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> store.delete_use_case(ann, uc["id"])

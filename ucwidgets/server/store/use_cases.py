@@ -326,9 +326,8 @@ class UseCaseStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk", "description": "Credit"})
     >>> store.update_use_case(ann, uc["id"], {"name": "Credit risk"})["name"]

@@ -34,9 +34,8 @@ class UserStore:
 
     Examples
     --------
-    >>> import tempfile
     >>> from ucwidgets.server.store import Store
-    >>> store = Store.open(tempfile.mkdtemp())
+    >>> store = Store.scratch()
     >>> ann, token = store.create_user("ann@example.com", full_name="Ann")
     >>> store.authenticate(token)["username"]
     'ann@example.com'
@@ -76,9 +75,8 @@ class UserStore:
 
         Examples
         --------
-        >>> import tempfile
         >>> from ucwidgets.server.store import Store
-        >>> store = Store.open(tempfile.mkdtemp())
+        >>> store = Store.scratch()
         >>> store.sign_in("ann")["username"]
         'ann'
         >>> store.sign_in("ann") == store.sign_in("ann")

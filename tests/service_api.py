@@ -6,6 +6,7 @@ Kept out of ``conftest.py`` so that test modules can import it by a unique name
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import requests
@@ -129,3 +130,12 @@ def risk_frame(rows: int = 600, seed: int = 7) -> Any:
             "credit_risk": risk,
         }
     )
+
+
+def concrete(pattern: str) -> str:
+    """A path matching ``pattern``: ids become a well-formed id, segments ``datasets``, a choice
+    of words (``(useCases|datasets)``) its first."""
+    path = pattern.replace("([a-zA-Z]+)", "datasets").replace("([^/]+)", "0" * 24)
+    path = re.sub(r"\(([\w]+)(?:\|[\w]+)+\)", r"\1", path)
+    path = path.replace("\\.", ".")
+    return "nowhere" if path == "(.*)" else path

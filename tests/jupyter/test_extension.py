@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from service_api import concrete
 from tornado.httpclient import HTTPClientError
 from tornado.web import RequestHandler
 
@@ -39,8 +40,7 @@ def runtime(jp_serverapp, jp_asyncio_loop) -> dict:
 
 @pytest.mark.parametrize(("pattern", "handler"), ROUTES, ids=[p for p, _ in ROUTES])
 async def test_every_route_is_served_under_the_base_url(jp_fetch, pattern, handler):
-    path = pattern.replace("([a-zA-Z]+)", "datasets").replace("([^/]+)", "0" * 24)
-    path = path.replace("\\.", ".")  # a regex's escaped dot
+    path = concrete(pattern)
     verb = next(
         v
         for v in ("get", "post", "patch", "delete")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 import tornado.web
+from service_api import concrete
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
@@ -34,15 +35,6 @@ ALL_ROUTES = [*ROUTES, ("(.*)", NotFoundHandler)]
 def defined_verbs(handler: type[tornado.web.RequestHandler]) -> list[str]:
     """The verbs ``handler`` implements (tornado's own stubs answer 405)."""
     return [v for v in VERBS if getattr(handler, v) is not getattr(tornado.web.RequestHandler, v)]
-
-
-def concrete(pattern: str) -> str:
-    """A path matching ``pattern``: ids become a well-formed id, segments ``datasets``, a choice
-    of words (``(useCases|datasets)``) its first."""
-    path = pattern.replace("([a-zA-Z]+)", "datasets").replace("([^/]+)", "0" * 24)
-    path = re.sub(r"\(([\w]+)(?:\|[\w]+)+\)", r"\1", path)
-    path = path.replace("\\.", ".")
-    return "nowhere" if path == "(.*)" else path
 
 
 @pytest.mark.parametrize(("pattern", "handler"), ALL_ROUTES, ids=[p for p, _ in ALL_ROUTES])

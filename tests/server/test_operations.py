@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 
-import pytest
 from http_checks import assert_error
 from service_api import RISK_CSV, Api
 from sqlalchemy import text
@@ -164,21 +163,20 @@ def test_help_is_plain_text():
         assert shown.startswith("usage: ucwidgets") and "``" not in shown and ":func:" not in shown
 
 
-def test_without_s3fs_serve_names_the_extra(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "s3fs", None)  # as if it were not installed
-    status, out, err = _cli(
-        capsys, "serve", "--port", "0", "--data-dir", str(tmp_path), "--blob-url", "s3://b/p"
+def test_without_s3fs_serve_names_the_extra(tmp_path):
+    # A process of its own: once s3fs is imported, fsspec keeps its class.
+    blocked = (
+        "import sys; sys.modules['s3fs'] = None; from ucwidgets.cli import main; sys.exit(main())"
     )
-    assert (status, out) == (1, "")
-    assert err == (
+    serve = ["serve", "--port", "0", "--data-dir", str(tmp_path), "--blob-url", "s3://b/p"]
+    run = subprocess.run(
+        [sys.executable, "-c", blocked, *serve],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
         "ucwidgets: Dataset storage at s3://b/p needs s3fs, which is not installed: "
         "pip install 'ucwidgets[s3]'\n"
     )
-
-
-@pytest.mark.parametrize("days", ["-1", "soon", "nan", "inf"])
-def test_serve_refuses_a_trash_days_that_is_no_number_of_days(capsys, days):
-    with pytest.raises(SystemExit) as refused:
-        main(["serve", "--port", "0", "--trash-days", days])
-    assert refused.value.code == 2
-    assert "--trash-days: expected a number of days, 0 or more" in capsys.readouterr().err

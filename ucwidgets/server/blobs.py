@@ -304,12 +304,15 @@ class BlobStore:
     def _fs(self) -> tuple[Any, str]:
         """The fsspec file system of ``remote`` and the prefix of the files in it."""
         try:
-            import fsspec.config
-            from fsspec.core import url_to_fs
+            from fsspec.config import set_conf_env
+            from fsspec.core import split_protocol, url_to_fs
 
-            # fsspec reads FSSPEC_* options when it is imported: take them as they are now.
-            fsspec.config.set_conf_env(fsspec.config.conf)
-            fs, prefix = url_to_fs(self.remote)
+            # The FSSPEC_<PROTOCOL>_<OPTION> variables as they are now (fsspec's own copy is
+            # taken when it is first imported).
+            options: dict[str, dict[str, Any]] = {}
+            set_conf_env(options)
+            protocol = split_protocol(self.remote)[0] or "file"
+            fs, prefix = url_to_fs(self.remote, **options.get(protocol, {}))
         except ImportError as e:
             raise MissingExtra.naming(f"Dataset storage at {self.remote}", s3fs="s3") from e
         return fs, prefix.rstrip("/")

@@ -18,6 +18,7 @@ from widgets._helpers import until
 
 import ucwidgets as dr
 from ucwidgets.models.events import list_events
+from ucwidgets.models.sharing import SharingRole
 from ucwidgets.rest import RESTClientObject
 from ucwidgets.server.app import ServerThread
 from ucwidgets.server.push import EventHub
@@ -102,6 +103,7 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
     replicas = [ServerThread(data_dir=shared, database_url=pg_url).start() for _ in "ab"]
     try:
         _, token = replicas[0].store.create_user("ann@example.com", full_name="Ann")
+        replicas[1].store.create_user("bob@example.com", full_name="Bob")
         turn = iter(range(1_000))
 
         def via_next_replica() -> None:  # every step goes to the other replica
@@ -124,8 +126,22 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
         via_next_replica()
         project.wait_for_autopilot(check_interval=0.5, timeout=300, verbosity=0)
         via_next_replica()
-        assert [d.id for d in risk.list_datasets()] == [dataset.id]
+        app = dr.Application.create(name="Scorer", url="https://apps.example.com/scorer")
+        via_next_replica()
+        risk.add(entity=app)
+        via_next_replica()
+        with risk:
+            dr.Dataset.create_from_file(file_path=str(RISK_DATA))
+        for role in ("CONSUMER", "NO_ROLE"):
+            via_next_replica()
+            risk.share(
+                [SharingRole(role=role, share_recipient_type="user", username="bob@example.com")]
+            )
+        via_next_replica()
+        assert len(risk.list_datasets()) == 2
         assert [p.id for p in risk.list_projects()] == [project.id]
+        assert [a.id for a in risk.list_applications()] == [app.id]
+        assert [m.username for m in risk.get_shared_roles()] == ["ann@example.com"]
 
         # One feed, one order: both replicas list the same events, ids rising with the steps.
         feeds = []
@@ -135,8 +151,18 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
         assert feeds[0] == feeds[1]
         ids, changes = [event_id for event_id, *_ in feeds[0]], [c for _, *c in feeds[0]]
         assert ids == sorted(set(ids))
-        assert changes[:3] == [["created", "useCase"], ["added", "dataset"], ["added", "project"]]
-        assert changes[3:] and all(c == ["modified", "project"] for c in changes[3:])
+        steps = [c for c in changes if c != ["modified", "project"]]  # modeling's own events
+        assert steps == [
+            ["created", "useCase"],
+            ["added", "dataset"],
+            ["added", "project"],
+            ["added", "application"],
+            ["added", "dataset"],
+            ["shared", "user"],
+            ["unshared", "user"],
+        ]
+        trained = changes.index(["added", "application"]) - changes.index(["added", "project"])
+        assert trained > 1  # the modeling events came between, where they happened
 
         # Both replicas' engines took jobs from one queue: each blueprint trained exactly once.
         with replicas[0].store.db.read() as conn:

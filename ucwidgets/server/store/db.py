@@ -21,6 +21,7 @@ import functools
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -175,13 +176,20 @@ class Database:
                 "its folder (for the -wal and -shm files). Nothing was changed."
             )
         advice = "The service does not repair it: restore a backup, or move it away to start empty."
-        try:
-            with self.engine.connect() as conn:
-                problems = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
-        except DBAPIError as e:
-            raise ServiceUnavailable(
-                f"The database {path} cannot be opened: {e.orig}. {advice}"
-            ) from e
+        deadline = time.monotonic() + self.busy_timeout_s
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    problems = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+                break
+            except DBAPIError as e:
+                # Another process creating or migrating the file holds it for a moment.
+                if "locked" in str(e.orig) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise ServiceUnavailable(
+                    f"The database {path} cannot be opened: {e.orig}. {advice}"
+                ) from e
         if problems != ["ok"]:
             raise ServiceUnavailable(
                 f"The database {path} is damaged ({'; '.join(problems[:3])}). {advice}"

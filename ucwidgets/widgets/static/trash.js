@@ -21,7 +21,7 @@ function trashRow(model, r, asking, ask) {
       actions),
     h("div", { class: "ucw-muted ucw-trash-info" },
       h("span", { title: ucwStamp(r.deleted_at) }, `deleted ${ucwAgo(r.deleted_at)}${r.deleted_by ? ` by ${r.deleted_by}` : ""}`),
-      h("span", { title: ucwStamp(r.purge_at) }, r.purge_at ? ` · purged for good on ${ucwStamp(r.purge_at).slice(0, 10)}` : "")),
+      h("span", { title: ucwStamp(r.purge_at) }, r.purge_at ? ` · to be purged on ${ucwStamp(r.purge_at).slice(0, 10)}` : "")),
     error ? h("div", { class: "ucw-error-slot", "data-control": control }, h("span", { class: "ucw-error", role: "alert" }, error.message)) : null);
 }
 

@@ -50,6 +50,7 @@ MLFLOW_VERSION = "3.17.2"
 TOPICS = ("Churn", "Fraud", "Risk", "Pricing", "Demand", "Retention", "Credit", "Claims")
 LINK_DATASETS = 8  # datasets a use case can be linked to: fresh pairs for 8 x the seed
 MIXED_THREADS = 8
+FRAME_RUNS = 7  # the whole listing into pandas: a few runs, each reads every seeded item
 
 
 # -- processes ---------------------------------------------------------------------------------
@@ -170,6 +171,10 @@ class Peer:
     def get_one(self, s: requests.Session, i: int) -> None:
         raise NotImplementedError
 
+    def whole_frame(self) -> int:
+        """Every use case / experiment into a pandas DataFrame, as a user reads them; its rows."""
+        raise NotImplementedError
+
 
 def expect(r: requests.Response, *codes: int) -> requests.Response:
     if r.status_code not in codes:
@@ -223,6 +228,14 @@ class Ucwidgets(Peer):
 
     def get_one(self, s: requests.Session, i: int) -> None:
         expect(s.get(f"{self.api}useCases/{self.ids[i % len(self.ids)]}/"), 200)
+
+    def whole_frame(self) -> int:
+        import ucwidgets
+
+        if not hasattr(self, "client"):
+            token = self.headers["Authorization"].split()[1]
+            self.client = ucwidgets.Client(token=token, endpoint=self.api)
+        return len(ucwidgets.UseCase.list().to_frame())
 
 
 FLOOR_APP = """
@@ -291,6 +304,21 @@ class Mlflow(Peer):
     def get_one(self, s: requests.Session, i: int) -> None:
         params = {"experiment_id": self.ids[i % len(self.ids)]}
         expect(s.get(f"{self.api}experiments/get", params=params), 200)
+
+    def whole_frame(self) -> int:
+        """MLflow's client has no DataFrame of experiments: page through the REST search at its
+        largest page (1,000) and hand the records to pandas, the least a user's code would do."""
+        import pandas as pd
+
+        rows: list[dict] = []
+        body: dict = {"max_results": 1000}
+        while True:
+            page = expect(self.session.post(f"{self.api}experiments/search", json=body), 200)
+            data = page.json()
+            rows += data.get("experiments", [])
+            if not data.get("next_page_token"):
+                return len(pd.DataFrame.from_records(rows))
+            body["page_token"] = data["next_page_token"]
 
 
 # -- seeding and scenarios ---------------------------------------------------------------------
@@ -445,7 +473,10 @@ def run_peer(
         links = iter(range(len(peer.ids), 10**9))
         out["link"] = timed(lambda i: peer.link(s, next(links)), b, m)
         out["get"] = timed(lambda i: peer.get_one(s, rng.randrange(len(peer.ids))), b, m)
-        rows = ("create", "search", "page", "link", "get")
+        sizes: list[int] = []
+        out["frame"] = timed(lambda i: sizes.append(peer.whole_frame()), b * 2, FRAME_RUNS, warm=1)
+        out["frame"].extra["rows"] = min(sizes)
+        rows = ("create", "search", "page", "link", "get", "frame")
         out["seq"] = Result(errors=sum(out[k].errors for k in rows))
         out["mixed"] = mixed(peer, args.mixed_seconds, MIXED_THREADS, links)
         out["cold"] = Result(
@@ -468,6 +499,7 @@ ROWS = (
     ("first page (100), p50", "page", "p50", "ms"),
     ("link an asset (MLflow: set a tag), p50", "link", "p50", "ms"),
     ("get one, p50", "get", "p50", "ms"),
+    ("every use case into a DataFrame, p50", "frame", "p50", "ms"),
     ("errors in the rows above", "seq", "errors", ""),
     (f"{MIXED_THREADS} threads mixed, ops/s", "mixed", "ops", "ops/s"),
     (f"{MIXED_THREADS} threads mixed, p99", "mixed", "p99", "ms"),
@@ -563,7 +595,11 @@ def section(body: str, args: argparse.Namespace, mlflow_version: str | None, loa
         + ", ".join(f"{k} {w}" for k, w in MIX)
         + "). Search is by the exact name of a random seeded item (ucwidgets: `search=`; MLflow: "
         "`filter name = '...'`); the first page is 100 items in the default order; link posts a "
-        "fresh (use case, dataset) pair (MLflow: sets a fresh experiment tag). Cold start is from "
+        "fresh (use case, dataset) pair (MLflow: sets a fresh experiment tag). The DataFrame row "
+        "reads every item (the seeded ones and those the rows before created) into pandas: "
+        "ucwidgets with `UseCase.list().to_frame()`, MLflow by paging its REST search 1,000 at a "
+        "time into `pandas.DataFrame.from_records`; the median of "
+        f"{FRAME_RUNS} runs after one warm-up. Cold start is from "
         "starting the process to the first 200 of its health route; RSS is of the process and "
         "its children then. Ratios are how many times ucwidgets is faster (or, for ops/s, "
         "higher).",

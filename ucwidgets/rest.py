@@ -48,6 +48,8 @@ DEFAULT_TIMEOUT = (6.05, 60)
 _timeouts: ContextVar[tuple[float, float] | None] = ContextVar("ucwidgets_timeouts", default=None)
 #: Seconds an asynchronous job may run before the client gives up (DataRobot's default too).
 DEFAULT_MAX_WAIT = 600
+#: The page our service is asked for when a listing is read whole: its largest (``limit``).
+WHOLE_PAGE = 1000
 #: Uploads at least this large always show a progress bar; smaller ones only when slow.
 _PROGRESS_DELAY = 1.0
 _CHUNK = 1 << 16
@@ -236,17 +238,23 @@ class RESTClientObject:
         params: Mapping[str, Any] | None = None,
         follow: bool = True,
         meta: dict[str, Any] | None = None,
+        whole: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Yield the items of a listing, following ``next`` links until there are none.
 
         A bare JSON array (``GET projects/``) is yielded as is. With ``follow=False`` only the
         first page is read, which is how an explicit ``limit`` is honoured. ``meta``, when
         given, receives the first page's envelope without its items (``totalCount``...).
+        ``whole=True`` says every page will be read, of a route that pages with ``next``: on
+        our service, with no ``limit`` in ``params``, the pages are then the largest it gives
+        (10,000 use cases in 10 round trips instead of 100); DataRobot keeps its own default.
 
         Examples
         --------
         >>> # ids = [item["id"] for item in rest.paginate("useCases/", {"limit": 2})]
         """
+        if whole and follow and (params or {}).get("limit") is None and self.is_ucwidgets:
+            params = {**(params or {}), "limit": WHOLE_PAGE}
         body = self.get(path, params)
         if meta is not None and isinstance(body, dict):
             meta.update({k: v for k, v in body.items() if k != "data"})

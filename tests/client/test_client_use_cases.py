@@ -57,6 +57,24 @@ def test_list_search_order_and_paging(alice) -> None:
     assert sorted(names) == ["alpha risk", "beta risk", "gamma churn"]
 
 
+def test_a_whole_listing_comes_in_the_largest_pages(service, alice) -> None:
+    user = service.store.get_user(alice.id)
+    for k in range(150):  # more than the service's default page of 100
+        service.store.create_use_case(user, {"name": f"many {k:03d}"})
+    client = get_client().session
+    seen: list[str] = []
+    client.hooks["response"].append(lambda r, *a, **kw: seen.append(r.request.url))
+    try:
+        whole = dr.UseCase.list()
+    finally:
+        client.hooks["response"].pop()
+    assert sorted(uc.name for uc in whole) == [f"many {k:03d}" for k in range(150)]
+    listing = [url for url in seen if "/useCases/?" in url or url.endswith("/useCases/")]
+    assert len(listing) == 1 and "limit=1000" in listing[0], seen
+    # An explicit limit is still one page of that size.
+    assert len(dr.UseCase.list(limit=100)) == 100
+
+
 def test_add_and_remove_every_way(alice, risk_csv, notebook_root) -> None:
     uc = dr.UseCase.create(name="Links")
     dataset = dr.Dataset.create_from_file(file_path=risk_csv)

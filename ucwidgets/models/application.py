@@ -155,5 +155,5 @@ class Application(APIObject, Shareable, Trashable):
             "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
             "sharedWithMe": "true" if shared_with_me else None,
         }
-        items = cls._client().paginate("applications/", params, follow=limit is None)
+        items = cls._client().paginate("applications/", params, follow=limit is None, whole=True)
         return Listing((cls(item) for item in items), cls)

@@ -269,7 +269,9 @@ class Dataset(APIObject, Shareable, Trashable):
             "limit": limit,
         }
         meta: dict[str, Any] = {}
-        items = cls._client().paginate("datasets/", params, follow=limit is None, meta=meta)
+        items = cls._client().paginate(
+            "datasets/", params, follow=limit is None, meta=meta, whole=True
+        )
         return Listing((cls(item) for item in items), cls, meta)
 
     def get_details(self) -> DatasetDetails:

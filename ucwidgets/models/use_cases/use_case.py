@@ -312,7 +312,8 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
         params = {**camel(search_params), **camel(explicit)}
         params = {key: value for key, value in params.items() if value is not None}
         meta: dict[str, Any] = {}
-        items = cls._client().paginate("useCases/", params, follow="limit" not in params, meta=meta)
+        follow = "limit" not in params
+        items = cls._client().paginate("useCases/", params, follow=follow, meta=meta, whole=True)
         return Listing([cls(item) for item in items], cls, meta)
 
     def browse(self, **kwargs: Any) -> Any:

@@ -1,11 +1,18 @@
-"""The examples in the docstrings of the modules that need no service run and hold."""
+"""The examples in the docstrings of the modules that need no service run and hold.
+
+The store's examples start from ``store`` and ``ann`` (see ``ucwidgets.server.store``): each
+docstring gets a store of its own, so no example depends on another's leftovers.
+"""
 
 from __future__ import annotations
 
 import doctest
 import importlib
+from pathlib import Path
 
 import pytest
+
+from ucwidgets.server.store import Store
 
 MODULES = [
     "ucwidgets._lazy",
@@ -30,6 +37,8 @@ MODULES = [
     "ucwidgets.server.store.feed",
     "ucwidgets.server.store.sharing",
     "ucwidgets.server.store.tags",
+    "ucwidgets.server.store.text_search",
+    "ucwidgets.server.store.trash",
     "ucwidgets.server.store.use_cases",
     "ucwidgets.server.store.users",
     "ucwidgets.server.store.validate",
@@ -38,9 +47,25 @@ MODULES = [
 ]
 
 
+def store_names(data_dir: Path) -> dict:
+    """What the store's examples start from: a store of their own and its user ``ann``."""
+    store = Store.open(data_dir)
+    ann, _ = store.create_user("ann@example.com")
+    return {"store": store, "ann": ann}
+
+
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name, monkeypatch):
+def test_docstring_examples(name, monkeypatch, tmp_path):
     monkeypatch.delenv("UCWIDGETS_DATA_DIR", raising=False)
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0, f"{name} has no examples"
-    assert result.failed == 0
+    tests = [t for t in doctest.DocTestFinder().find(importlib.import_module(name)) if t.examples]
+    assert tests, f"{name} has no examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for i, test in enumerate(tests):
+        given = store_names(tmp_path / str(i)) if name.startswith("ucwidgets.server.store") else {}
+        test.globs.update(given)
+        try:
+            runner.run(test)
+        finally:
+            if given:
+                given["store"].close()
+    assert runner.failures == 0

@@ -4,6 +4,10 @@ Every operation takes the acting user, checks access with ``ucwidgets.roles`` in
 transaction, writes its change-feed event in the same transaction, and raises the errors of
 ``ucwidgets.errors``. The store never imports tornado; the handlers never touch tables.
 
+The examples of the store's parts (its mixins and helpers) start from two names: ``store``, a
+``Store.scratch()``, and ``ann``, its user ``store.create_user("ann@example.com")[0]``, as the
+example below makes them (``tests/test_docstrings.py`` gives each example a fresh pair).
+
 Examples
 --------
 >>> import tempfile

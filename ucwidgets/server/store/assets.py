@@ -153,9 +153,6 @@ class AssetStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> app = store.create_application(ann, {"name": "Scorer"})
     >>> link, created = store.add_link(ann, uc["id"], "application", app["id"])

@@ -79,9 +79,6 @@ class BulkStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> risk, churn = (store.create_use_case(ann, {"name": n})["id"] for n in ("Risk", "Churn"))
     >>> apps = [store.create_application(ann, {"name": f"App {i}"})["id"] for i in range(3)]
     >>> batch = {"add": [{"entityType": "application", "entityId": a} for a in apps]}

@@ -54,9 +54,6 @@ class CatalogStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> upload = store.blobs.put_bytes(b"x,y\\n1,0\\n2,1\\n")
     >>> described = {"row_count": 2, "columns": [{"name": "x", "dtype": "int64"},
     ...                                          {"name": "y", "dtype": "int64"}]}

@@ -26,10 +26,7 @@ class FeatureStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
     >>> from ucwidgets.server.blobs import describe_csv
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> upload = store.blobs.put_bytes(b"x,y\\n1,0\\n2,1\\n5,1\\n")
     >>> dataset, _job = store.create_dataset(
     ...     ann, "tiny.csv", upload, describe_csv(store.blobs.path(upload.digest)))

@@ -78,9 +78,6 @@ class FeedStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> [e["verb"] for e in store.use_case_events(ann, uc["id"], after=0, limit=10)]
     ['created']

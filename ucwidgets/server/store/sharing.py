@@ -260,9 +260,6 @@ class SharingStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> ben, _ = store.create_user("ben@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> store.share(ann, uc["id"], {"operation": "updateRoles", "roles": [

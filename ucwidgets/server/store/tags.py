@@ -171,9 +171,6 @@ class TagStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk", "tags": ["Credit", "Q3"]})
     >>> store.suggest_tags(ann, "cr")
     ([{'name': 'Credit', 'use_cases_count': 1}], 1)

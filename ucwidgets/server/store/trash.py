@@ -121,9 +121,6 @@ class TrashStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk"})
     >>> store.delete_use_case(ann, uc["id"])
     >>> [(t["entity_type"], t["name"]) for t in store.list_trash(ann, 0, 10)[0]]

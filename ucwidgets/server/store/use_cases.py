@@ -326,9 +326,6 @@ class UseCaseStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, _ = store.create_user("ann@example.com")
     >>> uc = store.create_use_case(ann, {"name": "Risk", "description": "Credit"})
     >>> store.update_use_case(ann, uc["id"], {"name": "Credit risk"})["name"]
     'Credit risk'

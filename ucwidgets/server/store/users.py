@@ -34,11 +34,9 @@ class UserStore:
 
     Examples
     --------
-    >>> from ucwidgets.server.store import Store
-    >>> store = Store.scratch()
-    >>> ann, token = store.create_user("ann@example.com", full_name="Ann")
+    >>> ben, token = store.create_user("ben@example.com", full_name="Ben")
     >>> store.authenticate(token)["username"]
-    'ann@example.com'
+    'ben@example.com'
     """
 
     db: Any
@@ -75,8 +73,6 @@ class UserStore:
 
         Examples
         --------
-        >>> from ucwidgets.server.store import Store
-        >>> store = Store.scratch()
         >>> store.sign_in("ann")["username"]
         'ann'
         >>> store.sign_in("ann") == store.sign_in("ann")

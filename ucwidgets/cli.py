@@ -229,6 +229,7 @@ def _open_store(args: argparse.Namespace) -> Any:
 
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
+    import gc
 
     from tornado.netutil import bind_sockets
 
@@ -265,6 +266,10 @@ def _serve(args: argparse.Namespace) -> int:
             make_app(service.ctx), max_body_size=service.ctx.max_upload_bytes + 1
         )
         server.add_sockets(sockets)
+        # What start-up built (modules, SQLAlchemy's tables and compiled statements) lives as
+        # long as the process: out of the collector's sight, each full collection scans only
+        # what requests allocate (a page of 1,000 use cases allocates ~100,000 objects).
+        gc.freeze()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

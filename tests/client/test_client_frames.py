@@ -151,3 +151,28 @@ def test_list_use_cases_is_a_frame(alice) -> None:
     assert list(frame["name"]) == ["alpha", "beta"]
     assert dtypes(frame) == EXPECTED["use_cases"]
     assert repr(dr.UseCase.list(order_by="name")).startswith("[UseCase(id=")
+
+
+def test_reading_a_listing_leaves_the_garbage_collector_as_it_was(alice) -> None:
+    import gc
+
+    from ucwidgets.models import Listing
+
+    dr.UseCase.create(name="collected")
+
+    def failing():
+        yield from dr.UseCase.list()
+        raise RuntimeError("the service went away mid-listing")
+
+    assert gc.isenabled()
+    assert [uc.name for uc in dr.UseCase.list()] == ["collected"]
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        Listing(failing(), dr.UseCase)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        dr.UseCase.list()
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+    finally:
+        gc.enable()

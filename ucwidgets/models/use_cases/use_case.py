@@ -314,7 +314,7 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
         meta: dict[str, Any] = {}
         follow = "limit" not in params
         items = cls._client().paginate("useCases/", params, follow=follow, meta=meta, whole=True)
-        return Listing([cls(item) for item in items], cls, meta)
+        return Listing((cls(item) for item in items), cls, meta)
 
     def browse(self, **kwargs: Any) -> Any:
         """A :class:`~ucwidgets.widgets.UseCaseBrowser` opened on this use case.

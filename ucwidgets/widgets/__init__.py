@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from ucwidgets._lazy import exports as _exports
 
-_WHERE = {
-    "UseCaseBrowser": "ucwidgets.widgets.browser",
-    "browse": "ucwidgets.widgets.browser",
-    "UseCaseList": "ucwidgets.widgets.list",
-    "UseCaseDetail": "ucwidgets.widgets.detail",
-    "Leaderboard": "ucwidgets.widgets.leaderboard",
-    "AssetPicker": "ucwidgets.widgets.picker",
-    "SharingEditor": "ucwidgets.widgets.sharing",
-    "ActivityFeed": "ucwidgets.widgets.activity",
-    "TrashView": "ucwidgets.widgets.trash",
+#: Module of this package -> the public names it defines.
+_MODULES = {
+    "browser": ("UseCaseBrowser", "browse"),
+    "list": ("UseCaseList",),
+    "detail": ("UseCaseDetail",),
+    "leaderboard": ("Leaderboard",),
+    "picker": ("AssetPicker",),
+    "sharing": ("SharingEditor",),
+    "activity": ("ActivityFeed",),
+    "trash": ("TrashView",),
 }
+_WHERE = {name: f"{__name__}.{module}" for module, names in _MODULES.items() for name in names}
 
 __all__ = sorted(_WHERE)
 

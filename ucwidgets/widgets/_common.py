@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 import anywidget
 from traitlets import Bool, Dict, Unicode
 
+from ucwidgets import context
 from ucwidgets.client import get_client, using
 from ucwidgets.errors import NotSupported, ServerError, ServiceUnavailable, UseCaseError
 from ucwidgets.rest import timeouts
@@ -45,6 +46,11 @@ def resolve_use_case_id(use_case: Any) -> str | None:
     if not isinstance(use_case_id, str):
         raise TypeError(f"expected a UseCase, a use case id or None, got {type(use_case).__name__}")
     return use_case_id
+
+
+def use_case_or_current(use_case: Any) -> str | None:
+    """The id of ``use_case`` if one is given, else of the notebook's current use case (if any)."""
+    return resolve_use_case_id(use_case) or context.get_current_use_case_id()
 
 
 def describe(exc: BaseException) -> str:
@@ -104,10 +110,14 @@ class Panel(anywidget.AnyWidget):
     synchronous and raise; the front end's messages run them on a worker thread through
     :meth:`run`, so a hung service never blocks the kernel.
 
+    Every panel takes these (a subclass documents only the parameters it adds).
+
     Parameters
     ----------
     client : RESTClientObject, optional
         The connection to use; default: the global one (``ucwidgets.Client()``).
+    autoload : bool, default True
+        Start loading at once (on a worker thread).
 
     Examples
     --------

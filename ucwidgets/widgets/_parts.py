@@ -1,7 +1,8 @@
 """What the use-case panels add to :class:`~ucwidgets.widgets._common.Panel`.
 
 An ``error`` line (every failure shown, joined) for code and tests written against the earlier
-widgets, who the caller is (asked once per client), and times for the front end.
+widgets, who the caller is (asked once per client), times for the front end, and what each kind
+of thing is called.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from typing import Any
 from traitlets import Unicode, observe
 
 from ucwidgets.client import get_client
+from ucwidgets.enums import LINKABLE_TYPES
 from ucwidgets.errors import NotSupported
 from ucwidgets.models.use_cases.use_case import UseCaseUser
 from ucwidgets.widgets._common import EXPECTED, Panel
 
-__all__ = ["UseCaseWidget", "iso"]
+__all__ = ["NOUNS", "UseCaseWidget", "iso"]
+
+#: What one thing of each kind the service names is called ("useCase": "use case"); the feed
+#: and the trash say it, in their own number and case.
+NOUNS = {"useCase": "use case", **{kind: kind for kind in LINKABLE_TYPES}}
 
 #: Who each client is signed in as, asked once per client in this kernel (every panel of a
 #: browser shares it); None for a service that cannot say.

@@ -8,20 +8,17 @@ change (``feed_items.group``); each opens its use case or asset and can be marke
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from traitlets import Bool, Dict, HasTraits, Int, List, Unicode, observe
 
-from ucwidgets import context
-from ucwidgets.client import get_client
 from ucwidgets.models.events import Event, list_notifications, mark_notifications_read
 from ucwidgets.models.use_cases.use_case import UseCaseUser
-from ucwidgets.widgets._common import Panel, action, resolve_use_case_id
+from ucwidgets.widgets._common import Panel, action, use_case_or_current
 from ucwidgets.widgets.feed_items import KINDS, group
-from ucwidgets.widgets.live import LiveHub
+from ucwidgets.widgets.live import LiveHub, PerClient
 
 __all__ = ["ActivityFeed", "FeedState"]
 
@@ -29,7 +26,7 @@ __all__ = ["ActivityFeed", "FeedState"]
 PAGE = 50
 
 
-class FeedState(HasTraits):
+class FeedState(PerClient, HasTraits):
     """What every feed of one client shares: the unread count, reads, the live subscription.
 
     Examples
@@ -39,27 +36,14 @@ class FeedState(HasTraits):
     4
     """
 
-    _states: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
-    _lock: ClassVar[threading.Lock] = threading.Lock()
-
     unread_count = Int(0, help="Unread notifications of the caller, across every use case.")
     live = Unicode("stopped", help="The event stream's state: connecting, live, reconnecting.")
 
     def __init__(self, client: Any) -> None:
-        super().__init__()
-        self.client = client
+        super().__init__(client)
         self.read: set[int] = set()
         self.feeds: weakref.WeakSet[ActivityFeed] = weakref.WeakSet()
         self.hub: LiveHub | None = None
-
-    @classmethod
-    def of(cls, client: Any) -> FeedState:
-        """The one state of ``client`` in this kernel."""
-        with cls._lock:
-            state = cls._states.get(client)
-            if state is None:
-                state = cls._states[client] = cls(client)
-            return state
 
     def join(self, feed: ActivityFeed) -> None:
         """Let ``feed`` share this state; the first feed follows the client's live events."""
@@ -110,8 +94,6 @@ class ActivityFeed(Panel):
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
     use_case : UseCase or str, optional
         Show only this use case's changes (a filter the user can clear); default: the current
         use case, if any.
@@ -166,8 +148,7 @@ class ActivityFeed(Panel):
         self.me_id = ""
         self._openers: list[Callable[[dict], Any]] = []
         self._state: FeedState | None = None
-        chosen = None if notifications else resolve_use_case_id(use_case)
-        chosen = chosen or (None if notifications else context.get_current_use_case_id())
+        chosen = None if notifications else use_case_or_current(use_case)
         super().__init__(client=client, use_case_id=chosen or "", **kwargs)
 
     # -- public actions (they raise) --------------------------------------------------------
@@ -176,7 +157,7 @@ class ActivityFeed(Panel):
         if self._state is None:
             me = UseCaseUser.me()
             self.me_id, self.me = me.id, me.username or me.id
-            self._state = FeedState.of(self.client or get_client())
+            self._state = FeedState.of(self.client)
             self._state.observe(self._on_state_change, ["unread_count", "live"])
             self._state.join(self)
         page = self._fetch(before=None)

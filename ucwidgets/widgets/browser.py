@@ -21,7 +21,7 @@ from traitlets import Bool, Enum, Int, List, Unicode, link, observe
 
 from ucwidgets import context
 from ucwidgets.models.use_cases.use_case import UseCase
-from ucwidgets.widgets._common import action, resolve_use_case_id
+from ucwidgets.widgets._common import action, resolve_use_case_id, use_case_or_current
 from ucwidgets.widgets._parts import UseCaseWidget
 from ucwidgets.widgets.detail import ASSET_KINDS, UseCaseDetail, asset_row, flag
 from ucwidgets.widgets.leaderboard import Leaderboard
@@ -55,8 +55,6 @@ class UseCaseBrowser(UseCaseWidget):
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client (``ucwidgets.Client()``).
     use_case : UseCase or str, optional
         The use case to open first; default: the current one (``with uc:``, ``%use_case``).
     page_size : int, default 50
@@ -88,8 +86,7 @@ class UseCaseBrowser(UseCaseWidget):
         "themselves show under the list too; 'trash': the Trash view instead of the list.",
     ).tag(sync=True)
     shared_rows = List(
-        help="Assets shared with you individually: dicts entity_type, id, name, created_by, "
-        "created_at."
+        help="Assets shared with you individually: asset_row's dicts, with rows and can_share."
     ).tag(sync=True)
     current = Unicode(None, allow_none=True, help="The notebook's current use case id.").tag(
         sync=True
@@ -133,7 +130,7 @@ class UseCaseBrowser(UseCaseWidget):
         self.trash_view.observe(self._on_restored, "restored")
         self.detail_view.observe(self._on_tag_clicked, "tag_filter")
         self.add_class("ucw-browser")
-        start = resolve_use_case_id(use_case) or context.get_current_use_case_id()
+        start = use_case_or_current(use_case)
         if start:
             self.selected = start
 

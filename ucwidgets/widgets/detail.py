@@ -52,8 +52,6 @@ class UseCaseDetail(TagEditing, AssetSelection):
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
     use_case : UseCase or str, optional
         The use case to show.
 
@@ -361,13 +359,11 @@ def _asset(kind: str, obj: Any) -> dict[str, Any]:
 
 def asset_row(kind: str, obj: Any) -> dict[str, Any]:
     """One asset for the front end: its name, creator, time and the rights the service gave."""
-    by, at = _created(kind, obj)
+    asset = _asset(kind, obj)
     return {
-        "entity_type": kind,
-        "id": obj.id,
-        "name": _name(obj),
-        "created_by": by or "",
-        "created_at": iso(at),
+        **asset,
+        "created_by": asset["created_by"] or "",
+        "created_at": iso(asset["created_at"]),
         "can_edit": flag(obj, "can_edit"),
         "can_share": flag(obj, "can_share"),
     }

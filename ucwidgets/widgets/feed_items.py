@@ -20,17 +20,12 @@ from __future__ import annotations
 from typing import Any
 
 from ucwidgets.models.events import Event
+from ucwidgets.widgets._parts import NOUNS
 
 #: The kinds a feed filters by: entity types as the service names them, and their labels.
-KINDS = {
-    "useCase": "use cases",
-    "dataset": "datasets",
-    "project": "projects",
-    "application": "applications",
-    "notebook": "notebooks",
-    "user": "sharing",
-}
-_NOUNS = {"useCase": "use case", "user": "member"}
+KINDS = {**{kind: f"{noun}s" for kind, noun in NOUNS.items()}, "user": "sharing"}
+#: What a feed line calls one of a kind (a share event's "thing" is a member).
+_NOUNS = {**NOUNS, "user": "member"}
 
 
 def group(events: list[Event], me: str | None, read: set[int] | None = None) -> list[dict]:

@@ -28,8 +28,6 @@ class Leaderboard(UseCaseWidget):
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
     project : Project or str, optional
         The project to show.
 

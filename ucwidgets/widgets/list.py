@@ -39,8 +39,6 @@ class UseCaseList(LiveWidget):
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
     page_size : int, default 50
         Use cases per page.
 

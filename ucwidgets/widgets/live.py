@@ -17,20 +17,61 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from traitlets import HasTraits, Unicode
 
+from ucwidgets import context
 from ucwidgets.client import get_client
 from ucwidgets.models.events import Event, subscribe
+from ucwidgets.widgets._common import use_case_or_current
 from ucwidgets.widgets._parts import UseCaseWidget
 
-__all__ = ["LiveHub", "LiveWidget", "concerns", "gone_reason"]
+__all__ = [
+    "NO_USE_CASE",
+    "LiveHub",
+    "LiveWidget",
+    "OnUseCase",
+    "PerClient",
+    "concerns",
+    "gone_reason",
+]
 
 log = logging.getLogger("ucwidgets.widgets")
+_P = TypeVar("_P", bound="PerClient")
+_per_client_lock = threading.Lock()
+#: Why a panel that works on a use case has none.
+NO_USE_CASE = "No use case: pass use_case= or make one current (with uc:)."
 
 
-class LiveHub(HasTraits):
+class PerClient:
+    """A class with one instance per client in this kernel, made on first use by :meth:`of`.
+
+    Each subclass has its own registry; it holds the clients weakly, so an instance goes with
+    its client.
+    """
+
+    _per_client: ClassVar[weakref.WeakKeyDictionary]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._per_client = weakref.WeakKeyDictionary()
+
+    def __init__(self, client: Any) -> None:
+        super().__init__()
+        self.client = client
+
+    @classmethod
+    def of(cls: type[_P], client: Any) -> _P:
+        """The one instance of ``client`` (None: the global client) in this kernel."""
+        client = get_client() if client is None else client
+        with _per_client_lock:
+            if client not in cls._per_client:
+                cls._per_client[client] = cls(client)
+            return cls._per_client[client]
+
+
+class LiveHub(PerClient, HasTraits):
     """The one live subscription of a client in this kernel, fanned out to its followers.
 
     A follower is any object with ``on_events(events)``; it is held weakly, and the subscription
@@ -44,26 +85,14 @@ class LiveHub(HasTraits):
     'live'
     """
 
-    _hubs: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     state = Unicode("stopped", help="The event stream's state: connecting, live, reconnecting.")
 
     def __init__(self, client: Any) -> None:
-        super().__init__()
-        self.client = client
+        super().__init__(client)
         self.followers: weakref.WeakSet[Any] = weakref.WeakSet()
         self.subscription: Any = None
-
-    @classmethod
-    def of(cls, client: Any) -> LiveHub:
-        """The one hub of ``client`` (None: the global client) in this kernel."""
-        client = get_client() if client is None else client
-        with cls._lock:
-            hub = cls._hubs.get(client)
-            if hub is None:
-                hub = cls._hubs[client] = cls(client)
-            return hub
 
     def follow(self, follower: Any) -> None:
         """Hand ``follower`` every new event; the first follower starts the subscription."""
@@ -201,3 +230,37 @@ class LiveWidget(UseCaseWidget):
             self._hub.leave(self)
             self._hub = None
         super().close()
+
+
+class OnUseCase(LiveWidget):
+    """A live panel that works on one use case: the one given, else the notebook's current one,
+    which it follows (``with uc:``, ``%use_case``) as long as none was given.
+
+    Parameters
+    ----------
+    use_case : UseCase or str, optional
+        The use case to work on; default: the current one.
+    """
+
+    use_case_id = Unicode(
+        None, allow_none=True, help="The use case worked on; None follows the current one."
+    ).tag(sync=True)
+    use_case_name = Unicode("", help="The name of the use case (or asset) worked on.").tag(
+        sync=True
+    )
+
+    def __init__(self, client: Any = None, use_case: Any = None, **kwargs: Any) -> None:
+        # A use case given, by object or by use_case_id (None too), is kept: no following.
+        self._follow = use_case is None and "use_case_id" not in kwargs
+        kwargs.setdefault("use_case_id", use_case_or_current(use_case))
+        super().__init__(client=client, **kwargs)
+
+    def live_use_case(self) -> str | None:
+        """The use case worked on: the live events about it matter."""
+        return self.use_case_id
+
+    def _use_case_now(self) -> str | None:
+        """The use case to work on now: while following, the one current at this moment."""
+        if self._follow:
+            self.use_case_id = context.get_current_use_case_id()
+        return self.use_case_id

@@ -18,23 +18,17 @@ from typing import Any
 from ipywidgets.widgets.widget import CallbackDispatcher
 from traitlets import Dict, Enum, Float, Int, List, Unicode, observe
 
-from ucwidgets import context
+from ucwidgets.enums import LINKABLE_TYPES
 from ucwidgets.errors import UseCaseError
 from ucwidgets.models.dataset import Dataset
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.widgets._candidates import CANDIDATES, PAGE, check_csv, rows_text
-from ucwidgets.widgets._common import action, resolve_use_case_id
-from ucwidgets.widgets.live import LiveWidget
+from ucwidgets.widgets._common import action
+from ucwidgets.widgets.live import NO_USE_CASE, OnUseCase
 
 __all__ = ["PROJECT_RULES", "AssetPicker"]
 
-ASSET_TYPES = {
-    "Datasets": "dataset",
-    "Projects": "project",
-    "Applications": "application",
-    "Notebooks": "notebook",
-}
 #: ACCESS.md's project rules, as the picker explains them.
 PROJECT_RULES = (
     "A project belongs to at most one use case. It can be added while it is still in set-up "
@@ -43,15 +37,14 @@ PROJECT_RULES = (
 )
 
 
-class AssetPicker(LiveWidget):
+class AssetPicker(OnUseCase):
     """Pick assets to add to a use case, upload a dataset, or register a notebook.
+
+    It adds to the use case given, else to the current one
+    (:class:`~ucwidgets.widgets.live.OnUseCase`).
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
-    use_case : UseCase or str, optional
-        The use case to add to; default: the current one (``with uc:``, ``%use_case``).
     notebook_root : str or path, optional
         The Jupyter root whose notebooks can be registered; default: the working directory.
 
@@ -66,13 +59,7 @@ class AssetPicker(LiveWidget):
 
     _module = "picker.js"
 
-    use_case_id = Unicode(
-        None,
-        allow_none=True,
-        help="The use case assets are added to; None follows the current one.",
-    ).tag(sync=True)
-    use_case_name = Unicode("", help="The name of the use case assets are added to.").tag(sync=True)
-    asset_type = Enum(list(ASSET_TYPES.values()), "dataset", help="The kind of asset listed.").tag(
+    asset_type = Enum(list(LINKABLE_TYPES), "dataset", help="The kind of asset listed.").tag(
         sync=True
     )
     candidates = List(
@@ -114,14 +101,10 @@ class AssetPicker(LiveWidget):
         notebook_root: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        self._follow = use_case is None
         self._close_handlers = CallbackDispatcher()
         self._staged_bytes = b""
-        kwargs.setdefault(
-            "use_case_id", resolve_use_case_id(use_case) or context.get_current_use_case_id()
-        )
         kwargs.setdefault("notebook_root", os.fspath(notebook_root or os.getcwd()))
-        super().__init__(client=client, **kwargs)
+        super().__init__(client=client, use_case=use_case, **kwargs)
         self.add_class("ucw-picker")
 
     # -- public actions (they raise) --------------------------------------------------------
@@ -274,18 +257,13 @@ class AssetPicker(LiveWidget):
     #: Only the use case's deletion and restoring matter here (the list reloads on Refresh).
     follows_changes = False
 
-    def live_use_case(self) -> str | None:
-        """The use case assets are added to."""
-        return self.use_case_id
-
     def _target(self) -> str:
         if self.gone:
             raise ValueError(f"{self.gone}: nothing can be added to it.")
-        if self._follow:
-            self.use_case_id = context.get_current_use_case_id()
-        if not self.use_case_id:
-            raise ValueError("No use case: pass use_case= or make one current (with uc:).")
-        return self.use_case_id
+        use_case_id = self._use_case_now()
+        if not use_case_id:
+            raise ValueError(NO_USE_CASE)
+        return use_case_id
 
 
 class _ProgressReader:

@@ -14,11 +14,10 @@ from typing import Any
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Dict, Int, List, Unicode, observe
 
-from ucwidgets import context
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase, UseCaseUser
-from ucwidgets.widgets._common import action, resolve_use_case_id
-from ucwidgets.widgets.live import LiveWidget
+from ucwidgets.widgets._common import action
+from ucwidgets.widgets.live import NO_USE_CASE, OnUseCase
 
 __all__ = ["ROLES", "ROLE_WORDS", "SharingEditor"]
 
@@ -43,15 +42,13 @@ ROLE_WORDS = {
 CAN_SHARE_WORDS = "Can also give others access, up to their own role."
 
 
-class SharingEditor(LiveWidget):
+class SharingEditor(OnUseCase):
     """Change who may see and change a use case, or one asset; Apply sends one request.
+
+    It edits the use case given, else the current one (:class:`~ucwidgets.widgets.live.OnUseCase`).
 
     Parameters
     ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
-    use_case : UseCase or str, optional
-        The use case to edit; default: the current one (``with uc:``, ``%use_case``).
     asset : Dataset, Project, Application or Notebook, optional
         Edit this asset's own roles instead of a use case's.
 
@@ -66,16 +63,12 @@ class SharingEditor(LiveWidget):
 
     _module = "sharing.js"
 
-    use_case_id = Unicode(
-        None, allow_none=True, help="The use case edited; None follows the current one."
-    ).tag(sync=True)
     asset_type = Unicode(None, allow_none=True, help="The asset's kind when editing one.").tag(
         sync=True
     )
     asset_id = Unicode(None, allow_none=True, help="The asset's id when editing one.").tag(
         sync=True
     )
-    use_case_name = Unicode("", help="The edited use case's (or asset's) name.").tag(sync=True)
     members = List(help="The members as last loaded (SharingRole objects).")
     rows = List(
         help="The rows the front end draws: key, username, full_name, role, can_share, is_self, "
@@ -104,25 +97,19 @@ class SharingEditor(LiveWidget):
     def __init__(
         self, client: Any = None, use_case: Any = None, asset: Any = None, **kwargs: Any
     ) -> None:
-        self._follow = use_case is None and asset is None
         self._left = False  # the caller removed themselves
-        if asset is not None:
-            kwargs.update(asset_type=_kind(asset), asset_id=asset.id)
-        else:
-            uc_id = resolve_use_case_id(use_case) or context.get_current_use_case_id()
-            kwargs.update(use_case_id=uc_id)
+        if asset is not None:  # an asset's own roles: no use case
+            kwargs.update(asset_type=_kind(asset), asset_id=asset.id, use_case_id=None)
         which = 1 if asset is not None else 0
         kwargs.setdefault("role_words", {role: words[which] for role, words in ROLE_WORDS.items()})
-        super().__init__(client=client, **kwargs)
+        super().__init__(client=client, use_case=use_case, **kwargs)
         self.add_class("ucw-share")
 
     # -- public actions (they raise) --------------------------------------------------------
     def load(self) -> None:
         """Reload the members and the caller's rights; staged changes are kept."""
-        if self._follow:
-            self.use_case_id = context.get_current_use_case_id()
-        if not (self.use_case_id or self.asset_id):
-            raise ValueError("No use case: pass use_case= or make one current (with uc:).")
+        if not (self._use_case_now() or self.asset_id):
+            raise ValueError(NO_USE_CASE)
         with self.api():
             target = self._fetch()
             members = list(target.get_shared_roles())

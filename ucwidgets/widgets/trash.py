@@ -14,27 +14,16 @@ from traitlets import Dict, List
 
 from ucwidgets.models.trash import TrashItem, list_trash
 from ucwidgets.widgets._common import action
-from ucwidgets.widgets._parts import UseCaseWidget, iso
+from ucwidgets.widgets._parts import NOUNS, UseCaseWidget, iso
 
 __all__ = ["KIND_LABELS", "TrashView", "row_control"]
 
 #: Trash kind -> what the row says.
-KIND_LABELS = {
-    "useCase": "Use case",
-    "dataset": "Dataset",
-    "project": "Project",
-    "application": "Application",
-    "notebook": "Notebook",
-}
+KIND_LABELS = {kind: noun.capitalize() for kind, noun in NOUNS.items()}
 
 
 class TrashView(UseCaseWidget):
     """The caller's trash: restore an object, or purge it for good.
-
-    Parameters
-    ----------
-    client : RESTClientObject, optional
-        The connection to use; default: the global client.
 
     Examples
     --------
@@ -52,8 +41,7 @@ class TrashView(UseCaseWidget):
         "deleted_by, deleted_at, purge_at."
     ).tag(sync=True)
     restored = Dict(
-        help="The last object restored here: entity_type, id, name ({} before any); the browser "
-        "reloads its list and opens a restored use case."
+        help="The last object restored here: entity_type, id, name ({} before any)."
     ).tag(sync=True)
 
     def __init__(self, client: Any = None, **kwargs: Any) -> None:

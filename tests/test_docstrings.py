@@ -42,7 +42,10 @@ MODULES = [
     "ucwidgets.server.store.use_cases",
     "ucwidgets.server.store.users",
     "ucwidgets.server.store.validate",
+    "ucwidgets.models._base",
     "ucwidgets.models.listing",
+    "ucwidgets.models.sharing",
+    "ucwidgets.models.trash",
     "ucwidgets.context",
 ]
 

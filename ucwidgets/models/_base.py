@@ -1,6 +1,23 @@
-"""What every model shares: parsing wire values, use case arguments, linking, HTML cards.
+"""What every model shares: its fields, parsing wire values, use case arguments, linking, cards.
 
 Private to :mod:`ucwidgets.models`; the public names live in the model modules.
+
+A model declares each attribute once, as a :func:`field`: where it comes from on the wire, how it
+is converted, its default, and its ``Listing.to_frame()`` column. :class:`APIObject` builds the
+attributes and the frame's rows from those declarations.
+
+Examples
+--------
+>>> class Thing(APIObject):
+...     id: str = field(required=True, frame="string")
+...     name: str = field(default="", frame="string")
+...     made_at: datetime | None = field("created.at", "createdAt", convert=parse_time, frame=TIME)
+...     tags: list[str] = field(convert=listed)
+>>> thing = Thing({"id": "t1", "createdAt": "2024-05-01T12:00:00Z", "tags": None})
+>>> thing.name, thing.made_at.isoformat(), thing.tags
+('', '2024-05-01T12:00:00+00:00', [])
+>>> Thing._frame_columns
+{'id': 'string', 'name': 'string', 'made_at': 'datetime64[ns, UTC]'}
 """
 
 from __future__ import annotations
@@ -22,18 +39,175 @@ T = TypeVar("T")
 UseCaseLike = Any
 
 
-class APIObject:
-    """Base of the models: the client in use and the row a listing's ``to_frame`` shows."""
+#: The dtype of a time column in ``Listing.to_frame()``.
+TIME = "datetime64[ns, UTC]"
 
+_MISSING = object()
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def listed(value: Any) -> list[Any]:
+    """A wire list as a new list; a missing or null one as ``[]``."""
+    return list(value or [])
+
+
+def dict_or_empty(value: Any) -> dict[str, Any]:
+    """A wire object as is; a missing or null one as ``{}``."""
+    return value or {}
+
+
+def _lookup(data: Any, path: str, missing: Any) -> Any:
+    """``data[path]``, where ``a.b`` reads ``b`` of the object under ``a``; else ``missing``."""
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return missing
+        data = data[part]
+    return data
+
+
+class Field:
+    """One attribute of a model: where it is read on the wire and how it shows in a frame.
+
+    Made by :func:`field`; :meth:`read` gives the attribute's value from a wire object.
+    """
+
+    __slots__ = ("convert", "default", "frame", "keys", "name", "required", "shown")
+
+    def __init__(
+        self,
+        keys: tuple[str, ...],
+        convert: Callable[[Any], Any] | None,
+        default: Any,
+        frame: str | None,
+        shown: Callable[[Any], Any] | None,
+        required: bool,
+    ) -> None:
+        self.keys = keys
+        self.convert = convert or _identity
+        self.default = default
+        self.frame = frame
+        self.shown = shown or _identity
+        self.required = required
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        if not self.keys:  # the wire spells the attribute in camelCase
+            self.keys = (camel_case(name),)
+
+    def __repr__(self) -> str:
+        return f"field({', '.join(map(repr, self.keys))}, frame={self.frame!r})"
+
+    def read(self, data: dict[str, Any]) -> Any:
+        """The value in ``data``: the first key's, or a later one's while the earlier are falsy
+        (``a or b``), then converted; ``KeyError`` when a required key is missing."""
+        *earlier, last = self.keys
+        for key in earlier:
+            value = _lookup(data, key, self.default)
+            if value:
+                return self.convert(value)
+        value = _lookup(data, last, _MISSING)
+        if value is _MISSING:
+            if self.required:
+                raise KeyError(last)
+            value = self.default
+        return self.convert(value)
+
+
+def field(
+    *keys: str,
+    convert: Callable[[Any], Any] | None = None,
+    default: Any = None,
+    frame: str | None = None,
+    shown: Callable[[Any], Any] | None = None,
+    required: bool = False,
+) -> Any:
+    """Declare a model attribute read from the wire (in a class body, as ``dataclasses.field``).
+
+    Parameters
+    ----------
+    *keys : str
+        The wire keys, tried in order while their values are falsy; ``a.b`` reads ``b`` of the
+        object under ``a``. Default: the attribute's name in camelCase.
+    convert : callable, optional
+        Applied to the value read, also to a missing one (then ``default``).
+    default : optional
+        The value of a missing key.
+    frame : str, optional
+        The pandas dtype of its ``Listing.to_frame()`` column; without it, no column.
+    shown : callable, optional
+        What the column shows of the value (default: the value itself).
+    required : bool, optional
+        A missing key raises ``KeyError``: the object means nothing without it.
+    """
+    return Field(keys, convert, default, frame, shown, required)
+
+
+class Column(property):
+    """A read-only attribute computed from the fields that is also a ``to_frame()`` column
+    (made by :func:`column`)."""
+
+    frame: str = ""
+    shown: Callable[[Any], Any] = staticmethod(_identity)
+
+
+def column(frame: str) -> Callable[[Callable[[Any], Any]], Column]:
+    """Decorate a method, declared among the fields where its column goes, as a computed
+    attribute shown in ``to_frame()`` with the pandas dtype ``frame``."""
+
+    def wrap(getter: Callable[[Any], Any]) -> Column:
+        prop = Column(getter, doc=getter.__doc__)
+        prop.frame = frame
+        return prop
+
+    return wrap
+
+
+class APIObject:
+    """Base of the models: attributes built from the declared fields, the client in use, and
+    the row a listing's ``to_frame`` shows."""
+
+    #: The declared fields, the bases' first, in declaration order.
+    _fields: ClassVar[tuple[Field, ...]] = ()
     #: Column name -> pandas dtype of ``Listing.to_frame()`` for this type (documented per class).
     _frame_columns: ClassVar[dict[str, str]] = {}
+    #: Column name -> the field or column it shows.
+    _shown: ClassVar[dict[str, Field | Column]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared: dict[str, Field | Column] = {}
+        for klass in reversed(cls.__mro__):  # mixins' fields too (``Rights``)
+            for name, value in vars(klass).items():
+                if isinstance(value, Field | Column):
+                    declared[name] = value
+        cls._fields = tuple(f for f in declared.values() if isinstance(f, Field))
+        cls._shown = {name: f for name, f in declared.items() if f.frame}
+        cls._frame_columns = {name: f.frame for name, f in cls._shown.items()}  # type: ignore[misc]
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._load(data)
+
+    def _load(self, data: dict[str, Any]) -> None:
+        """(Re)set every field from the wire object ``data``, kept as ``_data``."""
+        self._data = data
+        for spec in self._fields:
+            setattr(self, spec.name, spec.read(data))
+
+    @classmethod
+    def _read(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Attribute name -> value of each field, for models built by keyword."""
+        return {spec.name: spec.read(data) for spec in cls._fields}
 
     @staticmethod
     def _client() -> RESTClientObject:
         return get_client()
 
     def _frame_row(self) -> dict[str, Any]:
-        return {name: getattr(self, name, None) for name in self._frame_columns}
+        return {name: f.shown(getattr(self, name, None)) for name, f in self._shown.items()}
 
 
 class class_or_instance_method(Generic[T]):
@@ -128,15 +302,16 @@ def require_ucwidgets(rest: RESTClientObject, feature: str, when: bool = True) -
         )
 
 
+def camel_case(name: str) -> str:
+    """A snake_case name in the wire's camelCase (``order_by`` -> ``orderBy``)."""
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
 def camel(params: dict[str, Any] | None) -> dict[str, Any]:
-    """snake_case query keys to the wire's camelCase (``order_by`` -> ``orderBy``)."""
-    out = {}
-    for key, value in (params or {}).items():
-        if value is None:
-            continue  # never let an unset keyword hide a value given another way
-        head, *rest = key.split("_")
-        out[head + "".join(word[:1].upper() + word[1:] for word in rest)] = value
-    return out
+    """snake_case query keys to the wire's camelCase, leaving out those set to None."""
+    # never let an unset keyword hide a value given another way
+    return {camel_case(key): value for key, value in (params or {}).items() if value is not None}
 
 
 def card_html(kind: str, title: str, rows: Iterable[tuple[str, Any]]) -> str:

@@ -13,14 +13,18 @@ Application(name='Financial Risk Detection')
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     UseCaseLike,
     card_html,
+    field,
     link,
+    listed,
     parse_time,
     require_ucwidgets,
     target_use_case_ids,
@@ -53,35 +57,24 @@ class Application(APIObject, Shareable, Trashable):
     _route = "applications"
     _trash_kind = "application"
     _lookup = "applicationId"
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "name": "string",
-        "description": "string",
-        "url": "string",
-        "created_by": "string",
-        "created_at": "datetime64[ns, UTC]",
-        "updated_at": "datetime64[ns, UTC]",
-    }
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data["id"]
-        #: The use cases it is linked to that the caller can see (ucwidgets' service only).
-        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
-        self.name: str = data.get("name", "")
-        self.description: str | None = data.get("description")
-        self.url: str | None = data.get("url") or data.get("applicationUrl")
-        self.application_type_id: str | None = data.get("applicationTypeId")
-        self.user_id: str | None = data.get("userId")
-        self.model_deployment_id: str | None = data.get("modelDeploymentId")
-        self.created_by: str | None = user_label(data.get("createdBy"))
-        self.created_at = parse_time(data.get("createdAt"))
-        self.updated_at = parse_time(data.get("updatedAt"))
-        self.datasets: list[str] = list(data.get("datasets") or [])
-        self.deployment_ids: list[str] = list(data.get("deploymentIds") or [])
-        self.permissions: list[str] = list(data.get("permissions") or [])
-        self.org_id: str | None = data.get("orgId")
-        self.related_entities: dict[str, Any] | None = data.get("relatedEntities")
+    id: str = field(required=True, frame="string")
+    name: str = field(default="", frame="string")
+    description: str | None = field(frame="string")
+    url: str | None = field("url", "applicationUrl", frame="string")
+    created_by: str | None = field(convert=user_label, frame="string")
+    created_at: datetime | None = field(convert=parse_time, frame=TIME)
+    updated_at: datetime | None = field(convert=parse_time, frame=TIME)
+    #: The use cases it is linked to that the caller can see (ucwidgets' service only).
+    use_case_ids: list[str] = field(convert=listed)
+    application_type_id: str | None = field()
+    user_id: str | None = field()
+    model_deployment_id: str | None = field()
+    datasets: list[str] = field(convert=listed)
+    deployment_ids: list[str] = field(convert=listed)
+    permissions: list[str] = field(convert=listed)
+    org_id: str | None = field()
+    related_entities: dict[str, Any] | None = field()
 
     def __repr__(self) -> str:
         return f"Application(name={self.name!r})"

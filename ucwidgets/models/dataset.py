@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import io
 import os
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from datetime import datetime
+from typing import IO, TYPE_CHECKING, Any
 
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     UseCaseLike,
     card_html,
     class_or_instance_method,
+    field,
     link,
+    listed,
     parse_time,
     target_use_case_ids,
     user_label,
@@ -65,35 +69,23 @@ class Dataset(APIObject, Shareable, Trashable):
     _route = "datasets"
     _trash_kind = "dataset"
     _lookup = "datasetId"
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "name": "string",
-        "row_count": "Int64",
-        "size": "Int64",
-        "categories": "string",
-        "created_at": "datetime64[ns, UTC]",
-        "created_by": "string",
-        "processing_state": "string",
-    }
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data.get("datasetId") or data["id"]
-        #: The use cases it is linked to that the caller can see (ucwidgets' service only).
-        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
-        self.version_id: str | None = data.get("versionId")
-        self.name: str = data.get("name", "")
-        self.categories: list[str] = list(data.get("categories") or [])
-        self.created_at = parse_time(data.get("creationDate"))
-        self.created_by: str | None = user_label(data.get("createdBy"))
-        self.data_persisted: bool | None = data.get("dataPersisted")
-        self.is_data_engine_eligible: bool | None = data.get("isDataEngineEligible")
-        self.is_latest_version: bool | None = data.get("isLatestVersion")
-        self.is_snapshot: bool | None = data.get("isSnapshot")
-        self.size: int | None = data.get("datasetSize")
-        self.row_count: int | None = data.get("rowCount")
-        self.processing_state: str | None = data.get("processingState")
-        self.sample_size: dict[str, Any] | None = data.get("sampleSize")
+    id: str = field("datasetId", "id", required=True, frame="string")
+    name: str = field(default="", frame="string")
+    row_count: int | None = field(frame="Int64")
+    size: int | None = field("datasetSize", frame="Int64")
+    categories: list[str] = field(convert=listed, frame="string", shown=",".join)
+    created_at: datetime | None = field("creationDate", convert=parse_time, frame=TIME)
+    created_by: str | None = field(convert=user_label, frame="string")
+    processing_state: str | None = field(frame="string")
+    #: The use cases it is linked to that the caller can see (ucwidgets' service only).
+    use_case_ids: list[str] = field(convert=listed)
+    version_id: str | None = field()
+    data_persisted: bool | None = field()
+    is_data_engine_eligible: bool | None = field()
+    is_latest_version: bool | None = field()
+    is_snapshot: bool | None = field()
+    sample_size: dict[str, Any] | None = field()
 
     @property
     def dataset_id(self) -> str:
@@ -111,11 +103,6 @@ class Dataset(APIObject, Shareable, Trashable):
             ("created", self.created_at),
         ]
         return card_html("Dataset", self.name, rows)
-
-    def _frame_row(self) -> dict[str, Any]:
-        row = super()._frame_row()
-        row["categories"] = ",".join(self.categories)
-        return row
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -221,9 +208,8 @@ class Dataset(APIObject, Shareable, Trashable):
         )
         dataset = cls(rest.get(rest.wait_for_async(started, max_wait)))
         if categories:
-            dataset._data.update(
-                rest.patch(f"datasets/{dataset.id}/", {"categories": categories}).json()
-            )
+            patched = rest.patch(f"datasets/{dataset.id}/", {"categories": categories}).json()
+            dataset._load({**dataset._data, **patched})
             dataset.categories = list(categories)
         link(cls._entity_type, dataset.id, use_case_ids)
         return dataset
@@ -338,6 +324,11 @@ class Dataset(APIObject, Shareable, Trashable):
         cls.restore(dataset_id)
 
 
+def _counts_by_type(items: Any) -> dict[str, int]:
+    """``featureCountByType`` (a list of ``{featureType, count}``) as a dict."""
+    return {item["featureType"]: item["count"] for item in items or []}
+
+
 class DatasetDetails(Dataset):
     """A dataset with DataRobot's detail fields (``Dataset.get_details()``).
 
@@ -352,19 +343,15 @@ class DatasetDetails(Dataset):
         When the column statistics were computed (at upload).
     """
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self.feature_count: int | None = data.get("featureCount")
-        self.feature_count_by_type: dict[str, int] = {
-            item["featureType"]: item["count"] for item in data.get("featureCountByType") or []
-        }
-        self.last_modification_date = parse_time(data.get("lastModificationDate"))
-        self.last_modifier_full_name: str | None = data.get("lastModifierFullName")
-        self.eda1_modification_date = parse_time(data.get("eda1ModificationDate"))
-        self.data_source_type: str | None = data.get("dataSourceType")
-        self.uri: str | None = data.get("uri")
-        self.error: str | None = data.get("error")
-        self.description: str | None = data.get("description")
+    feature_count: int | None = field()
+    feature_count_by_type: dict[str, int] = field(convert=_counts_by_type)
+    last_modification_date: datetime | None = field(convert=parse_time)
+    last_modifier_full_name: str | None = field()
+    eda1_modification_date: datetime | None = field(convert=parse_time)
+    data_source_type: str | None = field()
+    uri: str | None = field()
+    error: str | None = field()
+    description: str | None = field()
 
     def to_dataset(self) -> Dataset:
         """The plain :class:`Dataset` of these details."""

@@ -21,9 +21,18 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
-from ucwidgets.models._base import APIObject, ids_of, parse_time, require_ucwidgets, user_label
+from ucwidgets.models._base import (
+    TIME,
+    APIObject,
+    field,
+    ids_of,
+    parse_time,
+    require_ucwidgets,
+    user_label,
+)
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.stream import EventStream, Subscription
 from ucwidgets.rest import RESTClientObject
@@ -59,35 +68,19 @@ class Event(APIObject):
     ``entity_id`` string, ``entity_name`` string, ``read`` boolean.
     """
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "int64",
-        "at": "datetime64[ns, UTC]",
-        "use_case_id": "string",
-        "use_case_name": "string",
-        "actor": "string",
-        "verb": "string",
-        "entity_type": "string",
-        "entity_id": "string",
-        "entity_name": "string",
-        "read": "boolean",
-    }
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: int = int(data["id"])
-        self.at = parse_time(data.get("at") or data.get("createdAt"))
-        self.verb: str = data.get("verb", "")
-        actor = data.get("actor")
-        self.actor: str | None = user_label(actor)
-        self.actor_id: str | None = actor.get("id") if isinstance(actor, dict) else None
-        self.entity_type: str | None = data.get("entityType")
-        self.entity_id: str | None = data.get("entityId")
-        self.entity_name: str | None = data.get("entityName")
-        self.use_case_id: str | None = data.get("useCaseId")
-        self.use_case_name: str | None = data.get("useCaseName")
-        self.read: bool | None = data.get("read")
-        self.recipient_id: str | None = data.get("recipientId")
-        self.role: str | None = data.get("role")
+    id: int = field(required=True, convert=int, frame="int64")
+    at: datetime | None = field("at", "createdAt", convert=parse_time, frame=TIME)
+    use_case_id: str | None = field(frame="string")
+    use_case_name: str | None = field(frame="string")
+    actor: str | None = field(convert=user_label, frame="string")
+    verb: str = field(default="", frame="string")
+    entity_type: str | None = field(frame="string")
+    entity_id: str | None = field(frame="string")
+    entity_name: str | None = field(frame="string")
+    read: bool | None = field(frame="boolean")
+    actor_id: str | None = field("actor.id")
+    recipient_id: str | None = field()
+    role: str | None = field()
 
     def __repr__(self) -> str:
         return (

@@ -11,48 +11,28 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from ucwidgets.models._base import APIObject
-
-#: ``to_frame()`` columns of both feature classes (min and max hold numbers, or ISO-8601
-#: strings for Date features, hence ``object``).
-FEATURE_COLUMNS = {
-    "id": "Int64",
-    "name": "string",
-    "feature_type": "string",
-    "na_count": "Int64",
-    "unique_count": "Int64",
-    "low_information": "boolean",
-    "min": "object",
-    "max": "object",
-    "mean": "float64",
-    "median": "float64",
-    "std_dev": "float64",
-    "date_format": "string",
-}
+from ucwidgets.models._base import APIObject, field
 
 
 class _FeatureBase(APIObject):
-    _frame_columns: ClassVar[dict[str, str]] = FEATURE_COLUMNS
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: int = data["id"]
-        self.name: str = data["name"]
-        self.feature_type: str | None = data.get("featureType")
-        self.na_count: int | None = data.get("naCount")
-        self.unique_count: int | None = data.get("uniqueCount")
-        self.low_information: bool | None = data.get("lowInformation")
-        self.date_format: str | None = data.get("dateFormat")
-        self.min: Any = data.get("min")
-        self.max: Any = data.get("max")
-        self.mean: float | None = data.get("mean")
-        self.median: float | None = data.get("median")
-        self.std_dev: float | None = data.get("stdDev")
-        self.time_series_eligible: bool | None = data.get("timeSeriesEligible")
-        self.time_series_eligibility_reason: str | None = data.get("timeSeriesEligibilityReason")
-        self.target_leakage: str | None = data.get("targetLeakage")
+    # min and max hold numbers, or ISO-8601 strings for Date features, hence ``object``.
+    id: int = field(required=True, frame="Int64")
+    name: str = field(required=True, frame="string")
+    feature_type: str | None = field(frame="string")
+    na_count: int | None = field(frame="Int64")
+    unique_count: int | None = field(frame="Int64")
+    low_information: bool | None = field(frame="boolean")
+    min: Any = field(frame="object")
+    max: Any = field(frame="object")
+    mean: float | None = field(frame="float64")
+    median: float | None = field(frame="float64")
+    std_dev: float | None = field(frame="float64")
+    date_format: str | None = field(frame="string")
+    time_series_eligible: bool | None = field()
+    time_series_eligibility_reason: str | None = field()
+    target_leakage: str | None = field()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name})"
@@ -87,10 +67,8 @@ class DatasetFeature(_FeatureBase):
     string.
     """
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self.dataset_id: str | None = data.get("datasetId")
-        self.dataset_version_id: str | None = data.get("datasetVersionId")
+    dataset_id: str | None = field()
+    dataset_version_id: str | None = field()
 
 
 class Feature(_FeatureBase):
@@ -102,6 +80,4 @@ class Feature(_FeatureBase):
     ``Listing.to_frame()`` columns: as :class:`DatasetFeature`.
     """
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self.project_id: str | None = data.get("projectId")
+    project_id: str | None = field()

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from ucwidgets.models._base import APIObject, require_ucwidgets
+from ucwidgets.models._base import (
+    APIObject,
+    column,
+    dict_or_empty,
+    field,
+    listed,
+    require_ucwidgets,
+)
 from ucwidgets.models.listing import Listing, build_frame
 
 if TYPE_CHECKING:
@@ -52,51 +59,40 @@ class Model(APIObject):
     (``r_squared_holdout``). An empty leaderboard has no metric columns.
     """
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "model_id": "string",
-        "model_number": "Int64",
-        "model_type": "string",
-        "model_family": "string",
-        "sample_pct": "float64",
-        "training_row_count": "Int64",
-        "training_time": "float64",
-    }
+    @column("string")
+    def model_id(self) -> str:
+        """The model's id (as ``id``)."""
+        return self.id
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data["id"]
-        self.project_id: str = data["projectId"]
-        self.model_type: str | None = data.get("modelType")
-        self.model_category: str | None = data.get("modelCategory")
-        self.model_family: str | None = data.get("modelFamily")
-        self.model_number: int | None = data.get("modelNumber")
-        self.blueprint_id: str | None = data.get("blueprintId")
-        self.featurelist_name: str | None = data.get("featurelistName")
-        self.processes: list[str] = data.get("processes") or []
-        self.sample_pct: float | None = data.get("samplePct")
-        self.training_row_count: int | None = data.get("trainingRowCount")
-        self.training_time: float | None = data.get("trainingTime")
-        self.is_frozen: bool = bool(data.get("isFrozen"))
-        self.is_starred: bool = bool(data.get("isStarred"))
-        self.prediction_threshold: float | None = data.get("predictionThreshold")
-        self.metrics: dict[str, dict[str, float | None]] = data.get("metrics") or {}
+    model_number: int | None = field(frame="Int64")
+    model_type: str | None = field(frame="string")
+    model_family: str | None = field(frame="string")
+    sample_pct: float | None = field(frame="float64")
+    training_row_count: int | None = field(frame="Int64")
+    training_time: float | None = field(frame="float64")
+    id: str = field(required=True)
+    project_id: str = field(required=True)
+    model_category: str | None = field()
+    blueprint_id: str | None = field()
+    featurelist_name: str | None = field()
+    processes: list[str] = field(convert=listed)
+    is_frozen: bool = field(convert=bool)
+    is_starred: bool = field(convert=bool)
+    prediction_threshold: float | None = field()
+    metrics: dict[str, dict[str, float | None]] = field(convert=dict_or_empty)
 
     def __repr__(self) -> str:
         return f"Model({self.model_type or self.id!r})"
 
-    @property
-    def model_id(self) -> str:
-        return self.id
-
     def _frame_row(self) -> dict[str, Any]:
         row = super()._frame_row()
         for metric, scores in self.metrics.items():
-            for part, column in (
+            for part, suffix in (
                 ("validation", "validation"),
                 ("crossValidation", "cross_validation"),
                 ("holdout", "holdout"),
             ):
-                row[f"{_snake(metric)}_{column}"] = (scores or {}).get(part)
+                row[f"{_snake(metric)}_{suffix}"] = (scores or {}).get(part)
         return row
 
     @classmethod

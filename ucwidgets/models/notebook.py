@@ -12,14 +12,17 @@ Notebook(name='Exploration', id='65f0...', path='analysis/explore.ipynb')
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime
 
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     UseCaseLike,
     card_html,
+    field,
     link,
+    listed,
     parse_time,
     require_ucwidgets,
     target_use_case_ids,
@@ -54,32 +57,20 @@ class Notebook(APIObject, Shareable, Trashable):
     _route = "notebooks"
     _trash_kind = "notebook"
     _lookup = "notebookId"
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "name": "string",
-        "path": "string",
-        "description": "string",
-        "created_by": "string",
-        "created_at": "datetime64[ns, UTC]",
-        "use_case_id": "string",
-    }
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data["id"]
-        self.name: str = data.get("name", "")
-        self.path: str | None = data.get("path")
-        self.description: str | None = data.get("description")
-        self.type: str | None = data.get("type")
-        self.tags: list[str] = list(data.get("tags") or [])
-        self.permissions: list[str] = list(data.get("permissions") or [])
-        created = data.get("created") if isinstance(data.get("created"), dict) else {}
-        self.created_at = parse_time(created.get("at") or data.get("createdAt"))
-        self.created_by: str | None = user_label(created.get("by") or data.get("createdBy"))
-        self.use_case_id: str | None = data.get("useCaseId")
-        self.use_case_name: str | None = data.get("useCaseName")
-        #: Every use case it is linked to that the caller can see (ucwidgets' service only).
-        self.use_case_ids: list[str] = list(data.get("useCaseIds") or [])
+    id: str = field(required=True, frame="string")
+    name: str = field(default="", frame="string")
+    path: str | None = field(frame="string")
+    description: str | None = field(frame="string")
+    created_by: str | None = field("created.by", "createdBy", convert=user_label, frame="string")
+    created_at: datetime | None = field("created.at", "createdAt", convert=parse_time, frame=TIME)
+    use_case_id: str | None = field(frame="string")
+    use_case_name: str | None = field()
+    #: Every use case it is linked to that the caller can see (ucwidgets' service only).
+    use_case_ids: list[str] = field(convert=listed)
+    type: str | None = field()
+    tags: list[str] = field(convert=listed)
+    permissions: list[str] = field(convert=listed)
 
     def __repr__(self) -> str:
         return f"Notebook(name={self.name!r}, id={self.id!r}, path={self.path!r})"

@@ -14,16 +14,20 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import IO, Any, ClassVar
+from datetime import datetime
+from typing import IO, Any
 
 from ucwidgets.enums import AUTOPILOT_MODE, UseCaseEntityType
 from ucwidgets.errors import AsyncProcessUnsuccessfulError
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     UseCaseLike,
     camel,
     card_html,
     class_or_instance_method,
+    dict_or_empty,
+    field,
     link,
     parse_time,
     target_use_case_ids,
@@ -66,45 +70,28 @@ class Project(APIObject, Shareable, Trashable):
     _route = "projects"
     _trash_kind = "project"
     _lookup = "projectId"
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "project_name": "string",
-        "stage": "string",
-        "target": "string",
-        "target_type": "string",
-        "metric": "string",
-        "file_name": "string",
-        "created": "datetime64[ns, UTC]",
-        "use_case_id": "string",
-    }
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._set(data)
-
-    def _set(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data.get("id") or data["projectId"]
-        self.project_name: str | None = data.get("projectName")
-        self.project_description: str | None = data.get("projectDescription")
-        self.file_name: str | None = data.get("fileName")
-        self.stage: str | None = data.get("stage")
-        self.target: str | None = data.get("target")
-        self.target_type: str | None = data.get("targetType")
-        self.metric: str | None = data.get("metric")
-        self.mode: int | None = data.get("autopilotMode")
-        self.positive_class: Any = data.get("positiveClass")
-        self.holdout_unlocked: bool | None = data.get("holdoutUnlocked")
-        self.max_train_pct: float | None = data.get("maxTrainPct")
-        self.max_train_rows: int | None = data.get("maxTrainRows")
-        self.partition: dict[str, Any] = data.get("partition") or {}
-        self.advanced_options: dict[str, Any] = data.get("advancedOptions") or {}
-        self.created = parse_time(data.get("created"))
-        self.catalog_id: str | None = data.get("catalogId")
-        self.catalog_version_id: str | None = data.get("catalogVersionId")
-        self.modeling_status: str | None = data.get("modelingStatus")
-        self.failure: str | None = data.get("failure")
-        use_case = data.get("useCase") or {}
-        self.use_case_id: str | None = use_case.get("id") if isinstance(use_case, dict) else None
+    id: str = field("id", "projectId", required=True, frame="string")
+    project_name: str | None = field(frame="string")
+    project_description: str | None = field()
+    stage: str | None = field(frame="string")
+    target: str | None = field(frame="string")
+    positive_class: Any = field()
+    target_type: str | None = field(frame="string")
+    metric: str | None = field(frame="string")
+    mode: int | None = field("autopilotMode")
+    file_name: str | None = field(frame="string")
+    created: datetime | None = field(convert=parse_time, frame=TIME)
+    use_case_id: str | None = field("useCase.id", frame="string")
+    holdout_unlocked: bool | None = field()
+    max_train_pct: float | None = field()
+    max_train_rows: int | None = field()
+    partition: dict[str, Any] = field(convert=dict_or_empty)
+    advanced_options: dict[str, Any] = field(convert=dict_or_empty)
+    catalog_id: str | None = field()
+    catalog_version_id: str | None = field()
+    modeling_status: str | None = field()
+    failure: str | None = field()
 
     def __repr__(self) -> str:
         return f"Project({self.project_name or self.id})"
@@ -254,7 +241,7 @@ class Project(APIObject, Shareable, Trashable):
 
     def refresh(self) -> Project:
         """Reload this object's fields from the server, in place."""
-        self._set(self._client().get(f"projects/{self.id}/"))
+        self._load(self._client().get(f"projects/{self.id}/"))
         return self
 
     # -- changing ---------------------------------------------------------------------------
@@ -287,7 +274,7 @@ class Project(APIObject, Shareable, Trashable):
             **camel(aim_options),
         }
         started = rest.patch(f"projects/{self.id}/aim/", body)
-        self._set(rest.get(rest.wait_for_async(started, max_wait)))
+        self._load(rest.get(rest.wait_for_async(started, max_wait)))
         return self
 
     set_target = analyze_and_model

@@ -11,12 +11,18 @@ SharingRole(role='CONSUMER', id='60912e09fd1f04e832a575c1', username=None, can_s
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ucwidgets.enums import SHARING_RECIPIENT_TYPE, SHARING_ROLE
 from ucwidgets.errors import ValidationError
-from ucwidgets.models._base import APIObject, parse_time, user_label
+from ucwidgets.models._base import TIME, APIObject, field, listed, parse_time, user_label
 from ucwidgets.models.listing import Listing
+
+
+def _value(member: Any) -> Any:
+    """What a frame shows of an enum member: its value."""
+    return member.value
 
 
 class SharingRole(APIObject):
@@ -49,16 +55,20 @@ class SharingRole(APIObject):
     SharingRole(role='NO_ROLE', id=None, username='bob@example.com', can_share=None)
     """
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "username": "string",
-        "user_full_name": "string",
-        "role": "string",
-        "share_recipient_type": "string",
-        "can_share": "boolean",
-        "granted_by": "string",
-        "granted_at": "datetime64[ns, UTC]",
-    }
+    id: str | None = field(frame="string")
+    username: str | None = field("name", "username", frame="string")  # WIRE.md 3.4
+    user_full_name: str | None = field(frame="string")
+    role: SHARING_ROLE = field(required=True, frame="string", shown=_value)
+    share_recipient_type: SHARING_RECIPIENT_TYPE = field(
+        default="user", frame="string", shown=_value
+    )
+    can_share: bool | None = field(frame="boolean")
+    #: Who gave this role (a username) and when, on roles read back from ucwidgets' service.
+    granted_by: str | None = field(convert=user_label, frame="string")
+    granted_at: datetime | None = field(convert=parse_time, frame=TIME)
+    #: What the caller may set this member to, as the service says (``{"roles": [...],
+    #: "canShare": bool}``; ``NO_ROLE`` in roles means removable); None when it does not say.
+    assignable: dict[str, Any] | None = field()
 
     def __init__(
         self,
@@ -88,27 +98,17 @@ class SharingRole(APIObject):
         self.username = username
         self.can_share = can_share
         self.user_full_name = user_full_name
-        self.assignable: dict[str, Any] | None = None
-        #: Who gave this role (a username) and when, on roles read back from ucwidgets' service.
-        self.granted_by: str | None = None
-        self.granted_at: Any = None
+        self.assignable = None
+        self.granted_by = None
+        self.granted_at = None
 
     @classmethod
     def from_server_data(cls, data: dict[str, Any]) -> SharingRole:
-        """Build from a ``sharedRoles`` item; the username travels as ``name`` (WIRE.md 3.4)."""
-        role = cls(
-            role=data["role"],
-            share_recipient_type=data.get("shareRecipientType", "user"),
-            can_share=data.get("canShare"),
-            id=data.get("id"),
-            username=data.get("name") or data.get("username"),
-            user_full_name=data.get("userFullName"),
-        )
-        #: What the caller may set this member to, as the service says (``{"roles": [...],
-        #: "canShare": bool}``; ``NO_ROLE`` in roles means removable); None when it does not say.
-        role.assignable = data.get("assignable")
-        role.granted_by = user_label(data.get("grantedBy"))
-        role.granted_at = parse_time(data.get("grantedAt"))
+        """Build from a ``sharedRoles`` item."""
+        values = cls._read(data)
+        read_back = {name: values.pop(name) for name in ("assignable", "granted_by", "granted_at")}
+        role = cls(**values)
+        vars(role).update(read_back)
         return role
 
     def to_api(self) -> dict[str, Any]:
@@ -121,12 +121,6 @@ class SharingRole(APIObject):
             "canShare": self.can_share,
         }
         return {key: value for key, value in body.items() if value is not None}
-
-    def _frame_row(self) -> dict[str, Any]:
-        row = super()._frame_row()
-        row["role"] = self.role.value
-        row["share_recipient_type"] = self.share_recipient_type.value
-        return row
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SharingRole):
@@ -169,13 +163,11 @@ class SharingAccess(APIObject):
     SharingAccess(username='bob@example.com', role='CONSUMER', can_share=False)
     """
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "username": "string",
-        "user_id": "string",
-        "role": "string",
-        "can_share": "boolean",
-        "can_use_data": "boolean",
-    }
+    username: str = field(required=True, frame="string")
+    user_id: str | None = field(frame="string")
+    role: str | None = field(frame="string")
+    can_share: bool | None = field(frame="boolean")
+    can_use_data: bool | None = field(frame="boolean")
 
     def __init__(
         self,
@@ -193,13 +185,8 @@ class SharingAccess(APIObject):
 
     @classmethod
     def from_server_data(cls, data: dict[str, Any]) -> SharingAccess:
-        return cls(
-            data["username"],
-            data.get("role"),
-            can_share=data.get("canShare"),
-            can_use_data=data.get("canUseData"),
-            user_id=data.get("userId"),
-        )
+        """Build from an access-list item."""
+        return cls(**cls._read(data))
 
     def to_api(self) -> dict[str, Any]:
         """The PATCH body item (``role`` is kept even when ``None``: that revokes)."""
@@ -221,34 +208,24 @@ class Rights:
 
     ``None`` against a service that does not send them (DataRobot's). Widgets show their
     controls from these flags alone and never re-derive a role rule.
+
+    Attributes
+    ----------
+    role : str or None
+        The caller's effective role on it (``OWNER``, ``EDITOR``, ``CONSUMER``).
+    can_edit, can_delete : bool or None
+        Whether the caller may rename and edit it, and delete it.
+    can_share : bool or None
+        Whether the caller may share it (and, for an asset, link it into a use case).
+    grantable_roles : list of str
+        The roles the caller may give a new member.
     """
 
-    _data: dict[str, Any]
-
-    @property
-    def role(self) -> str | None:
-        """The caller's effective role on it (``OWNER``, ``EDITOR``, ``CONSUMER``)."""
-        return self._data.get("role")
-
-    @property
-    def can_edit(self) -> bool | None:
-        """Whether the caller may rename and edit it."""
-        return self._data.get("canEdit")
-
-    @property
-    def can_share(self) -> bool | None:
-        """Whether the caller may share it (and, for an asset, link it into a use case)."""
-        return self._data.get("canShare")
-
-    @property
-    def can_delete(self) -> bool | None:
-        """Whether the caller may delete it."""
-        return self._data.get("canDelete")
-
-    @property
-    def grantable_roles(self) -> list[str]:
-        """The roles the caller may give a new member."""
-        return list(self._data.get("grantableRoles") or [])
+    role: str | None = field()
+    can_edit: bool | None = field()
+    can_share: bool | None = field()
+    can_delete: bool | None = field()
+    grantable_roles: list[str] = field(convert=listed)
 
 
 class Shareable(Rights):

@@ -14,11 +14,14 @@ Examples
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     class_or_instance_method,
+    field,
     parse_time,
     require_ucwidgets,
     user_label,
@@ -87,22 +90,12 @@ class TrashItem(APIObject):
     >>> item.restore()  # doctest: +SKIP
     """
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "entity_type": "string",
-        "entity_id": "string",
-        "name": "string",
-        "deleted_by": "string",
-        "deleted_at": "datetime64[ns, UTC]",
-        "purge_at": "datetime64[ns, UTC]",
-    }
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.entity_type: str = data["entityType"]
-        self.entity_id: str = data["entityId"]
-        self.name: str = data.get("name", "")
-        self.deleted_by: str | None = user_label(data.get("deletedBy"))
-        self.deleted_at = parse_time(data.get("deletedAt"))
-        self.purge_at = parse_time(data.get("purgeAt"))
+    entity_type: str = field(required=True, frame="string")
+    entity_id: str = field(required=True, frame="string")
+    name: str = field(default="", frame="string")
+    deleted_by: str | None = field(convert=user_label, frame="string")
+    deleted_at: datetime | None = field(convert=parse_time, frame=TIME)
+    purge_at: datetime | None = field(convert=parse_time, frame=TIME)
 
     @property
     def id(self) -> str:

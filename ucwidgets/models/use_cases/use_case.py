@@ -12,7 +12,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ucwidgets import _lazy, context
@@ -20,11 +21,16 @@ from ucwidgets.client import get_client
 from ucwidgets.enums import USE_CASE_ROLES, UseCaseEntityType
 from ucwidgets.errors import ValidationError
 from ucwidgets.models._base import (
+    TIME,
     APIObject,
     camel,
+    camel_case,
     card_html,
     class_or_instance_method,
+    column,
+    field,
     link,
+    listed,
     parse_time,
     require_ucwidgets,
 )
@@ -65,13 +71,7 @@ class UseCaseUser:
     def from_server_data(cls, data: dict[str, Any] | None) -> UseCaseUser | None:
         if not isinstance(data, dict) or not data.get("id"):
             return None
-        return cls(
-            id=data["id"],
-            full_name=data.get("fullName"),
-            email=data.get("email"),
-            userhash=data.get("userhash"),
-            username=data.get("username"),
-        )
+        return cls(**{f.name: data.get(camel_case(f.name)) for f in fields(cls)})
 
     @classmethod
     def me(cls) -> UseCaseUser:
@@ -90,15 +90,25 @@ class UseCaseUser:
         items = rest.paginate("users/", {"search": search, "limit": limit}, follow=limit is None)
         return Listing(filter(None, map(cls.from_server_data, items)), cls)
 
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "full_name": "string",
-        "email": "string",
-        "username": "string",
-    }
+    #: ``Listing.to_frame()`` columns, all ``string``: every field but ``userhash``.
+    _frame_columns: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("id", "full_name", "email", "username"), "string"
+    )
 
     def _frame_row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._frame_columns}
+
+
+def _users(items: Any) -> list[UseCaseUser]:
+    return [user for user in map(UseCaseUser.from_server_data, items or []) if user]
+
+
+def _count(value: Any) -> int:
+    return int(value or 0)
+
+
+def _entity_type(value: Any) -> UseCaseEntityType:
+    return UseCaseEntityType(str(value).lower())
 
 
 class UseCaseReferenceEntity(APIObject):
@@ -107,15 +117,13 @@ class UseCaseReferenceEntity(APIObject):
     Pass it to another use case's ``add`` to share the same entity there.
     """
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data.get("id", "")
-        self.entity_type = UseCaseEntityType(str(data["entityType"]).lower())
-        self.entity_id: str = data["entityId"]
-        self.use_case_id: str = data.get("experimentContainerId") or data.get("useCaseId", "")
-        self.created_at = parse_time(data.get("createdAt"))
-        self.created = UseCaseUser.from_server_data(data.get("created"))
-        self.is_deleted: bool = bool(data.get("isDeleted", False))
+    id: str = field(default="")
+    entity_type: UseCaseEntityType = field(required=True, convert=_entity_type)
+    entity_id: str = field(required=True)
+    use_case_id: str = field("experimentContainerId", "useCaseId", default="")
+    created_at: datetime | None = field(convert=parse_time)
+    created: UseCaseUser | None = field(convert=UseCaseUser.from_server_data)
+    is_deleted: bool = field(default=False, convert=bool)
 
     def __repr__(self) -> str:
         return (
@@ -149,58 +157,42 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
     """
 
     _trash_kind = "useCase"
-    _frame_columns: ClassVar[dict[str, str]] = {
-        "id": "string",
-        "name": "string",
-        "description": "string",
-        "created_by": "string",
-        "created_at": "datetime64[ns, UTC]",
-        "updated_at": "datetime64[ns, UTC]",
-        "datasets_count": "int64",
-        "projects_count": "int64",
-        "applications_count": "int64",
-        "notebooks_count": "int64",
-        "models_count": "int64",
-        "members_count": "int64",
-        "tags": "object",
-    }
-
     _reference = UseCaseReferenceEntity
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.id: str = data["id"]
-        self.name: str = data.get("name", "")
-        self.description: str | None = data.get("description")
-        self.created_at = parse_time(data.get("createdAt"))
-        self.updated_at = parse_time(data.get("updatedAt"))
-        self.created = UseCaseUser.from_server_data(data.get("created"))
-        self.updated = UseCaseUser.from_server_data(data.get("updated"))
-        for kind in (
-            "models",
-            "projects",
-            "datasets",
-            "files",
-            "notebooks",
-            "applications",
-            "playgrounds",
-            "vectorDatabases",
-        ):
-            snake = "vector_databases" if kind == "vectorDatabases" else kind
-            setattr(self, f"{snake}_count", int(data.get(f"{kind}Count") or 0))
-        self.members = _users(data.get("members"))
-        self.owners = _users(data.get("owners"))
-        self.tags: list[str] = list(data.get("tags") or [])
-        self._previous: list[Any] = []
+    id: str = field(required=True, frame="string")
+    name: str = field(default="", frame="string")
+    description: str | None = field(frame="string")
 
-    @property
+    @column("string")
     def created_by(self) -> str | None:
         """The creator's username."""
         return self.created.username or self.created.full_name if self.created else None
 
-    @property
+    created_at: datetime | None = field(convert=parse_time, frame=TIME)
+    updated_at: datetime | None = field(convert=parse_time, frame=TIME)
+    datasets_count: int = field(convert=_count, frame="int64")
+    projects_count: int = field(convert=_count, frame="int64")
+    applications_count: int = field(convert=_count, frame="int64")
+    notebooks_count: int = field(convert=_count, frame="int64")
+    models_count: int = field(convert=_count, frame="int64")
+
+    @column("int64")
     def members_count(self) -> int:
+        """How many members it has."""
         return len(self.members)
+
+    tags: list[str] = field(convert=listed, frame="object")
+    files_count: int = field(convert=_count)
+    playgrounds_count: int = field(convert=_count)
+    vector_databases_count: int = field(convert=_count)
+    created: UseCaseUser | None = field(convert=UseCaseUser.from_server_data)
+    updated: UseCaseUser | None = field(convert=UseCaseUser.from_server_data)
+    members: list[UseCaseUser] = field(convert=_users)
+    owners: list[UseCaseUser] = field(convert=_users)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self._previous: list[Any] = []
 
     def __repr__(self) -> str:
         return (
@@ -329,9 +321,7 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
 
     def refresh(self) -> UseCase:
         """Reload this object's fields (names, counts, members) in place."""
-        previous = self._previous
-        self.__init__(self._client().get(f"useCases/{self.id}/"))  # type: ignore[misc]
-        self._previous = previous
+        self._load(self._client().get(f"useCases/{self.id}/"))
         return self
 
     def update(
@@ -439,10 +429,6 @@ def list_use_cases(
     >>> ucwidgets.list_use_cases(search="risk")  # doctest: +SKIP
     """
     return UseCase.list(search=search, order_by=order_by, offset=offset, limit=limit).to_frame()
-
-
-def _users(items: Any) -> list[UseCaseUser]:
-    return [user for user in map(UseCaseUser.from_server_data, items or []) if user]
 
 
 def _entity_info(

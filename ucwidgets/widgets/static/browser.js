@@ -19,9 +19,7 @@ function sharedView(model) {
 
 export default {
   render({ model, el, host }) {
-    const cleanup = [];
-    el.classList.add("ucw-root", "ucw-browser-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "browser");
 
     const chip = h("span", { class: "ucw-chip", title: "The identity the service knows you by" });
     const newName = h("input", { class: "ucw-input ucw-new-name", placeholder: "Name", "aria-label": "New use case name" });

@@ -155,6 +155,19 @@ function ucwOwnKeys(el) {
   el.addEventListener("keydown", (e) => e.stopPropagation());
 }
 
+/** Make `el` the root of the panel `name` (classes ucw-root, ucw-<name>-root; keys stay in it).
+ *  Returns the view's cleanup list, for ucwListen and the like; ucwTeardown(cleanup) runs it. */
+function ucwRoot(el, name) {
+  el.classList.add("ucw-root", `ucw-${name}-root`);
+  ucwOwnKeys(el);
+  return [];
+}
+
+/** What a panel's render returns: a function that runs every cleanup of the view. */
+function ucwTeardown(cleanup) {
+  return () => cleanup.forEach((stop) => stop());
+}
+
 /** A button with a label (text) and a class. */
 function ucwButton(label, cls, onclick, attrs) {
   return h("button", { type: "button", class: `ucw-btn ${cls || ""}`, onclick, ...(attrs || {}) }, label);

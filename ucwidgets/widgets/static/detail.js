@@ -113,10 +113,8 @@ function tagEditor(model, cleanup) {
 
 export default {
   render({ model, el, host }) {
-    const cleanup = [];
+    const cleanup = ucwRoot(el, "detail");
     const errorAt = (control) => ucwError(model, control, cleanup);
-    el.classList.add("ucw-root", "ucw-detail-root");
-    ucwOwnKeys(el);
 
     const name = h("input", { class: "ucw-input ucw-detail-name", "aria-label": "Name" });
     const description = h("textarea", { class: "ucw-input ucw-detail-description", rows: 2, "aria-label": "Description", placeholder: "Description" });

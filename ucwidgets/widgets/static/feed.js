@@ -111,7 +111,7 @@ function render({ model, el }) {
     el.querySelectorAll(".ucw-feed-meta").forEach((m) => { m.textContent = ucwAgo(m.title); });
   }, 30000);
   cleanup.push(() => clearInterval(tick));
-  return () => cleanup.forEach((fn) => fn());
+  return ucwTeardown(cleanup);
 }
 
 export default { render };

@@ -2,10 +2,8 @@
 
 export default {
   render({ model, el }) {
-    el.classList.add("ucw-root", "ucw-leaderboard-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "leaderboard");
     const body = h("div");
-    const cleanup = [];
     el.replaceChildren(ucwStatus(model, cleanup), ucwError(model, "panel", cleanup), body);
     const paint = () => {
       const t = model.get("table") || {};
@@ -28,6 +26,6 @@ export default {
     };
     model.on("change:table change:busy change:errors", paint);
     paint();
-    return () => cleanup.forEach((stop) => stop());
+    return ucwTeardown(cleanup);
   },
 };

@@ -35,9 +35,7 @@ function cell(row, column) {
 
 export default {
   render({ model, el }) {
-    const cleanup = [];
-    el.classList.add("ucw-root", "ucw-list-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "list");
 
     const search = h("input", {
       type: "search", class: "ucw-input ucw-list-search", placeholder: "Search names and descriptions",
@@ -188,6 +186,6 @@ export default {
     paintTags();
     model.on("change:rows change:offset change:total change:has_more change:order_by change:filter change:search change:tags change:loaded", paintMeta);
     paint();
-    return () => cleanup.forEach((stop) => stop());
+    return ucwTeardown(cleanup);
   },
 };

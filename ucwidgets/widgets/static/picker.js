@@ -24,9 +24,7 @@ function stagedView(model, staged) {
 
 export default {
   render({ model, el }) {
-    const cleanup = [];
-    el.classList.add("ucw-root", "ucw-picker-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "picker");
     const title = h("div", { class: "ucw-title ucw-picker-title" });
     const tabs = h("div", { class: "ucw-segmented", role: "radiogroup", "aria-label": "Kind of asset" },
       TYPES.map(([value, label]) => ucwButton(label, "ucw-picker-type", () => ucwSet(model, "asset_type", value), { role: "radio", "data-type": value })));
@@ -113,6 +111,6 @@ export default {
     model.on("change:use_case_name change:asset_type change:blocked change:hints change:filter_text", paintInfo);
     model.on("change:staged change:progress change:upload_sent change:upload_name", paintUpload);
     paintList(); paintInfo(); paintUpload();
-    return () => cleanup.forEach((stop) => stop());
+    return ucwTeardown(cleanup);
   },
 };

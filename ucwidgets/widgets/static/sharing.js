@@ -33,9 +33,7 @@ function memberRow(model, row, words) {
 
 export default {
   render({ model, el }) {
-    const cleanup = [];
-    el.classList.add("ucw-root", "ucw-share-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "share");
     const title = h("div", { class: "ucw-title" });
     const body = h("div", { class: "ucw-share-members", role: "list" });
     const listId = `ucw-users-${Math.random().toString(36).slice(2)}`;
@@ -86,6 +84,6 @@ export default {
     };
     model.on("change:rows change:grantable change:pending change:suggestions change:unknown_user change:drafts change:use_case_name change:role_words", paint);
     paint();
-    return () => cleanup.forEach((stop) => stop());
+    return ucwTeardown(cleanup);
   },
 };

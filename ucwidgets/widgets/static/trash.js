@@ -27,9 +27,7 @@ function trashRow(model, r, asking, ask) {
 
 export default {
   render({ model, el }) {
-    const cleanup = [];
-    el.classList.add("ucw-root", "ucw-trash-root");
-    ucwOwnKeys(el);
+    const cleanup = ucwRoot(el, "trash");
     let asking = null; // the row whose Purge waits for a yes
     const list = h("ul", { class: "ucw-trash-list" });
     const title = h("span", {}, "Trash");
@@ -44,6 +42,6 @@ export default {
       ucwStatus(model, cleanup), ucwError(model, "trash", cleanup), list);
     ucwListen(model, ["rows", "errors", "busy"], paint, cleanup);
     paint();
-    return () => cleanup.forEach((stop) => stop());
+    return ucwTeardown(cleanup);
   },
 };

@@ -107,6 +107,9 @@ function ucwAgo(iso) {
 
 // -- more helpers for the use-case panels (list, detail, leaderboard, browser, picker, sharing) --
 
+/** The kinds of asset a use case holds, in the order the panels show them, with their headings. */
+const UCW_ASSET_KINDS = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
+
 /** Set a trait from the front end and send it to the kernel. */
 function ucwSet(model, name, value) {
   model.set(name, value);

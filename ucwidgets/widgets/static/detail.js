@@ -4,7 +4,6 @@
 // use case is deleted elsewhere (`gone`), a banner says by whom, the actions are off, and what
 // the user typed stays on screen.
 
-const KINDS = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
 const OPEN_LABEL = { dataset: "Preview", project: "Leaderboard", application: "Link", notebook: "Open" };
 
 const assetKey = (a) => `${a.entity_type}:${a.id}`;
@@ -202,11 +201,11 @@ export default {
     const paintAssets = () => {
       const rows = model.get("asset_rows");
       const chosen = model.get("chosen");
-      order = KINDS.flatMap(([kind]) => rows.filter((a) => a.entity_type === kind).map(assetKey));
+      order = UCW_ASSET_KINDS.flatMap(([kind]) => rows.filter((a) => a.entity_type === kind).map(assetKey));
       if (!order.includes(cursor)) cursor = null;
       assets.replaceChildren(h("div", { class: "ucw-section" }, `Assets (${ucwFmt(rows.length)})`));
       if (!rows.length) assets.append(h("div", { class: "ucw-muted" }, "No assets yet."));
-      for (const [kind, title] of KINDS) {
+      for (const [kind, title] of UCW_ASSET_KINDS) {
         const group = rows.filter((a) => a.entity_type === kind);
         if (group.length) assets.append(h("div", { class: "ucw-subsection" }, `${title} (${ucwFmt(group.length)})`), h("ul", { class: "ucw-assets" }, group.map((a) => assetRow(model, a, chosen, cursor))));
       }

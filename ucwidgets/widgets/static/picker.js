@@ -1,8 +1,6 @@
 // AssetPicker: names the use case it adds to; lists what can be added with what tells look-alikes
 // apart (owner, date, rows); checks a CSV and shows its first rows before uploading it.
 
-const TYPES = [["dataset", "Datasets"], ["project", "Projects"], ["application", "Applications"], ["notebook", "Notebooks"]];
-
 function stagedView(model, staged) {
   if (!staged || !staged.name) return null;
   const size = `${ucwFmt(staged.size)} bytes`;
@@ -27,7 +25,7 @@ export default {
     const cleanup = ucwRoot(el, "picker");
     const title = h("div", { class: "ucw-title ucw-picker-title" });
     const tabs = h("div", { class: "ucw-segmented", role: "radiogroup", "aria-label": "Kind of asset" },
-      TYPES.map(([value, label]) => ucwButton(label, "ucw-picker-type", () => ucwSet(model, "asset_type", value), { role: "radio", "data-type": value })));
+      UCW_ASSET_KINDS.map(([value, label]) => ucwButton(label, "ucw-picker-type", () => ucwSet(model, "asset_type", value), { role: "radio", "data-type": value })));
     const filter = h("input", { type: "search", class: "ucw-input ucw-picker-filter", placeholder: "Filter by name", "aria-label": "Filter" });
     filter.addEventListener("input", ucwDebounce(() => ucwSet(model, "filter_text", filter.value), 80));
     const list = h("ul", { class: "ucw-picker-list", role: "listbox", "aria-multiselectable": "true", tabindex: "0" });

@@ -43,6 +43,7 @@ MODULES = [
     "ucwidgets.server.store.users",
     "ucwidgets.server.store.validate",
     "ucwidgets.models._base",
+    "ucwidgets.models.asset",
     "ucwidgets.models.listing",
     "ucwidgets.models.sharing",
     "ucwidgets.models.trash",

@@ -14,24 +14,21 @@ from __future__ import annotations
 
 from ucwidgets._lazy import exports as _exports
 
-_WHERE = {
-    "UseCase": "ucwidgets.models.use_cases.use_case",
-    "UseCaseReferenceEntity": "ucwidgets.models.use_cases.use_case",
-    "UseCaseUser": "ucwidgets.models.use_cases.use_case",
-    "Dataset": "ucwidgets.models.dataset",
-    "DatasetDetails": "ucwidgets.models.dataset",
-    "DatasetFeature": "ucwidgets.models.feature",
-    "Feature": "ucwidgets.models.feature",
-    "Project": "ucwidgets.models.project",
-    "Model": "ucwidgets.models.model",
-    "Application": "ucwidgets.models.application",
-    "Notebook": "ucwidgets.models.notebook",
-    "SharingAccess": "ucwidgets.models.sharing",
-    "SharingRole": "ucwidgets.models.sharing",
-    "Event": "ucwidgets.models.events",
-    "TrashItem": "ucwidgets.models.trash",
-    "Listing": "ucwidgets.models.listing",
+#: Module of this package -> the public names it defines.
+_MODULES = {
+    "application": ("Application",),
+    "dataset": ("Dataset", "DatasetDetails"),
+    "events": ("Event",),
+    "feature": ("DatasetFeature", "Feature"),
+    "listing": ("Listing",),
+    "model": ("Model",),
+    "notebook": ("Notebook",),
+    "project": ("Project",),
+    "sharing": ("SharingAccess", "SharingRole"),
+    "trash": ("TrashItem",),
+    "use_cases.use_case": ("UseCase", "UseCaseReferenceEntity", "UseCaseUser"),
 }
+_WHERE = {name: f"{__name__}.{module}" for module, names in _MODULES.items() for name in names}
 
 __all__ = sorted(_WHERE)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ucwidgets import context
@@ -174,6 +175,8 @@ class APIObject:
     _fields: ClassVar[tuple[Field, ...]] = ()
     #: Column name -> pandas dtype of ``Listing.to_frame()`` for this type (documented per class).
     _frame_columns: ClassVar[dict[str, str]] = {}
+    #: The URL segment of the type's routes (``useCases``, ``datasets``, ...).
+    _route: ClassVar[str] = ""
     #: Column name -> the field or column it shows.
     _shown: ClassVar[dict[str, Field | Column]] = {}
 
@@ -206,8 +209,44 @@ class APIObject:
     def _client() -> RESTClientObject:
         return get_client()
 
+    @classmethod
+    def _fetch(cls, entity_id: str) -> Any:
+        """The object of this id (``GET <route>/<id>/``)."""
+        return cls(cls._client().get(f"{cls._route}/{entity_id}/"))
+
     def _frame_row(self) -> dict[str, Any]:
         return {name: f.shown(getattr(self, name, None)) for name, f in self._shown.items()}
+
+
+def alias(name: str, doc: str) -> property:
+    """A read-only attribute that is the attribute ``name`` under a second name."""
+    return property(attrgetter(name), doc=doc)
+
+
+class Card:
+    """The HTML card Jupyter shows for a model (``_repr_html_``): its kind, title and a few
+    attributes."""
+
+    #: The attributes shown, each labelled by its name without ``_at`` or ``_count``
+    #: (``created_at``: ``created``), or a (label, attribute) pair.
+    _card_rows: ClassVar[tuple[str | tuple[str, str], ...]] = ()
+    #: What the card calls the kind; default: the class name.
+    _card_kind: ClassVar[str] = ""
+
+    @property
+    def _card_title(self) -> str:
+        return self.name  # type: ignore[attr-defined]
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for entry in self._card_rows:
+            label, name = entry if isinstance(entry, tuple) else (_card_label(entry), entry)
+            rows.append((label, getattr(self, name)))
+        return card_html(self._card_kind or type(self).__name__, self._card_title, rows)
+
+
+def _card_label(name: str) -> str:
+    return name.removesuffix("_at").removesuffix("_count").replace("_", " ")
 
 
 class class_or_instance_method(Generic[T]):

@@ -19,23 +19,17 @@ from typing import Any
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
     TIME,
-    APIObject,
     UseCaseLike,
-    card_html,
     field,
-    link,
     listed,
     parse_time,
-    require_ucwidgets,
-    target_use_case_ids,
     user_label,
 )
+from ucwidgets.models.asset import Asset
 from ucwidgets.models.listing import Listing
-from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Trashable
 
 
-class Application(APIObject, Shareable, Trashable):
+class Application(Asset):
     """An application.
 
     Attributes
@@ -54,9 +48,7 @@ class Application(APIObject, Shareable, Trashable):
     """
 
     _entity_type = UseCaseEntityType.APPLICATION
-    _route = "applications"
-    _trash_kind = "application"
-    _lookup = "applicationId"
+    _card_rows = ("id", "url", "created_by", "created_at")
 
     id: str = field(required=True, frame="string")
     name: str = field(default="", frame="string")
@@ -79,15 +71,6 @@ class Application(APIObject, Shareable, Trashable):
     def __repr__(self) -> str:
         return f"Application(name={self.name!r})"
 
-    def _repr_html_(self) -> str:
-        rows = [
-            ("id", self.id),
-            ("url", self.url),
-            ("created by", self.created_by),
-            ("created", self.created_at),
-        ]
-        return card_html("Application", self.name, rows)
-
     @classmethod
     def create(
         cls,
@@ -109,18 +92,8 @@ class Application(APIObject, Shareable, Trashable):
         --------
         >>> app = dr.Application.create(name="Financial Risk Detection")  # doctest: +SKIP
         """
-        rest = cls._client()
-        require_ucwidgets(rest, "registering applications")
-        body = rest.post("applications/", {"name": name, "description": description, "url": url})
-        data = body.json()
-        app = cls(data if "name" in data else rest.get(f"applications/{data['id']}/"))
-        link(cls._entity_type, app.id, target_use_case_ids(use_case, use_cases))
-        return app
-
-    @classmethod
-    def get(cls, application_id: str) -> Application:
-        """Fetch one application by id."""
-        return cls(cls._client().get(f"applications/{application_id}/"))
+        body = {"name": name, "description": description, "url": url}
+        return cls._register(body, use_case, use_cases)
 
     @classmethod
     def list(
@@ -142,11 +115,4 @@ class Application(APIObject, Shareable, Trashable):
         >>> dr.Application.list()  # doctest: +SKIP
         [Application(name='Financial Risk Detection')]
         """
-        params = {
-            "offset": offset,
-            "limit": limit,
-            "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
-            "sharedWithMe": "true" if shared_with_me else None,
-        }
-        items = cls._client().paginate("applications/", params, follow=limit is None, whole=True)
-        return Listing((cls(item) for item in items), cls)
+        return cls._list_in({"offset": offset, "limit": limit}, use_case, use_cases, shared_with_me)

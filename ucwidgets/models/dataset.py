@@ -18,10 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
     TIME,
-    APIObject,
     UseCaseLike,
-    card_html,
-    class_or_instance_method,
+    alias,
     field,
     link,
     listed,
@@ -29,9 +27,8 @@ from ucwidgets.models._base import (
     target_use_case_ids,
     user_label,
 )
+from ucwidgets.models.asset import Asset
 from ucwidgets.models.listing import Listing
-from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Trashable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -41,7 +38,7 @@ if TYPE_CHECKING:
     from ucwidgets.models.project import Project
 
 
-class Dataset(APIObject, Shareable, Trashable):
+class Dataset(Asset):
     """A dataset in the catalog.
 
     Attributes
@@ -66,9 +63,8 @@ class Dataset(APIObject, Shareable, Trashable):
     """
 
     _entity_type = UseCaseEntityType.DATASET
-    _route = "datasets"
-    _trash_kind = "dataset"
-    _lookup = "datasetId"
+    _card_kind = "Dataset"  # DatasetDetails too
+    _card_rows = ("id", ("rows", "row_count"), "created_by", "created_at")
 
     id: str = field("datasetId", "id", required=True, frame="string")
     name: str = field(default="", frame="string")
@@ -87,22 +83,10 @@ class Dataset(APIObject, Shareable, Trashable):
     is_snapshot: bool | None = field()
     sample_size: dict[str, Any] | None = field()
 
-    @property
-    def dataset_id(self) -> str:
-        """The dataset's id (an alias of ``id``, as DataRobot's documentation writes it)."""
-        return self.id
+    dataset_id = alias("id", "The dataset's id (as DataRobot's documentation also calls it).")
 
     def __repr__(self) -> str:
         return f"Dataset(name={self.name!r}, id={self.id!r})"
-
-    def _repr_html_(self) -> str:
-        rows = [
-            ("id", self.id),
-            ("rows", self.row_count),
-            ("created by", self.created_by),
-            ("created", self.created_at),
-        ]
-        return card_html("Dataset", self.name, rows)
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -217,11 +201,6 @@ class Dataset(APIObject, Shareable, Trashable):
     # -- reading ----------------------------------------------------------------------------
 
     @classmethod
-    def get(cls, dataset_id: str) -> Dataset:
-        """Fetch one dataset by id (``NotFound`` if it is missing or hidden)."""
-        return cls(cls._client().get(f"datasets/{dataset_id}/"))
-
-    @classmethod
     def list(
         cls,
         category: str | None = None,
@@ -249,16 +228,10 @@ class Dataset(APIObject, Shareable, Trashable):
             "category": category,
             "filterFailed": None if filter_failed is None else str(bool(filter_failed)).lower(),
             "orderBy": order_by,
-            "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
-            "sharedWithMe": "true" if shared_with_me else None,
             "offset": offset,
             "limit": limit,
         }
-        meta: dict[str, Any] = {}
-        items = cls._client().paginate(
-            "datasets/", params, follow=limit is None, meta=meta, whole=True
-        )
-        return Listing((cls(item) for item in items), cls, meta)
+        return cls._list_in(params, use_case, use_cases, shared_with_me)
 
     def get_details(self) -> DatasetDetails:
         """The dataset's details: its feature counts and when and by whom it last changed."""
@@ -297,14 +270,6 @@ class Dataset(APIObject, Shareable, Trashable):
         return Project.create_from_dataset(self.id, project_name=project_name, **kwargs)
 
     # -- deleting ---------------------------------------------------------------------------
-
-    @class_or_instance_method
-    def delete(self_or_cls: Any, dataset_id: str | None = None) -> None:
-        """Delete a dataset: ``Dataset.delete(id)`` or ``dataset.delete()``."""
-        dataset_id = dataset_id or getattr(self_or_cls, "id", None)
-        if not isinstance(dataset_id, str):
-            raise TypeError("Dataset.delete() needs the dataset id")
-        self_or_cls._client().delete(f"datasets/{dataset_id}/")
 
     @classmethod
     def un_delete(cls, dataset_id: str) -> None:

@@ -17,23 +17,18 @@ from datetime import datetime
 from ucwidgets.enums import UseCaseEntityType
 from ucwidgets.models._base import (
     TIME,
-    APIObject,
     UseCaseLike,
-    card_html,
     field,
-    link,
     listed,
     parse_time,
-    require_ucwidgets,
     target_use_case_ids,
     user_label,
 )
+from ucwidgets.models.asset import Asset
 from ucwidgets.models.listing import Listing
-from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Trashable
 
 
-class Notebook(APIObject, Shareable, Trashable):
+class Notebook(Asset):
     """A notebook.
 
     Attributes
@@ -54,9 +49,7 @@ class Notebook(APIObject, Shareable, Trashable):
     """
 
     _entity_type = UseCaseEntityType.NOTEBOOK
-    _route = "notebooks"
-    _trash_kind = "notebook"
-    _lookup = "notebookId"
+    _card_rows = ("id", "path", "created_by", "created_at")
 
     id: str = field(required=True, frame="string")
     name: str = field(default="", frame="string")
@@ -74,15 +67,6 @@ class Notebook(APIObject, Shareable, Trashable):
 
     def __repr__(self) -> str:
         return f"Notebook(name={self.name!r}, id={self.id!r}, path={self.path!r})"
-
-    def _repr_html_(self) -> str:
-        rows = [
-            ("id", self.id),
-            ("path", self.path),
-            ("created by", self.created_by),
-            ("created", self.created_at),
-        ]
-        return card_html("Notebook", self.name, rows)
 
     @classmethod
     def create(
@@ -107,21 +91,10 @@ class Notebook(APIObject, Shareable, Trashable):
         --------
         >>> nb = dr.Notebook.create(name="Exploration", path="explore.ipynb")  # doctest: +SKIP
         """
-        rest = cls._client()
-        require_ucwidgets(rest, "registering notebooks")
-        data = rest.post(
-            "notebooks/", {"name": name, "path": path, "description": description}
-        ).json()
-        notebook = cls(data if "name" in data else rest.get(f"notebooks/{data['id']}/"))
-        link(cls._entity_type, notebook.id, target_use_case_ids(use_case, use_cases))
-        return notebook
+        body = {"name": name, "path": path, "description": description}
+        return cls._register(body, use_case, use_cases)
 
     register = create
-
-    @classmethod
-    def get(cls, notebook_id: str) -> Notebook:
-        """Fetch one notebook by id."""
-        return cls(cls._client().get(f"notebooks/{notebook_id}/"))
 
     @classmethod
     def list(

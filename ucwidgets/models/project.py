@@ -21,28 +21,24 @@ from ucwidgets.enums import AUTOPILOT_MODE, UseCaseEntityType
 from ucwidgets.errors import AsyncProcessUnsuccessfulError
 from ucwidgets.models._base import (
     TIME,
-    APIObject,
     UseCaseLike,
     camel,
-    card_html,
-    class_or_instance_method,
     dict_or_empty,
     field,
     link,
     parse_time,
     target_use_case_ids,
 )
+from ucwidgets.models.asset import Asset
 from ucwidgets.models.feature import Feature
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.model import Leaderboard, Model
-from ucwidgets.models.sharing import Shareable
-from ucwidgets.models.trash import Trashable
 from ucwidgets.rest import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 
 _URL = re.compile(r"^(https?://|file:|s3:)", re.IGNORECASE)
 
 
-class Project(APIObject, Shareable, Trashable):
+class Project(Asset):
     """A project (DataRobot's experiment).
 
     Attributes
@@ -67,9 +63,7 @@ class Project(APIObject, Shareable, Trashable):
     """
 
     _entity_type = UseCaseEntityType.PROJECT
-    _route = "projects"
-    _trash_kind = "project"
-    _lookup = "projectId"
+    _card_rows = ("id", "stage", "target", "target_type", "created")
 
     id: str = field("id", "projectId", required=True, frame="string")
     project_name: str | None = field(frame="string")
@@ -96,15 +90,9 @@ class Project(APIObject, Shareable, Trashable):
     def __repr__(self) -> str:
         return f"Project({self.project_name or self.id})"
 
-    def _repr_html_(self) -> str:
-        rows = [
-            ("id", self.id),
-            ("stage", self.stage),
-            ("target", self.target),
-            ("target type", self.target_type),
-            ("created", self.created),
-        ]
-        return card_html("Project", self.project_name or self.id, rows)
+    @property
+    def _card_title(self) -> str:
+        return self.project_name or self.id
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -204,11 +192,6 @@ class Project(APIObject, Shareable, Trashable):
     # -- reading ----------------------------------------------------------------------------
 
     @classmethod
-    def get(cls, project_id: str) -> Project:
-        """Fetch one project by id."""
-        return cls(cls._client().get(f"projects/{project_id}/"))
-
-    @classmethod
     def list(
         cls,
         search_params: dict[str, Any] | None = None,
@@ -230,14 +213,9 @@ class Project(APIObject, Shareable, Trashable):
         shared_with_me : bool, optional
             Only the projects shared with the caller individually.
         """
-        params = {
-            **camel(search_params),
-            "useCaseIds": target_use_case_ids(use_case, use_cases) or None,
-            "sharedWithMe": "true" if shared_with_me else None,
-            "offset": offset,
-            "limit": limit,
-        }
-        return Listing((cls(item) for item in cls._client().paginate("projects/", params)), cls)
+        params = {**camel(search_params), "offset": offset, "limit": limit}
+        # GET projects/ answers one array (DataRobot's shape): no pages to size.
+        return cls._list_in(params, use_case, use_cases, shared_with_me, whole=False)
 
     def refresh(self) -> Project:
         """Reload this object's fields from the server, in place."""
@@ -387,14 +365,6 @@ class Project(APIObject, Shareable, Trashable):
         """Rename the project."""
         self._client().patch(f"projects/{self.id}/", {"projectName": project_name})
         self.project_name = project_name
-
-    @class_or_instance_method
-    def delete(self_or_cls: Any, project_id: str | None = None) -> None:
-        """Delete a project: ``Project.delete(id)`` or ``project.delete()``."""
-        project_id = project_id or getattr(self_or_cls, "id", None)
-        if not isinstance(project_id, str):
-            raise TypeError("Project.delete() needs the project id")
-        self_or_cls._client().delete(f"projects/{project_id}/")
 
 
 def _snake_keys(value: Any) -> Any:

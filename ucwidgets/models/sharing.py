@@ -233,7 +233,7 @@ class Shareable(Rights):
 
     id: str
     #: The URL segment of the asset's routes (``datasets``, ...).
-    _route: ClassVar[str] = ""
+    _route: ClassVar[str]
     #: The reverse-lookup filter of ``GET useCases/`` (``datasetId``, ...).
     _lookup: ClassVar[str] = ""
 

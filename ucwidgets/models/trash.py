@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from ucwidgets.models._base import (
     TIME,
     APIObject,
+    alias,
     class_or_instance_method,
     field,
     parse_time,
@@ -97,10 +98,7 @@ class TrashItem(APIObject):
     deleted_at: datetime | None = field(convert=parse_time, frame=TIME)
     purge_at: datetime | None = field(convert=parse_time, frame=TIME)
 
-    @property
-    def id(self) -> str:
-        """The trashed object's id (as ``entity_id``)."""
-        return self.entity_id
+    id = alias("entity_id", "The trashed object's id (as ``entity_id``).")
 
     def __repr__(self) -> str:
         return f"TrashItem(entity_type={self.entity_type!r}, name={self.name!r}, id={self.id!r})"

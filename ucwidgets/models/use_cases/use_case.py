@@ -23,10 +23,9 @@ from ucwidgets.errors import ValidationError
 from ucwidgets.models._base import (
     TIME,
     APIObject,
+    Card,
     camel,
     camel_case,
-    card_html,
-    class_or_instance_method,
     column,
     field,
     link,
@@ -132,7 +131,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
+class UseCase(Card, APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
     """A use case.
 
     Attributes
@@ -156,7 +155,19 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
     ``tags`` object (a list of str per row).
     """
 
+    _route = "useCases"
     _trash_kind = "useCase"
+    _card_kind = "Use Case"
+    _card_rows = (
+        "id",
+        "description",
+        "datasets_count",
+        "projects_count",
+        "applications_count",
+        "notebooks_count",
+        "members_count",
+        "updated_at",
+    )
     _reference = UseCaseReferenceEntity
 
     id: str = field(required=True, frame="string")
@@ -202,19 +213,6 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
             f"notebooks={self.notebooks_count}, applications={self.applications_count})"
         )
 
-    def _repr_html_(self) -> str:
-        rows = [
-            ("id", self.id),
-            ("description", self.description),
-            ("datasets", self.datasets_count),
-            ("projects", self.projects_count),
-            ("applications", self.applications_count),
-            ("notebooks", self.notebooks_count),
-            ("members", self.members_count),
-            ("updated", self.updated_at),
-        ]
-        return card_html("Use Case", self.name, rows)
-
     # -- the current use case ---------------------------------------------------------------
 
     def __enter__(self) -> UseCase:
@@ -246,7 +244,7 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
         use_case_id = use_case_id or id
         if not use_case_id:
             raise TypeError("UseCase.get() needs the use case id")
-        return cls(cls._client().get(f"useCases/{use_case_id}/"))
+        return cls._fetch(use_case_id)
 
     @classmethod
     def list(
@@ -331,14 +329,6 @@ class UseCase(APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
         service); returns a new object (this one is unchanged)."""
         body = {"name": name, "description": description, "tags": tags}
         return UseCase(self._client().patch(f"useCases/{self.id}/", body).json())
-
-    @class_or_instance_method
-    def delete(self_or_cls: Any, use_case_id: str | None = None) -> None:
-        """Delete a use case (its assets stay): ``UseCase.delete(id)`` or ``uc.delete()``."""
-        use_case_id = use_case_id or getattr(self_or_cls, "id", None)
-        if not isinstance(use_case_id, str):
-            raise TypeError("UseCase.delete() needs the use case id")
-        self_or_cls._client().delete(f"useCases/{use_case_id}/")
 
     # -- assets -----------------------------------------------------------------------------
 

@@ -228,14 +228,12 @@ class Rights:
     grantable_roles: list[str] = field(convert=listed)
 
 
-class Shareable(Rights):
-    """An asset's own roles: share it, list who has it, find the use cases that hold it."""
+class Roles(Rights):
+    """Roles on a use case or an asset: grant, change or revoke them, and list them."""
 
     id: str
-    #: The URL segment of the asset's routes (``datasets``, ...).
+    #: The URL segment of its routes (``useCases``, ``datasets``, ...).
     _route: ClassVar[str]
-    #: The reverse-lookup filter of ``GET useCases/`` (``datasetId``, ...).
-    _lookup: ClassVar[str] = ""
 
     def share(self, roles: list[SharingRole] | list[SharingAccess]) -> None:
         """Grant, change or revoke roles on this asset alone, all or none.
@@ -257,12 +255,20 @@ class Shareable(Rights):
     def get_shared_roles(
         self, offset: int | None = None, limit: int | None = None, id: str | None = None
     ) -> Listing[SharingRole]:
-        """The asset's own roles (``id`` filters by user id); ``.to_frame()`` for a table."""
+        """Its members' or the asset's own roles (``id`` filters by user id); ``.to_frame()``
+        for a table."""
         params = {"offset": offset, "limit": limit, "id": id}
         items = self._client().paginate(  # type: ignore[attr-defined]
             f"{self._route}/{self.id}/sharedRoles/", params, follow=limit is None
         )
         return Listing((SharingRole.from_server_data(item) for item in items), SharingRole)
+
+
+class Shareable(Roles):
+    """An asset's own roles: share it, list who has it, find the use cases that hold it."""
+
+    #: The reverse-lookup filter of ``GET useCases/`` (``datasetId``, ...).
+    _lookup: ClassVar[str] = ""
 
     def get_access_list(self) -> Listing[SharingAccess]:
         """The asset's own roles as DataRobot's ``SharingAccess`` items."""

@@ -39,7 +39,7 @@ from ucwidgets.models.events import Event, list_events
 from ucwidgets.models.listing import Listing
 from ucwidgets.models.notebook import Notebook
 from ucwidgets.models.project import Project
-from ucwidgets.models.sharing import Rights, SharingRole
+from ucwidgets.models.sharing import Roles, SharingRole
 from ucwidgets.models.trash import Trashable, TrashBin
 from ucwidgets.models.use_cases.batch import BatchLinks
 from ucwidgets.models.use_cases.views import Views
@@ -131,7 +131,7 @@ class UseCaseReferenceEntity(APIObject):
         )
 
 
-class UseCase(Card, APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
+class UseCase(Card, APIObject, Roles, BatchLinks, Views, Trashable, TrashBin):
     """A use case.
 
     Attributes
@@ -387,18 +387,7 @@ class UseCase(Card, APIObject, Rights, BatchLinks, Views, Trashable, TrashBin):
                 raise ValidationError(
                     "Only NO_ROLE, OWNER, EDITOR, and CONSUMER roles are supported by Use Cases"
                 )
-        body = {"operation": "updateRoles", "roles": [role.to_api() for role in roles]}
-        self._client().patch(f"useCases/{self.id}/sharedRoles/", body)
-
-    def get_shared_roles(
-        self, offset: int | None = None, limit: int | None = None, id: str | None = None
-    ) -> Listing[SharingRole]:
-        """The members and their roles (``id`` filters by user id)."""
-        params = {"offset": offset, "limit": limit, "id": id}
-        items = self._client().paginate(
-            f"useCases/{self.id}/sharedRoles/", params, follow=limit is None
-        )
-        return Listing((SharingRole.from_server_data(item) for item in items), SharingRole)
+        super().share(roles)
 
     def events(self, after: int | None = None, limit: int | None = None) -> Listing[Event]:
         """This use case's change feed, oldest first, after the event id ``after``."""

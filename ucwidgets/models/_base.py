@@ -18,6 +18,10 @@ Examples
 ('', '2024-05-01T12:00:00+00:00', [])
 >>> Thing._frame_columns
 {'id': 'string', 'name': 'string', 'made_at': 'datetime64[ns, UTC]'}
+>>> Thing({"name": "no id"})
+Traceback (most recent call last):
+    ...
+KeyError: 'id'
 """
 
 from __future__ import annotations
@@ -187,6 +191,8 @@ class APIObject:
             for name, value in vars(klass).items():
                 if isinstance(value, Field | Column):
                     declared[name] = value
+                elif name in declared:  # a subclass made it something else
+                    del declared[name]
         cls._fields = tuple(f for f in declared.values() if isinstance(f, Field))
         cls._shown = {name: f for name, f in declared.items() if f.frame}
         cls._frame_columns = {name: f.frame for name, f in cls._shown.items()}  # type: ignore[misc]

@@ -39,6 +39,11 @@ class Application(Asset):
     created_by : str or None
     created_at, updated_at : datetime or None
     permissions : list of str
+    use_case_ids : list of str
+        The use cases it is linked to that the caller can see (ucwidgets' service only).
+    application_type_id, user_id, model_deployment_id, org_id : str or None
+    datasets, deployment_ids : list of str
+    related_entities : dict or None
 
     Notes
     -----
@@ -57,7 +62,6 @@ class Application(Asset):
     created_by: str | None = field(convert=user_label, frame="string")
     created_at: datetime | None = field(convert=parse_time, frame=TIME)
     updated_at: datetime | None = field(convert=parse_time, frame=TIME)
-    #: The use cases it is linked to that the caller can see (ucwidgets' service only).
     use_case_ids: list[str] = field(convert=listed)
     application_type_id: str | None = field()
     user_id: str | None = field()

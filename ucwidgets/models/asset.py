@@ -31,7 +31,11 @@ from ucwidgets.models.trash import Trashable
 
 class Asset(Card, APIObject, Shareable, Trashable):
     """Base of :class:`~ucwidgets.Dataset`, :class:`~ucwidgets.Project`,
-    :class:`~ucwidgets.Application` and :class:`~ucwidgets.Notebook`."""
+    :class:`~ucwidgets.Application` and :class:`~ucwidgets.Notebook`.
+
+    Each also carries the caller's rights on it, ``role``, ``can_edit``, ``can_share``,
+    ``can_delete`` and ``grantable_roles`` (see :class:`~ucwidgets.models.sharing.Rights`).
+    """
 
     #: The asset's kind in a use case.
     _entity_type: ClassVar[UseCaseEntityType]

@@ -53,6 +53,10 @@ class Dataset(Asset):
     row_count, size : int or None
         Rows, and bytes on disk.
     processing_state : str
+    use_case_ids : list of str
+        The use cases it is linked to that the caller can see (ucwidgets' service only).
+    data_persisted, is_data_engine_eligible, is_latest_version, is_snapshot : bool or None
+    sample_size : dict or None
 
     Notes
     -----
@@ -74,7 +78,6 @@ class Dataset(Asset):
     created_at: datetime | None = field("creationDate", convert=parse_time, frame=TIME)
     created_by: str | None = field(convert=user_label, frame="string")
     processing_state: str | None = field(frame="string")
-    #: The use cases it is linked to that the caller can see (ucwidgets' service only).
     use_case_ids: list[str] = field(convert=listed)
     version_id: str | None = field()
     data_persisted: bool | None = field()

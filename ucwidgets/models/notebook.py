@@ -40,6 +40,10 @@ class Notebook(Asset):
     created_at : datetime or None
     created_by : str or None
     use_case_id, use_case_name : str or None
+    use_case_ids : list of str
+        Every use case it is linked to that the caller can see (ucwidgets' service only).
+    type : str or None
+    tags, permissions : list of str
 
     Notes
     -----
@@ -59,7 +63,6 @@ class Notebook(Asset):
     created_at: datetime | None = field("created.at", "createdAt", convert=parse_time, frame=TIME)
     use_case_id: str | None = field(frame="string")
     use_case_name: str | None = field()
-    #: Every use case it is linked to that the caller can see (ucwidgets' service only).
     use_case_ids: list[str] = field(convert=listed)
     type: str | None = field()
     tags: list[str] = field(convert=listed)

@@ -54,6 +54,15 @@ class Project(Asset):
     modeling_status : str or None
         After a target is set: ``queued``, ``running``, ``done`` or ``failed`` (then
         ``failure`` says why). See ``wait_for_autopilot`` and ``get_models``.
+    failure : str or None
+    project_description, catalog_id, catalog_version_id : str or None
+    mode : int or None
+        The autopilot mode.
+    positive_class : str, number or None
+    holdout_unlocked : bool or None
+    max_train_pct : float or None
+    max_train_rows : int or None
+    partition, advanced_options : dict
 
     Notes
     -----

@@ -145,6 +145,8 @@ class UseCase(Card, APIObject, Roles, BatchLinks, Views, Trashable, TrashBin):
     members, owners : list of UseCaseUser
     tags : list of str
         Its labels, as set (ucwidgets' service; always empty on DataRobot).
+    role, can_edit, can_share, can_delete, grantable_roles
+        The caller's rights on it (see :class:`~ucwidgets.models.sharing.Rights`).
 
     Notes
     -----

@@ -111,6 +111,9 @@ class _Column:
         self.m2 += m2_b + delta * delta * n_a * n_b / self.count
 
     def _sample(self, keys: Any, numbers: Any) -> None:
+        if len(self.keys) == self.sample:  # full: only keys below its largest can enter
+            below = keys < self.keys.max()
+            keys, numbers = keys[below], numbers[below]
         keys, numbers = np.concatenate([self.keys, keys]), np.concatenate([self.values, numbers])
         if len(keys) > self.sample:
             keep = np.argpartition(keys, self.sample - 1)[: self.sample]
@@ -120,7 +123,11 @@ class _Column:
     def _distinct(self, values: Any) -> None:
         import pandas as pd
 
-        merged = np.union1d(self.hashes, pd.util.hash_array(values))
+        hashes = pd.util.hash_array(values)
+        if self.saturated:  # only hashes below the largest kept can be among the smallest
+            hashes = hashes[hashes < self.hashes[-1]]
+        # pandas' hash table drops a chunk's repeats faster than numpy's sort of them all.
+        merged = np.union1d(self.hashes, pd.unique(hashes))
         if len(merged) > self.sample:
             self.saturated, merged = True, merged[: self.sample]
         self.hashes = merged
@@ -128,8 +135,14 @@ class _Column:
     def _text(self, values: Any) -> None:
         import pandas as pd
 
-        self._distinct(values.to_numpy(object))
-        self.spaced += int(values.str.contains(r"\s", regex=True).sum())
+        # Every check on text is of each distinct value once, weighted by how often it occurs:
+        # columns of text repeat (regions, labels), and Python's per-value string work was most
+        # of the time of a large upload.
+        codes, distinct = pd.factorize(values.to_numpy(object))
+        values = pd.Series(distinct, dtype=object)
+        occurs = np.bincount(codes, minlength=len(distinct))
+        self._distinct(distinct)
+        self.spaced += int(occurs[values.str.contains(r"\s", regex=True).to_numpy(bool)].sum())
         self.bool_words = self.bool_words and bool(values.str.lower().isin(_BOOL_WORDS).all())
         if not self.dates:
             return

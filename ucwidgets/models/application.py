@@ -87,6 +87,8 @@ class Application(Asset):
     ) -> Application:
         """Register an application (ucwidgets service only) and link it to the use case(s).
 
+        ``url`` is where people open it; the service keeps it as given.
+
         Raises
         ------
         ucwidgets.errors.NotSupported

@@ -161,6 +161,7 @@ class Project(Asset):
         password: str | None = None,
         credential_id: str | None = None,
         use_kerberos: bool | None = None,
+        use_sample_from_dataset: bool | None = None,
         credential_data: dict[str, Any] | None = None,
         max_wait: float = DEFAULT_MAX_WAIT,
         *,
@@ -183,6 +184,7 @@ class Project(Asset):
             "password": password,
             "credentialId": credential_id,
             "useKerberos": use_kerberos,
+            "useSampleFromDataset": use_sample_from_dataset,
             "credentialData": credential_data,
         }
         started = cls._client().post("projects/", body)
@@ -240,10 +242,16 @@ class Project(Asset):
         metric: str | None = None,
         worker_count: int | None = None,
         positive_class: Any = None,
+        partitioning_method: Any = None,
+        featurelist_id: str | None = None,
+        advanced_options: Any = None,
         max_wait: float = DEFAULT_MAX_WAIT,
         **aim_options: Any,
     ) -> Project:
         """Set the target and start modeling; the project is refreshed in place and returned.
+
+        The arguments come in the order of DataRobot's client, so positional calls mean the
+        same; those this service does not use are sent as DataRobot's would be.
 
         Examples
         --------
@@ -258,6 +266,9 @@ class Project(Asset):
             "mode": str(mode),
             "metric": metric,
             "positiveClass": positive_class,
+            "partitioningMethod": partitioning_method,
+            "featurelistId": featurelist_id,
+            "advancedOptions": advanced_options,
             **camel(aim_options),
         }
         started = rest.patch(f"projects/{self.id}/aim/", body)

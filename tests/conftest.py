@@ -1,6 +1,7 @@
-"""Fixtures shared by every test: a real service on port 0 and a client per actor.
+"""Fixtures shared by every test: a real service on port 0 and an ``Api`` per user.
 
-Tests seed data through the public API; nothing of ucwidgets is mocked.
+Tests seed data through the public API; nothing of ucwidgets is mocked. What each fixture
+name means, in every folder, is in ``tests/README.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ucwidgets.server.app import ServerThread
 from ucwidgets.server.store.db import Database
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_api import RISK_CSV, Api
+from service_api import RISK_CSV, Api, new_user
 
 _names = itertools.count()
 
@@ -80,6 +81,14 @@ def risk_csv() -> bytes:
 
 
 @pytest.fixture
+def risk_file(tmp_path: Path, risk_csv: bytes) -> Path:
+    """``risk_csv`` saved as ``risk_data.csv``, for what takes a path."""
+    path = tmp_path / "risk_data.csv"
+    path.write_bytes(risk_csv)
+    return path
+
+
+@pytest.fixture
 def service(sqlite_service: ServerThread) -> ServerThread:
     """A real Use Case service on 127.0.0.1, port 0, with its own data dir."""
     return sqlite_service
@@ -97,16 +106,17 @@ def sqlite_service(tmp_path: Path) -> Iterator[ServerThread]:
     srv.stop()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_service(request: pytest.FixtureRequest) -> ServerThread:
+    """The service on SQLite, then (a second run of the test) on PostgreSQL."""
+    return request.getfixturevalue("sqlite_service" if request.param == "sqlite" else "pg_service")
+
+
 @pytest.fixture
 def make_user(service: ServerThread):
-    """Create a user through the store's admin path; return an ``Api`` acting as them."""
-
-    def _make(name: str | None = None, full_name: str | None = None) -> Api:
-        username = name or f"user{next(_names)}@example.com"
-        user, token = service.store.create_user(username, full_name=full_name or username)
-        return Api(service.url, token, user)
-
-    return _make
+    """``make_user(name=None, full_name=None)``: a new user of ``service``, as an ``Api``
+    (see ``service_api.new_user`` for the names)."""
+    return lambda name=None, full_name=None: new_user(service, name, full_name)
 
 
 @pytest.fixture
@@ -129,6 +139,14 @@ def anonymous(service: ServerThread) -> Api:
     return Api(service.url, None)
 
 
+@pytest.fixture
+def as_alice(service: ServerThread, alice: Api) -> Api:
+    """``alice``, with the API layer's global client acting as her (``ucwidgets.Client``), as
+    in a notebook after ``dr.Client(token=...)``; ``_fresh_client_state`` clears it after."""
+    alice.sign_in()
+    return alice
+
+
 @pytest.fixture(scope="module")
 def module_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """One service for a whole module, for tests whose requests must change nothing (bad
@@ -148,12 +166,7 @@ def module_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerT
 def make_module_user(module_service: ServerThread):
     """``make_user`` for ``module_service``."""
 
-    def _make(name: str | None = None, full_name: str | None = None) -> Api:
-        username = name or f"user{next(_names)}@example.com"
-        user, token = module_service.store.create_user(username, full_name=full_name or username)
-        return Api(module_service.url, token, user)
-
-    return _make
+    return lambda name=None, full_name=None: new_user(module_service, name, full_name)
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,15 @@
-"""An HTTP client per actor for tests, and the small data file they share.
+"""What tests in every folder share: an HTTP client per user, making users, the small data file.
 
 Kept out of ``conftest.py`` so that test modules can import it by a unique name
-(``from service_api import Api``) whichever conftest pytest loaded last.
+(``from service_api import Api``) whichever conftest pytest loaded last. The fixtures built on
+it, and the names they go by, are in ``tests/README.md``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from contextlib import AbstractContextManager
 from typing import Any
 
 import requests
@@ -33,6 +36,27 @@ class Api:
     @property
     def username(self) -> str:
         return self.user["username"]
+
+    @property
+    def full_name(self) -> str:
+        return self.user["full_name"]
+
+    @property
+    def endpoint(self) -> str:
+        """The API root, as ``ucwidgets.Client(endpoint=...)`` takes it."""
+        return self.base.rstrip("/")
+
+    def sign_in(self) -> Any:
+        """Make the API layer's global client act as this user (``ucwidgets.Client``)."""
+        import ucwidgets
+
+        return ucwidgets.Client(token=self.token, endpoint=self.endpoint)
+
+    def signed_in(self, **kwargs: Any) -> AbstractContextManager[Any]:
+        """The API layer acts as this user inside a ``with`` block (``client_configuration``)."""
+        from ucwidgets.client import client_configuration
+
+        return client_configuration(token=self.token, endpoint=self.endpoint, **kwargs)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("allow_redirects", False)
@@ -83,6 +107,43 @@ class Api:
             {"role": role, "shareRecipientType": "user", "id": other.id, "canShare": can_share},
         )
         assert r.status_code == 204, r.text
+
+
+_serial = itertools.count()
+
+
+def new_user(service: Any, name: str | None = None, full_name: str | None = None) -> Api:
+    """A new user of ``service`` (a running ``ServerThread``), made through the store's admin
+    path, as an ``Api`` acting as them.
+
+    ``name`` with an ``@`` is the username as given (and the full name unless one is given); a
+    bare name is made unique, for a service that many tests share (``"ann"`` gives
+    ``ann7@example.com``, full name ``Ann``); no name gives ``user7@example.com``.
+
+    Examples
+    --------
+    >>> ann = new_user(service, "ann")  # doctest: +SKIP
+    >>> ann.full_name  # doctest: +SKIP
+    'Ann'
+    """
+    if name is None or "@" not in name:
+        username = f"{name or 'user'}{next(_serial)}@example.com"
+        full_name = full_name or (name.title() if name else username)
+    else:
+        username = name
+    user, token = service.store.create_user(username, full_name=full_name or username)
+    return Api(service.url, token, user)
+
+
+def table_rows(service: Any) -> dict[str, list[str]]:
+    """Every row of every table of a running service, sorted: what a refused request must leave
+    exactly as it was."""
+    from sqlalchemy import select
+
+    from ucwidgets.server.store.schema import metadata
+
+    with service.store.db.read() as conn:
+        return {t.name: sorted(map(repr, conn.execute(select(t)))) for t in metadata.sorted_tables}
 
 
 RISK_CSV = (

@@ -10,24 +10,10 @@ from ucwidgets.errors import Forbidden, NotFound
 from ucwidgets.models.sharing import SharingAccess, SharingRole
 
 
-def _as(service, actor) -> None:
-    dr.Client(token=actor.token, endpoint=service.url)
-
-
-def _make(kind: str, risk_csv) -> object:
-    if kind == "dataset":
-        return dr.Dataset.create_from_file(file_path=risk_csv)
-    if kind == "project":
-        return dr.Project.create(sourcedata=str(risk_csv), project_name="Risk")
-    if kind == "application":
-        return dr.Application.create(name="Scorer")
-    return dr.Notebook.create(name="EDA", path="eda-sharing.ipynb")
-
-
 @pytest.mark.parametrize("kind", ["dataset", "project", "application", "notebook"])
-def test_share_an_asset_alone_and_read_its_roles(service, alice, make_user, risk_csv, kind):
+def test_share_an_asset_alone_and_read_its_roles(alice, as_alice, make_user, make_asset, kind):
     bob = make_user("bob")
-    asset = _make(kind, risk_csv)
+    asset = make_asset(kind, "eda-sharing.ipynb")
     assert (asset.role, asset.can_edit, asset.can_share, asset.can_delete) == (
         "OWNER",
         True,
@@ -41,7 +27,7 @@ def test_share_an_asset_alone_and_read_its_roles(service, alice, make_user, risk
     # DataRobot's access-list form works for every type, as does the use case's.
     asset.share([SharingAccess(bob.username, "CONSUMER", can_share=True)])
 
-    _as(service, bob)
+    bob.sign_in()
     type_ = type(asset)
     mine = type_.get(asset.id)
     assert (mine.role, mine.can_edit, mine.can_share, mine.can_delete) == (
@@ -56,13 +42,13 @@ def test_share_an_asset_alone_and_read_its_roles(service, alice, make_user, risk
         mine.share([SharingRole(role="EDITOR", username=bob.username)])
     access = mine.get_access_list().to_frame()
     assert set(access["username"]) == {alice.username, bob.username}
-    _as(service, alice)
+    alice.sign_in()
     assert list(type_.list(shared_with_me=True)) == []
 
 
-def test_list_use_cases_is_the_reverse_lookup(service, alice, make_user, risk_csv):
+def test_list_use_cases_is_the_reverse_lookup(alice, as_alice, make_user, risk_file):
     bob = make_user("bob")
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
     hers = dr.UseCase.create(name="Hers")
     shared = dr.UseCase.create(name="Shared")
     hers.add(dataset)
@@ -70,7 +56,7 @@ def test_list_use_cases_is_the_reverse_lookup(service, alice, make_user, risk_cs
     shared.share([SharingRole(role="CONSUMER", username=bob.username)])
     assert {uc.id for uc in dataset.list_use_cases()} == {hers.id, shared.id}
     assert (shared.role, shared.can_edit, shared.can_delete) == ("OWNER", True, True)
-    _as(service, bob)
+    bob.sign_in()
     assert [uc.id for uc in dr.Dataset.get(dataset.id).list_use_cases()] == [shared.id]
     mine = dr.UseCase.get(shared.id)
     assert (mine.role, mine.can_edit, mine.can_share, mine.grantable_roles) == (
@@ -79,12 +65,12 @@ def test_list_use_cases_is_the_reverse_lookup(service, alice, make_user, risk_cs
         False,
         [],
     )
-    _as(service, alice)
+    alice.sign_in()
     dataset.share([SharingAccess(bob.username, None)])  # a None role revokes his own role
-    _as(service, bob)
+    bob.sign_in()
     assert dr.Dataset.get(dataset.id).role == "CONSUMER"  # still lent by the shared use case
-    _as(service, alice)
+    alice.sign_in()
     shared.remove(dataset)
-    _as(service, bob)
+    bob.sign_in()
     with pytest.raises(NotFound):
         dr.Dataset.get(dataset.id)

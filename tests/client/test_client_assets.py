@@ -13,17 +13,17 @@ from ucwidgets.errors import NotFound
 FRAME = pd.DataFrame({"x": [1, 2, 3, 4], "label": ["a", "b", "a", "b"]})
 
 
-def test_dataset_from_path_filelike_and_memory(alice, risk_csv) -> None:
-    from_path = dr.Dataset.create_from_file(file_path=risk_csv, categories=["TRAINING"])
+def test_dataset_from_path_filelike_and_memory(as_alice, risk_file) -> None:
+    from_path = dr.Dataset.create_from_file(file_path=risk_file, categories=["TRAINING"])
     assert repr(from_path) == f"Dataset(name='risk_data.csv', id={from_path.id!r})"
     assert from_path.dataset_id == from_path.id
-    assert (from_path.row_count, from_path.categories) == (8, ["TRAINING"])
+    assert (from_path.row_count, from_path.categories) == (7, ["TRAINING"])
     assert from_path.created_at.tzinfo is not None
 
-    with open(risk_csv, "rb") as handle:
+    with open(risk_file, "rb") as handle:
         from_handle = dr.Dataset.create_from_file(filelike=handle)
     assert from_handle.name.endswith("risk_data.csv")
-    unnamed = dr.Dataset.create_from_file(filelike=io.BytesIO(risk_csv.read_bytes()))
+    unnamed = dr.Dataset.create_from_file(filelike=io.BytesIO(risk_file.read_bytes()))
     assert unnamed.name == "data.csv"
 
     from_frame = dr.Dataset.create_from_in_memory_data(FRAME, fname="frame.csv")
@@ -48,7 +48,7 @@ def test_dataset_from_path_filelike_and_memory(alice, risk_csv) -> None:
         dr.Dataset.create_from_file()
 
 
-def test_dataset_upload_streams_a_larger_file(alice, tmp_path) -> None:
+def test_dataset_upload_streams_a_larger_file(as_alice, tmp_path) -> None:
     big = pd.DataFrame({"i": range(200_000), "s": ["text"] * 200_000})
     path = tmp_path / "big.csv"
     big.to_csv(path, index=False)
@@ -57,9 +57,9 @@ def test_dataset_upload_streams_a_larger_file(alice, tmp_path) -> None:
     assert dataset.size == path.stat().st_size
 
 
-def test_dataset_delete_both_forms(alice, risk_csv) -> None:
-    first = dr.Dataset.create_from_file(file_path=risk_csv)
-    second = dr.Dataset.create_from_file(file_path=risk_csv)
+def test_dataset_delete_both_forms(as_alice, risk_file) -> None:
+    first = dr.Dataset.create_from_file(file_path=risk_file)
+    second = dr.Dataset.create_from_file(file_path=risk_file)
     dr.Dataset.delete(first.id)
     second.delete()
     for dataset in (first, second):
@@ -67,15 +67,15 @@ def test_dataset_delete_both_forms(alice, risk_csv) -> None:
             dr.Dataset.get(dataset.id)
 
 
-def test_project_lifecycle(alice, risk_csv) -> None:
+def test_project_lifecycle(as_alice, risk_file) -> None:
     uc = dr.UseCase.create(name="Models")
-    from_path = dr.Project.create(sourcedata=str(risk_csv), project_name="From path")
+    from_path = dr.Project.create(sourcedata=str(risk_file), project_name="From path")
     assert repr(from_path) == "Project(From path)"
     assert from_path.file_name == "risk_data.csv"
     from_frame = dr.Project.create(sourcedata=FRAME, project_name="From frame")
     assert from_frame.file_name == "data.csv"
 
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv, use_case=uc)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file, use_case=uc)
     project = dr.Project.create_from_dataset(dataset.id, project_name="Risk", use_case=uc)
     assert project.use_case_id == uc.id
     assert project.analyze_and_model(target="credit_risk", worker_count=-1) is project
@@ -97,7 +97,7 @@ def test_project_lifecycle(alice, risk_csv) -> None:
         dr.Project.get(from_frame.id)
 
 
-def test_application_create_get_list(alice) -> None:
+def test_application_create_get_list(as_alice) -> None:
     app = dr.Application.create(
         name="Financial Risk Detection", description="Scores", url="https://apps.example.com/r"
     )
@@ -106,7 +106,7 @@ def test_application_create_get_list(alice) -> None:
     assert [a.id for a in dr.Application.list()] == [app.id]
 
 
-def test_notebook_create_get_list(alice, notebook_root) -> None:
+def test_notebook_create_get_list(as_alice, notebook_root) -> None:
     (notebook_root / "risk").mkdir(exist_ok=True)
     (notebook_root / "risk" / "eda.ipynb").write_text("{}", encoding="utf-8")
     uc = dr.UseCase.create(name="Notebooks")
@@ -117,7 +117,7 @@ def test_notebook_create_get_list(alice, notebook_root) -> None:
     assert [n.id for n in uc.list_notebooks()] == [notebook.id]
 
 
-def test_html_cards_escape_names(alice) -> None:
+def test_html_cards_escape_names(as_alice) -> None:
     name = "<img src=x onerror=alert(1)>"
     uc = dr.UseCase.create(name=name)
     app = dr.Application.create(name=name)
@@ -126,8 +126,8 @@ def test_html_cards_escape_names(alice) -> None:
         assert "<img" not in card and "&lt;img src=x onerror=alert(1)&gt;" in card
 
 
-def test_dataset_create_project_and_users(alice, make_user, risk_csv) -> None:
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+def test_dataset_create_project_and_users(alice, as_alice, make_user, risk_file) -> None:
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
     project = dataset.create_project(project_name="From the dataset")
     assert repr(project) == "Project(From the dataset)"
     assert project.catalog_id == dataset.id

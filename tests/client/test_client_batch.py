@@ -11,9 +11,9 @@ from ucwidgets.errors import Forbidden, NotFound, ValidationError
 from ucwidgets.models.use_cases.use_case import UseCaseReferenceEntity
 
 
-def test_add_many_remove_many_and_move(alice, risk_csv) -> None:
+def test_add_many_remove_many_and_move(as_alice, risk_file) -> None:
     risk, churn = dr.UseCase.create(name="Risk"), dr.UseCase.create(name="Churn")
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
     apps = [dr.Application.create(name=f"App {i}") for i in range(3)]
     refs = risk.add_many(
         [apps[0], dataset, (UseCaseEntityType.APPLICATION, apps[1].id), ("APPLICATION", apps[2].id)]
@@ -36,7 +36,7 @@ def test_add_many_remove_many_and_move(alice, risk_csv) -> None:
     assert churn.refresh().datasets_count == 1
 
 
-def test_bad_entities_are_refused(alice) -> None:
+def test_bad_entities_are_refused(as_alice) -> None:
     uc = dr.UseCase.create(name="Risk")
     with pytest.raises(TypeError):
         uc.add_many("not a list")

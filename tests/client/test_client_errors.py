@@ -87,14 +87,14 @@ def scripted() -> Iterator[Scripted]:
         thread.join()
 
 
-def test_not_found_carries_status_and_message(alice) -> None:
+def test_not_found_carries_status_and_message(as_alice) -> None:
     with pytest.raises(NotFound) as caught:
         dr.UseCase.get("0" * 24)
     error = caught.value
     assert error.status_code == 404 and error.message and error.json["message"] == error.message
 
 
-def test_validation_error_from_the_service(alice) -> None:
+def test_validation_error_from_the_service(as_alice) -> None:
     with pytest.raises(ValidationError) as caught:
         dr.UseCase.create(name="bad\x00name")
     assert caught.value.status_code == 422
@@ -106,7 +106,7 @@ def test_wrong_token_never_shows_the_token(service) -> None:
     assert "wrong-token-123" not in str(caught.value)
 
 
-def test_client_repr_hides_the_token(service, alice) -> None:
+def test_client_repr_hides_the_token(alice, as_alice) -> None:
     assert alice.token not in repr(dr.get_client())
 
 
@@ -147,7 +147,7 @@ def test_status_codes_map_to_the_hierarchy(scripted) -> None:
     assert busy.value.response.json() == {"message": "busy"}
 
 
-def test_a_503_that_asks_is_tried_again_a_few_times(scripted, risk_csv) -> None:
+def test_a_503_that_asks_is_tried_again_a_few_times(scripted, risk_file) -> None:
     busy = (503, {"Retry-After": "0"}, {"message": "busy, nothing applied"})
     replies = iter([busy, busy, (200, {}, {"id": "u1", "name": "Risk"})])
     scripted.routes[("GET", "useCases/u1/")] = lambda: next(replies)
@@ -161,11 +161,11 @@ def test_a_503_that_asks_is_tried_again_a_few_times(scripted, risk_csv) -> None:
     assert scripted.seen.count(("GET", "useCases/down/")) == 4  # the first try and 3 more
     assert down.value.response.status_code == 503
     with pytest.raises(ServiceUnavailable):
-        dr.Dataset.create_from_file(file_path=risk_csv)
+        dr.Dataset.create_from_file(file_path=risk_file)
     assert scripted.seen.count(("POST", "datasets/fromFile/")) == 1  # a stream is sent once
 
 
-def test_async_job_failure_and_slow_job(scripted, risk_csv) -> None:
+def test_async_job_failure_and_slow_job(scripted, risk_file) -> None:
     started = (202, {"Location": scripted.absolute("status/s1/")}, None)
     polls = iter(
         [
@@ -177,11 +177,11 @@ def test_async_job_failure_and_slow_job(scripted, risk_csv) -> None:
     scripted.routes[("GET", "status/s1/")] = lambda: next(polls)
     scripted.routes[("GET", "datasets/d1/")] = (200, {}, {"datasetId": "d1", "name": "x.csv"})
     dr.Client(token="t", endpoint=scripted.url)
-    assert dr.Dataset.create_from_file(file_path=risk_csv).id == "d1"
+    assert dr.Dataset.create_from_file(file_path=risk_file).id == "d1"
 
     scripted.routes[("GET", "status/s1/")] = (200, {}, {"status": "ERROR", "message": "bad rows"})
     with pytest.raises(AsyncProcessUnsuccessfulError, match="bad rows"):
-        dr.Dataset.create_from_file(file_path=risk_csv)
+        dr.Dataset.create_from_file(file_path=risk_file)
 
 
 def test_relative_next_links_are_followed(scripted) -> None:

@@ -29,7 +29,7 @@ FRAME_DTYPES = {
 
 
 @pytest.fixture
-def loans(alice: Any, tmp_path: Path) -> dr.Dataset:
+def loans(as_alice: Any, tmp_path: Path) -> dr.Dataset:
     path = tmp_path / "loans.csv"
     path.write_bytes(FEATURES_CSV)
     return dr.Dataset.create_from_file(file_path=path)
@@ -53,7 +53,7 @@ def assert_frame_matches_pandas(frame: pd.DataFrame) -> None:
     assert frame.loc["opened", "date_format"] == "%Y-%m-%d"
 
 
-def test_dataset_details_and_features(loans: dr.Dataset, alice: Any) -> None:
+def test_dataset_details_and_features(loans: dr.Dataset, alice: Any, as_alice) -> None:
     details = loans.get_details()
     assert isinstance(details, dr.DatasetDetails)
     assert (details.id, details.feature_count, details.uri) == (loans.id, len(TYPES), "loans.csv")

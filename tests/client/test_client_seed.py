@@ -34,7 +34,7 @@ def test_documented_imports_are_the_top_level_objects() -> None:
     assert dr.UseCase is UseCase
 
 
-def test_add_a_dataset(service, make_user, risk_csv, capsys) -> None:
+def test_add_a_dataset(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     dr.Client(token=user.token, endpoint=service.url)
 
@@ -42,7 +42,7 @@ def test_add_a_dataset(service, make_user, risk_csv, capsys) -> None:
         name="Financial Risk Experimentation Environment",
         description="For running experiments on modeling financial risks to our business.",
     )
-    new_dataset = dr.Dataset.create_from_file(file_path=str(risk_csv))
+    new_dataset = dr.Dataset.create_from_file(file_path=str(risk_file))
     risk_use_case.add(entity=new_dataset)
     print(risk_use_case.list_datasets())
 
@@ -66,7 +66,7 @@ def test_add_an_application(service, make_user, capsys) -> None:
     assert printed(capsys) == ["[Application(name='Financial Risk Detection')]"]
 
 
-def test_share_an_entity_through_its_reference(service, make_user, risk_csv, capsys) -> None:
+def test_share_an_entity_through_its_reference(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     dr.Client(token=user.token, endpoint=service.url)
 
@@ -78,7 +78,7 @@ def test_share_an_entity_through_its_reference(service, make_user, risk_csv, cap
         name="Financial Risk Experimentation Environment 2",
         description="For running experiments on modeling financial risks to our business.",
     )
-    new_dataset = dr.Dataset.create_from_file(file_path=str(risk_csv))
+    new_dataset = dr.Dataset.create_from_file(file_path=str(risk_file))
     dataset_entity = risk_use_case_1.add(entity=new_dataset)
     risk_use_case_2.add(entity=dataset_entity)
     print(risk_use_case_2.list_datasets())
@@ -87,7 +87,7 @@ def test_share_an_entity_through_its_reference(service, make_user, risk_csv, cap
     assert risk_use_case_2.list_datasets()[0].id == new_dataset.id
 
 
-def test_add_a_project(service, make_user, risk_csv, capsys) -> None:
+def test_add_a_project(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     dr.Client(token=user.token, endpoint=service.url)
 
@@ -96,7 +96,7 @@ def test_add_a_project(service, make_user, risk_csv, capsys) -> None:
         description="For running experiments on modeling financial risks to our business.",
     )
     new_dataset = dr.Dataset.create_from_file(
-        file_path=str(risk_csv),
+        file_path=str(risk_file),
         use_case=risk_use_case,  # DataRobot's client only takes use_cases= here
     )
     risk_use_case.add(entity=new_dataset)
@@ -117,7 +117,7 @@ def test_add_a_project(service, make_user, risk_csv, capsys) -> None:
     assert new_project.target_type == "Binary"
 
 
-def test_configuration_pass_the_use_case(service, make_user, risk_csv, capsys) -> None:
+def test_configuration_pass_the_use_case(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     dr.Client(token=user.token, endpoint=service.url)
 
@@ -126,7 +126,7 @@ def test_configuration_pass_the_use_case(service, make_user, risk_csv, capsys) -
         description="For running experiments on modeling financial risks to our business.",
     )
     dr.Project.create(
-        sourcedata=str(risk_csv),
+        sourcedata=str(risk_file),
         project_name="Risk Assessment v1",
         use_case=risk_use_case,
     )
@@ -135,7 +135,7 @@ def test_configuration_pass_the_use_case(service, make_user, risk_csv, capsys) -
     assert printed(capsys) == ["[Project(Risk Assessment v1)]"]
 
 
-def test_configuration_context_manager(service, make_user, risk_csv, capsys) -> None:
+def test_configuration_context_manager(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     dr.Client(token=user.token, endpoint=service.url)
 
@@ -145,20 +145,20 @@ def test_configuration_context_manager(service, make_user, risk_csv, capsys) -> 
     )
     with risk_use_case:
         dr.Dataset.create_from_file(
-            file_path=str(risk_csv),
+            file_path=str(risk_file),
         )
     print(risk_use_case.list_datasets())
 
     assert re.fullmatch(DATASET_LIST, *printed(capsys))
 
 
-def test_configuration_default_use_case(service, make_user, risk_csv, capsys) -> None:
+def test_configuration_default_use_case(service, make_user, risk_file, capsys) -> None:
     user = make_user("ann")
     with client_configuration(token=user.token, endpoint=service.url):
         use_case_id = dr.UseCase.create(name="Financial Risk").id
 
     dr.Client(token=user.token, endpoint=service.url, default_use_case=use_case_id)
-    dr.Dataset.create_from_file(file_path=str(risk_csv))
+    dr.Dataset.create_from_file(file_path=str(risk_file))
     risk_use_case = dr.UseCase.get(id=use_case_id)
     print(risk_use_case.list_datasets())
 

@@ -11,7 +11,7 @@ from ucwidgets.client import client_configuration
 from ucwidgets.errors import ValidationError
 
 
-def test_tags_round_trip_filter_and_frame(alice) -> None:
+def test_tags_round_trip_filter_and_frame(as_alice) -> None:
     risk = dr.UseCase.create(name="Risk").update(tags=["Credit", "Q3"])
     assert risk.tags == ["Credit", "Q3"]
     dr.UseCase.create(name="Churn").update(tags=["q3"])

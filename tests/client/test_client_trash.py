@@ -10,21 +10,6 @@ import ucwidgets as dr
 from ucwidgets.errors import Forbidden, NotFound
 from ucwidgets.models.sharing import SharingRole
 
-
-def _as(service, actor) -> None:
-    dr.Client(token=actor.token, endpoint=service.url)
-
-
-def _make(kind: str, risk_csv) -> object:
-    if kind == "dataset":
-        return dr.Dataset.create_from_file(file_path=risk_csv)
-    if kind == "project":
-        return dr.Project.create(sourcedata=str(risk_csv), project_name="Risk")
-    if kind == "application":
-        return dr.Application.create(name="Scorer")
-    return dr.Notebook.create(name="EDA", path="eda-trash.ipynb")
-
-
 KINDS = {
     "dataset": dr.Dataset,
     "project": dr.Project,
@@ -34,10 +19,10 @@ KINDS = {
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_delete_and_restore_an_asset_into_its_use_case(service, alice, risk_csv, kind):
+def test_delete_and_restore_an_asset_into_its_use_case(alice, as_alice, make_asset, kind):
     uc = dr.UseCase.create(name="Risk")
     with uc:  # what is made inside is linked to uc
-        asset = _make(kind, risk_csv)
+        asset = make_asset(kind, "eda-trash.ipynb")
     asset.delete()
     with pytest.raises(NotFound):
         KINDS[kind].get(asset.id)
@@ -52,19 +37,19 @@ def test_delete_and_restore_an_asset_into_its_use_case(service, alice, risk_csv,
     assert getattr(counts, f"{kind}s_count") == 1
 
 
-def test_a_use_case_comes_back_with_its_members_and_assets(service, alice, make_user, risk_csv):
+def test_a_use_case_comes_back_with_its_members_and_assets(alice, as_alice, make_user, risk_file):
     bob = make_user("bob")
     uc = dr.UseCase.create(name="Risk", description="credit")
-    uc.add(entity=dr.Dataset.create_from_file(file_path=risk_csv))
+    uc.add(entity=dr.Dataset.create_from_file(file_path=risk_file))
     uc.share([SharingRole(role="EDITOR", username=bob.username)])
     dr.UseCase.delete(uc.id)
-    _as(service, bob)
+    bob.sign_in()
     assert dr.UseCase.list_trash() == []  # an EDITOR may not restore it
     with pytest.raises(Forbidden):
         dr.UseCase.restore(uc.id)
     with pytest.raises(NotFound):
         dr.UseCase.get(uc.id)
-    _as(service, alice)
+    alice.sign_in()
     frame = dr.UseCase.list_trash().to_frame()
     assert list(frame.columns) == [
         "entity_type",
@@ -78,16 +63,16 @@ def test_a_use_case_comes_back_with_its_members_and_assets(service, alice, make_
     assert str(frame["purge_at"].dtype) == "datetime64[ns, UTC]"
     assert (frame["purge_at"] - frame["deleted_at"]).iloc[0] == pd.Timedelta(days=30)
     dr.UseCase.list_trash()[0].restore()
-    _as(service, bob)
+    bob.sign_in()
     back = dr.UseCase.get(uc.id)
     assert (back.name, back.datasets_count, back.can_edit) == ("Risk", 1, True)
     assert [e.verb for e in back.events()][-1] == "restored"
 
 
-def test_un_delete_purge_and_an_empty_frame(service, alice, risk_csv):
+def test_un_delete_purge_and_an_empty_frame(as_alice, risk_file):
     empty = dr.UseCase.list_trash().to_frame()
     assert empty.empty and list(empty.columns)[:2] == ["entity_type", "entity_id"]
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
     dr.Dataset.delete(dataset.id)
     assert dr.Dataset.un_delete(dataset.id) is None
     assert dr.Dataset.get(dataset.id).name == dataset.name

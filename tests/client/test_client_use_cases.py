@@ -12,7 +12,7 @@ from ucwidgets.errors import Forbidden, NotFound, ValidationError
 from ucwidgets.models.use_cases.use_case import UseCaseReferenceEntity
 
 
-def test_create_get_update_delete(alice) -> None:
+def test_create_get_update_delete(alice, as_alice) -> None:
     uc = dr.UseCase.create(name="Risk", description="Credit risk")
     assert (uc.name, uc.description) == ("Risk", "Credit risk")
     assert uc.created.username == alice.username
@@ -37,7 +37,7 @@ def test_create_get_update_delete(alice) -> None:
         dr.UseCase.get(other.id)
 
 
-def test_list_search_order_and_paging(alice) -> None:
+def test_list_search_order_and_paging(as_alice) -> None:
     for name in ("beta risk", "alpha risk", "gamma churn"):
         dr.UseCase.create(name=name)
     assert sorted(uc.name for uc in dr.UseCase.list()) == ["alpha risk", "beta risk", "gamma churn"]
@@ -57,7 +57,7 @@ def test_list_search_order_and_paging(alice) -> None:
     assert sorted(names) == ["alpha risk", "beta risk", "gamma churn"]
 
 
-def test_a_whole_listing_comes_in_the_largest_pages(service, alice) -> None:
+def test_a_whole_listing_comes_in_the_largest_pages(service, alice, as_alice) -> None:
     user = service.store.get_user(alice.id)
     for k in range(150):  # more than the service's default page of 100
         service.store.create_use_case(user, {"name": f"many {k:03d}"})
@@ -75,9 +75,9 @@ def test_a_whole_listing_comes_in_the_largest_pages(service, alice) -> None:
     assert len(dr.UseCase.list(limit=100)) == 100
 
 
-def test_add_and_remove_every_way(alice, risk_csv, notebook_root) -> None:
+def test_add_and_remove_every_way(as_alice, risk_file, notebook_root) -> None:
     uc = dr.UseCase.create(name="Links")
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
     app = dr.Application.create(name="App")
     (notebook_root / "explore.ipynb").write_text("{}", encoding="utf-8")
     notebook = dr.Notebook.create(name="Explore", path="explore.ipynb")
@@ -103,31 +103,33 @@ def test_add_and_remove_every_way(alice, risk_csv, notebook_root) -> None:
         uc.add(entity="not an entity")
 
 
-def test_creations_accept_use_case_and_use_cases(alice, risk_csv) -> None:
+def test_creations_accept_use_case_and_use_cases(as_alice, risk_file) -> None:
     first, second = dr.UseCase.create(name="One"), dr.UseCase.create(name="Two")
-    both = dr.Dataset.create_from_file(file_path=risk_csv, use_cases=[first, second.id])
-    only_second = dr.Dataset.create_from_file(file_path=risk_csv, use_case=second.id)
+    both = dr.Dataset.create_from_file(file_path=risk_file, use_cases=[first, second.id])
+    only_second = dr.Dataset.create_from_file(file_path=risk_file, use_case=second.id)
     assert [d.id for d in first.list_datasets()] == [both.id]
     assert {d.id for d in second.list_datasets()} == {both.id, only_second.id}
-    project = dr.Project.create(sourcedata=risk_csv, project_name="P", use_cases=first)
+    project = dr.Project.create(sourcedata=risk_file, project_name="P", use_cases=first)
     assert project.use_case_id == first.id
     assert [p.id for p in first.list_projects()] == [project.id]
 
 
-def test_with_use_case_and_default_and_client_configuration(service, alice, risk_csv) -> None:
+def test_with_use_case_and_default_and_client_configuration(
+    service, alice, as_alice, risk_file
+) -> None:
     outer, inner = dr.UseCase.create(name="Outer"), dr.UseCase.create(name="Inner")
     with outer:
         assert context.get_current_use_case() is outer
         with inner:
-            in_inner = dr.Dataset.create_from_file(file_path=risk_csv)
-        in_outer = dr.Dataset.create_from_file(file_path=risk_csv)
+            in_inner = dr.Dataset.create_from_file(file_path=risk_file)
+        in_outer = dr.Dataset.create_from_file(file_path=risk_file)
         assert [d.id for d in dr.Dataset.list()] == [in_outer.id]  # lists filter by it too
     assert context.get_current_use_case() is None
     assert [d.id for d in inner.list_datasets()] == [in_inner.id]
 
     with client_configuration(token=alice.token, endpoint=service.url, default_use_case=inner.id):
         assert context.get_current_use_case_id() == inner.id
-        dr.Dataset.create_from_file(file_path=risk_csv)
+        dr.Dataset.create_from_file(file_path=risk_file)
         assert dr.get_current_use_case().name == "Inner"  # resolved lazily from the id
     assert context.get_current_use_case_id() is None
     assert len(inner.list_datasets()) == 2
@@ -138,7 +140,7 @@ def test_with_use_case_and_default_and_client_configuration(service, alice, risk
     assert len(dr.Dataset.list()) == 3
 
 
-def test_invalid_current_use_case_is_a_clear_error(alice) -> None:
+def test_invalid_current_use_case_is_a_clear_error(as_alice) -> None:
     dr.set_current_use_case("0" * 24)
     with pytest.raises(NotFound, match=r"current use case '0{24}' cannot be loaded"):
         dr.get_current_use_case()
@@ -164,9 +166,9 @@ def test_share_roles_and_permissions(service, make_user) -> None:
         assert caught.value.status_code == 403 and caught.value.message
 
 
-def test_events_and_assets_frame(alice, risk_csv) -> None:
+def test_events_and_assets_frame(alice, as_alice, risk_file) -> None:
     uc = dr.UseCase.create(name="Feed")
-    dataset = dr.Dataset.create_from_file(file_path=risk_csv, use_case=uc)
+    dataset = dr.Dataset.create_from_file(file_path=risk_file, use_case=uc)
     app = dr.Application.create(name="Risk app", use_case=uc)
     events = uc.events()
     assert [e.verb for e in events][:1] == ["created"]
@@ -183,7 +185,7 @@ def test_events_and_assets_frame(alice, risk_csv) -> None:
     ]
 
 
-def test_notifications_of_what_others_changed(service, make_user, risk_csv) -> None:
+def test_notifications_of_what_others_changed(service, make_user, risk_file) -> None:
     from ucwidgets.models.events import list_notifications, mark_notifications_read
 
     owner, bob = make_user("ann"), make_user("bob")
@@ -191,7 +193,7 @@ def test_notifications_of_what_others_changed(service, make_user, risk_csv) -> N
     uc = dr.UseCase.create(name="Team")
     uc.share([dr.SharingRole(role="EDITOR", id=bob.id)])
     with client_configuration(token=bob.token, endpoint=service.url):
-        dataset = dr.Dataset.create_from_file(file_path=risk_csv, use_case=uc.id)
+        dataset = dr.Dataset.create_from_file(file_path=risk_file, use_case=uc.id)
 
     unread = list_notifications(unread=True)
     assert ("added", dataset.id, bob.username) in {(e.verb, e.entity_id, e.actor) for e in unread}

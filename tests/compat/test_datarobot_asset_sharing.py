@@ -6,33 +6,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 from service_api import RISK_CSV
 
 dr = pytest.importorskip("datarobot")
-from datarobot.context import ENABLE_API_CONSUMER_TRACKING_DEFAULT  # noqa: E402
 from datarobot.enums import SHARING_RECIPIENT_TYPE, TARGET_SHARING_ROLE  # noqa: E402
 from datarobot.models.sharing import CatalogSharedRoleRequest, SharingAccess  # noqa: E402
 
 if TYPE_CHECKING:
+    from conftest import Recorder
     from service_api import Api
 
 pytestmark = pytest.mark.compat
 
 
 @pytest.fixture
-def as_alice(service, alice: Api) -> Iterator[None]:
-    dr.Client(token=alice.token, endpoint=service.url)
-    yield
-    dr.client.set_client(None)
-    dr.Context.use_case = None
-    dr.Context.enable_api_consumer_tracking = ENABLE_API_CONSUMER_TRACKING_DEFAULT
+def datarobot_as_alice(datarobot_client: Recorder) -> None:
+    """The real ``datarobot`` client acting as alice (``datarobot_as`` resets it after)."""
+    datarobot_client.connect()
 
 
-def test_dataset_share_and_shared_roles(as_alice, alice: Api, bob: Api, carol: Api) -> None:
+def test_dataset_share_and_shared_roles(
+    datarobot_as_alice, alice: Api, bob: Api, carol: Api
+) -> None:
     dataset = dr.Dataset.get(alice.upload_dataset(RISK_CSV)["id"])
     dataset.share([SharingAccess(bob.username, "CONSUMER", can_share=False)])
     roles = {r.name: (r.role, r.can_share) for r in dataset.get_shared_roles()}
@@ -55,7 +53,7 @@ def test_dataset_share_and_shared_roles(as_alice, alice: Api, bob: Api, carol: A
     assert bob.get(f"datasets/{dataset.id}/").status_code == 404
 
 
-def test_project_share_and_access_list(as_alice, alice: Api, bob: Api) -> None:
+def test_project_share_and_access_list(datarobot_as_alice, alice: Api, bob: Api) -> None:
     dataset = alice.upload_dataset(RISK_CSV)["id"]
     project = dr.Project.get(alice.create_project(dataset)["id"])
     project.share([SharingAccess(bob.username, "USER", can_share=True)])  # DataRobot's EDITOR

@@ -44,14 +44,12 @@ def ids(items: list[Any]) -> list[str]:
     r"ignore:unclosed file <_io\.BufferedReader name='[^']*risk_data\.csv'>:ResourceWarning"
 )
 def test_seed_walk_through(
-    datarobot_client: Recorder, alice: Api, make_user, risk_csv: bytes, tmp_path: Path, invariants
+    datarobot_client: Recorder, alice: Api, make_user, risk_file: Path, invariants
 ) -> None:
-    path = tmp_path / "risk_data.csv"
-    path.write_bytes(risk_csv)
     datarobot_client.connect()
 
     use_case = dr.UseCase.create(name="Credit risk", description="Who repays")
-    dataset = dr.Dataset.create_from_file(file_path=str(path), use_cases=use_case)
+    dataset = dr.Dataset.create_from_file(file_path=str(risk_file), use_cases=use_case)
     reference = use_case.add(entity=dataset)
     assert reference.entity_id == dataset.id
     assert repr(use_case.list_datasets()) == f"[Dataset(name='risk_data.csv', id='{dataset.id}')]"
@@ -61,7 +59,7 @@ def test_seed_walk_through(
     assert ids(second.list_datasets()) == [dataset.id]
 
     draft = dr.Project.create(
-        sourcedata=str(path), project_name="Risk Assessment v0", use_case=second
+        sourcedata=str(risk_file), project_name="Risk Assessment v0", use_case=second
     )
     assert ids(second.list_projects()) == [draft.id]
 
@@ -81,13 +79,13 @@ def test_seed_walk_through(
     assert ids(use_case.list_applications()) == [applications[0].id]
 
     with use_case:
-        inside = dr.Dataset.create_from_file(file_path=str(path))
-    outside = dr.Dataset.create_from_file(file_path=str(path))
+        inside = dr.Dataset.create_from_file(file_path=str(risk_file))
+    outside = dr.Dataset.create_from_file(file_path=str(risk_file))
     assert set(ids(use_case.list_datasets())) == {dataset.id, inside.id}
     assert alice.get(f"datasets/{outside.id}/").json()["useCaseIds"] == []
 
     datarobot_client.connect(default_use_case=second.id)
-    later = dr.Dataset.create_from_file(file_path=str(path))
+    later = dr.Dataset.create_from_file(file_path=str(risk_file))
     assert later.id in ids(dr.UseCase.get(second.id).list_datasets())
 
     bob, carol, dave = make_user(), make_user(), make_user()

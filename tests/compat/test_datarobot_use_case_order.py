@@ -106,16 +106,18 @@ def listed(viewer: Api, order_by: str) -> list[dict]:
 
 
 @pytest.fixture
-def as_viewer(seeded: tuple[Api, list[str]], module_service: Any, datarobot_as: Any) -> Api:
+def datarobot_as_viewer(
+    seeded: tuple[Api, list[str]], module_service: Any, datarobot_as: Any
+) -> Api:
     viewer, _ = seeded
     datarobot_as(module_service, viewer.token).connect()
     return viewer
 
 
 @pytest.mark.parametrize("option", OPTIONS)
-def test_every_documented_order(option: str, as_viewer: Api, seeded: Any) -> None:
+def test_every_documented_order(option: str, datarobot_as_viewer: Api, seeded: Any) -> None:
     _, ids = seeded
-    items = listed(as_viewer, "id")
+    items = listed(datarobot_as_viewer, "id")
     assert {uc["id"] for uc in items} == set(ids)
     key = OPTIONS[option]
     if option in DESIGNED:  # the seed gives this option its own order
@@ -128,7 +130,7 @@ def test_every_documented_order(option: str, as_viewer: Api, seeded: Any) -> Non
         sign = "-" if descending else ""
         by_client = dr.UseCase.list(search_params={"orderBy": f"{sign}{option}"})
         assert [uc.id for uc in by_client] == expected, f"{sign}{option}"
-        by_camel = listed(as_viewer, f"{sign}{camel(option)}")
+        by_camel = listed(datarobot_as_viewer, f"{sign}{camel(option)}")
         assert [uc["id"] for uc in by_camel] == expected, f"{sign}{camel(option)}"
 
 
@@ -147,9 +149,9 @@ def test_every_order_holds_within_a_search(search: str, seeded: Any) -> None:
             assert got == [uc["id"] for uc in expected], order_by
 
 
-def test_an_unknown_order_is_refused(as_viewer: Api) -> None:
+def test_an_unknown_order_is_refused(datarobot_as_viewer: Api) -> None:
     for bad in ("size", "--name", "projects-count", "Name", "-"):
-        r = as_viewer.get("useCases/", params={"orderBy": bad})
+        r = datarobot_as_viewer.get("useCases/", params={"orderBy": bad})
         assert r.status_code == 422, bad
         assert r.json()["errors"] == {"orderBy": "unknown sort key"}
 

@@ -39,14 +39,12 @@ def ip(service, alice, tmp_path, monkeypatch):
     InteractiveShell.clear_instance()
 
 
-def test_use_case_create_sets_it_current_and_links_later_assets(ip, alice, tmp_path, risk_csv):
+def test_use_case_create_sets_it_current_and_links_later_assets(ip, alice, risk_file):
     ip.run_cell("%use_case Financial Risk --create --description 'Credit models'")
     current = context.get_current_use_case()
     assert (current.name, current.description) == ("Financial Risk", "Credit models")
-    data = tmp_path / "risk_data.csv"
-    data.write_bytes(risk_csv)
     ip.run_cell(
-        f"import ucwidgets as dr\nds = dr.Dataset.create_from_file(file_path={str(data)!r})"
+        f"import ucwidgets as dr\nds = dr.Dataset.create_from_file(file_path={str(risk_file)!r})"
     )
     ip.run_cell("p = dr.Project.create_from_dataset(ds.id, project_name='Risk v1')")
     linked = alice.get(f"useCases/{current.id}/").json()

@@ -8,10 +8,7 @@ hold as long as the leaderboard keeps its promises.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,25 +33,6 @@ REGRESSION_METRICS = ("RMSE", "R Squared", "MAE")
 LOWER_IS_BETTER = {"AUC": False, "LogLoss": True, "Accuracy": False}
 LOWER_IS_BETTER |= {"RMSE": True, "R Squared": False, "MAE": True}
 PARTS = ("validation", "crossValidation", "holdout")
-
-
-def _root_conftest() -> Any:
-    """``tests/conftest.py`` as a module, whatever ``conftest`` means in ``sys.modules`` now
-    (another directory's conftest may have taken the name)."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == str(path):
-            return module
-    spec = importlib.util.spec_from_file_location("_ucw_root_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-#: The per-actor HTTP client of ``tests/conftest.py``, for services a test starts itself.
-Api = _root_conftest().Api
 
 
 def make_frame(n: int, seed: int = 0, missing_targets: int = 0) -> pd.DataFrame:

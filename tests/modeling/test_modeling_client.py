@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from modeling_data import BINARY_TYPES, make_frame
 
 import ucwidgets as dr
-from ucwidgets import context
-from ucwidgets.client import set_client
 from ucwidgets.errors import AsyncProcessUnsuccessfulError
 
 COLUMNS = [
@@ -24,15 +20,7 @@ COLUMNS = [
 ]
 
 
-@pytest.fixture
-def client(service, alice) -> Iterator[None]:
-    dr.Client(token=alice.token, endpoint=service.url)
-    yield
-    set_client(None)
-    context.set_current_use_case(None)
-
-
-def test_wait_for_autopilot_then_the_leaderboard_and_predictions(client, capsys):
+def test_wait_for_autopilot_then_the_leaderboard_and_predictions(as_alice, capsys):
     frame = make_frame(200, seed=13)
     project = dr.Project.create(sourcedata=frame, project_name="Loans")
     project.analyze_and_model(target="defaulted", positive_class="yes", metric="AUC")
@@ -72,7 +60,7 @@ def test_wait_for_autopilot_then_the_leaderboard_and_predictions(client, capsys)
     assert models[0].predict(records).equals(predictions)
 
 
-def test_a_regression_leaderboard_has_its_own_metric_columns(client):
+def test_a_regression_leaderboard_has_its_own_metric_columns(as_alice):
     project = dr.Project.create(sourcedata=make_frame(60, seed=14), project_name="Loss")
     assert project.get_models().to_frame().columns.tolist() == COLUMNS  # no target yet
     project.analyze_and_model(target="loss")
@@ -88,7 +76,7 @@ def test_a_regression_leaderboard_has_its_own_metric_columns(client):
     assert prediction.columns.tolist() == ["row_id", "prediction"]
 
 
-def test_wait_for_autopilot_raises_the_reason_of_a_failure(client, risk_csv):
+def test_wait_for_autopilot_raises_the_reason_of_a_failure(as_alice, risk_csv):
     project = dr.Project.create(sourcedata=risk_csv, project_name="Tiny")
     with pytest.raises(RuntimeError, match="target has not been set"):
         project.wait_for_autopilot(verbosity=0)

@@ -11,7 +11,6 @@ import pytest
 from modeling_data import (
     BINARY_TYPES,
     REGRESSION_TYPES,
-    Api,
     assert_leaderboard,
     csv_bytes,
     make_frame,
@@ -19,6 +18,7 @@ from modeling_data import (
     sklearn_metrics,
     wait_for_modeling,
 )
+from service_api import new_user
 
 #: New rows from the population the training rows came from, scored by every model.
 FRESH = make_frame(4000, seed=100)
@@ -187,8 +187,7 @@ def test_multiclass_and_unsupervised_are_refused_with_a_reason(alice):
 
 
 def test_modeling_on_postgresql(pg_service):
-    user, token = pg_service.store.create_user("ann@example.com", full_name="Ann")
-    ann = Api(pg_service.url, token, user)
+    ann = new_user(pg_service, "ann@example.com", "Ann")
     pid, status = _modeled_project(ann, csv_bytes(make_frame(80, seed=6)), "defaulted")
     assert status["modelingStatus"] == "done"
     board = ann.get(f"projects/{pid}/models/").json()

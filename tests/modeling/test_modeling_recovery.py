@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from modeling_data import Api, csv_bytes, make_frame, wait_for_modeling, wait_until
+from modeling_data import csv_bytes, make_frame, wait_for_modeling, wait_until
+from service_api import Api, new_user
 from sqlalchemy import select
 
 from ucwidgets.server.app import ServerThread
@@ -49,8 +50,7 @@ def _job_states(data_dir: Path) -> list[tuple[str, str]]:
 def test_a_stopped_service_hands_its_jobs_back_and_the_next_one_finishes_them(tmp_path):
     data_dir = tmp_path / "data"
     first = ServerThread(data_dir=data_dir).start()
-    user, token = first.store.create_user("ann@example.com", full_name="Ann")
-    ann = Api(first.url, token, user)
+    ann = new_user(first, "ann@example.com", "Ann")
     pids = [_aim(ann), _aim(ann, "defaulted")]
     wait_until(lambda: _running(ann, pids[0]), what="the first job to run")
     first.stop()
@@ -61,7 +61,7 @@ def test_a_stopped_service_hands_its_jobs_back_and_the_next_one_finishes_them(tm
 
     second = ServerThread(data_dir=data_dir).start()
     try:
-        ann = Api(second.url, token, user)
+        ann = Api(second.url, ann.token, ann.user)
         for pid in pids:
             assert wait_for_modeling(ann, pid)["modelingStatus"] == "done"
             board = ann.get(f"projects/{pid}/models/").json()

@@ -17,12 +17,6 @@ from typing import Any
 import requests
 
 JSON = "application/json"
-#: The shared fixture's CSV, for module-scoped fixtures that cannot use ``risk_csv``.
-RISK_CSV = (
-    b"age,income,region,credit_risk\n"
-    b"25,40000,north,0\n40,85000,south,1\n33,52000,north,0\n51,99000,east,1\n"
-    b"29,31000,west,0\n45,72000,south,1\n38,61000,east,0\n"
-)
 
 #: Fields WIRE.md requires non-null, per object.
 USE_CASE_FIELDS = (
@@ -209,3 +203,8 @@ def module_actors() -> tuple:
         actor("bob", "bob@example.com", "Bob Editor"),
         actor("carol", "carol@example.com", "Carol Consumer"),
     )
+
+
+def ref(etype: str, entity_id: str) -> dict[str, str]:
+    """An entity of a bulk body (``add``, ``remove``, a move's ``entities``)."""
+    return {"entityType": etype, "entityId": entity_id}

@@ -13,10 +13,7 @@ from typing import Any
 
 import pytest
 from http_checks import assert_error
-from service_api import RISK_CSV, Api
-from sqlalchemy import select
-
-from ucwidgets.server.store.schema import metadata
+from service_api import RISK_CSV, Api, table_rows
 
 Y = "yes"
 _names = itertools.count()
@@ -77,12 +74,6 @@ ROUTES = {
     "notebook": "notebooks",
 }
 NAME_FIELD = {"project": "projectName"}
-
-
-def db_snapshot(service: Any) -> dict[str, list]:
-    """Every row of every table, sorted: what a refusal must leave exactly as it was."""
-    with service.store.db.read() as conn:
-        return {t.name: sorted(map(repr, conn.execute(select(t)))) for t in metadata.sorted_tables}
 
 
 @dataclass
@@ -233,11 +224,11 @@ def test_asset_role_table(module_service, make_module_user, state: str, etype: s
         if op in ("link", "bulk link") and expected == Y and single_home_elsewhere:
             expected = 409  # allowed, but it already lives in the use case that lends the role
         case.prepare(op)
-        before = db_snapshot(module_service)
+        before = table_rows(module_service)
         r = case.run(op)
         if expected == Y:
             assert 200 <= r.status_code < 300, (state, etype, op, r.status_code, r.text)
             case.effect(op, r)
         else:
             assert_error(r, expected)
-            assert db_snapshot(module_service) == before, (state, etype, op, "changed the db")
+            assert table_rows(module_service) == before, (state, etype, op, "changed the db")

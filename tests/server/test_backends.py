@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from service_api import Api
 
 from ucwidgets.server.store import text_search
 from ucwidgets.server.store.schema import metadata
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_service(request):
-    return request.getfixturevalue("service" if request.param == "sqlite" else "pg_service")
-
-
-def _user(srv, name: str) -> Api:
-    user, token = srv.store.create_user(name, full_name=name.split("@")[0].title())
-    return Api(srv.url, token, user)
 
 
 def test_migrated_schema_matches_the_tables(any_service):
@@ -39,8 +28,8 @@ def test_migrated_schema_matches_the_tables(any_service):
     assert diff == []
 
 
-def test_flow_share_and_feed(any_service, risk_csv):
-    ann, ben = _user(any_service, "ann@example.com"), _user(any_service, "ben@example.com")
+def test_flow_share_and_feed(any_service, people, risk_csv):
+    ann, ben, _ = people
     uc = ann.create_use_case("Risk", description="Credit risk")
     dataset = ann.upload_dataset(risk_csv)
     assert ann.post(f"useCases/{uc['id']}/datasets/{dataset['datasetId']}/").status_code == 201
@@ -59,8 +48,8 @@ def test_flow_share_and_feed(any_service, risk_csv):
     assert (got["datasetsCount"], got["projectsCount"], len(got["members"])) == (1, 1, 2)
 
 
-def test_racing_owners_keep_one_owner(any_service):
-    ann, ben = _user(any_service, "ann@example.com"), _user(any_service, "ben@example.com")
+def test_racing_owners_keep_one_owner(any_service, people):
+    ann, ben, _ = people
     uc = ann.create_use_case("Shared")
     ann.grant(uc["id"], ben, "OWNER")
     barrier = threading.Barrier(2)
@@ -83,10 +72,10 @@ def test_racing_owners_keep_one_owner(any_service):
     assert [(m["name"], m["role"]) for m in members] == [(stayed.username, "OWNER")]
 
 
-def test_racing_links_of_one_application_one_wins(any_service):
+def test_racing_links_of_one_application_one_wins(any_service, people):
     """The single-home rule under a race: on PostgreSQL the unique index, not the check, may be
     what stops the second link; either way the loser gets a 409, never a 500."""
-    ann = _user(any_service, "ann@example.com")
+    ann = people[0]
     other = Api(ann.base, ann.token, ann.user)  # a second connection for the second thread
     for _ in range(10):
         one, two = (ann.create_use_case(name)["id"] for name in ("One", "Two"))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from http_checks import RISK_CSV, assert_error, assert_page, module_actors, unchanged
+from http_checks import assert_error, assert_page, module_actors, unchanged
+from service_api import RISK_CSV
 
 from ucwidgets.server.handlers.base import ServiceContext
 

@@ -11,17 +11,13 @@ import time
 
 import pytest
 import requests
-from http_checks import RISK_CSV, assert_error, assert_no_content, module_actors, unchanged
+from http_checks import assert_error, assert_no_content, module_actors, unchanged
+from service_api import RISK_CSV
 
 LIMIT = 1024 * 1024  # the fixture's upload limit
 
 
 alice, bob, carol = module_actors()
-
-
-@pytest.fixture(scope="module")
-def tmp_dir(module_service):
-    return module_service.store.blobs.tmp_dir
 
 
 UPLOAD_ROUTES = ["datasets/fromFile/", "projects/"]

@@ -7,34 +7,13 @@ status the single operation would have answered, and leaves every table as it wa
 from __future__ import annotations
 
 import pytest
-from http_checks import assert_error, events
-from sqlalchemy import select
+from http_checks import assert_error, events, ref
+from service_api import table_rows
 
 from ucwidgets.server.store import bulk
 from ucwidgets.server.store.assets import grant_owner
 from ucwidgets.server.store.db import new_id, now
-from ucwidgets.server.store.schema import applications, metadata
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def srv(request):
-    return request.getfixturevalue("service" if request.param == "sqlite" else "pg_service")
-
-
-@pytest.fixture
-def users(srv):
-    from service_api import Api
-
-    made = []
-    for name in ("ann", "ben", "cat"):
-        user, token = srv.store.create_user(f"{name}@example.com", full_name=name.title())
-        made.append(Api(srv.url, token, user))
-    return made
-
-
-def tables(srv) -> dict[str, list]:
-    with srv.store.db.read() as conn:
-        return {t.name: sorted(map(repr, conn.execute(select(t)))) for t in metadata.sorted_tables}
+from ucwidgets.server.store.schema import applications
 
 
 def app(api, name: str = "App") -> str:
@@ -43,17 +22,13 @@ def app(api, name: str = "App") -> str:
     return r.json()["id"]
 
 
-def ref(etype: str, eid: str) -> dict:
-    return {"entityType": etype, "entityId": eid}
-
-
 def counts(api, uc: str) -> tuple[int, int]:
     got = api.get(f"useCases/{uc}/").json()
     return got["datasetsCount"], got["applicationsCount"]
 
 
-def test_add_and_remove_many_in_one_batch(srv, users, risk_csv):
-    ann = users[0]
+def test_add_and_remove_many_in_one_batch(any_service, people, risk_csv):
+    ann = people[0]
     uc = ann.create_use_case("Risk")["id"]
     apps = [app(ann, f"App {i}") for i in range(3)]
     ds = ann.upload_dataset(risk_csv)["id"]
@@ -89,12 +64,12 @@ def test_add_and_remove_many_in_one_batch(srv, users, risk_csv):
     assert events(ann, uc) == feed
 
 
-def test_one_refusal_rejects_the_batch_with_its_index(srv, users):
-    ann, ben, _ = users
+def test_one_refusal_rejects_the_batch_with_its_index(any_service, people):
+    ann, ben, _ = people
     uc = ann.create_use_case("Risk")["id"]
     mine = [app(ann, f"Mine {i}") for i in range(2)]
     theirs = app(ben, "Theirs")  # ann cannot see it: the single link is a 404
-    before = tables(srv)
+    before = table_rows(any_service)
     r = ann.patch(
         f"useCases/{uc}/assets/",
         json={
@@ -108,7 +83,7 @@ def test_one_refusal_rejects_the_batch_with_its_index(srv, users):
     body = assert_error(r, 404)
     assert list(body["errors"]) == ["add[2]"]
     assert body["message"].startswith("add[2]: ")
-    assert tables(srv) == before
+    assert table_rows(any_service) == before
 
     # A removal of what is not there is the single unlink's 404, named too.
     r = ann.patch(
@@ -116,11 +91,11 @@ def test_one_refusal_rejects_the_batch_with_its_index(srv, users):
         json={"add": [ref("application", mine[0])], "remove": [ref("application", mine[1])]},
     )
     assert list(assert_error(r, 404)["errors"]) == ["remove[0]"]
-    assert tables(srv) == before
+    assert table_rows(any_service) == before
 
 
-def test_a_consumer_shares_nothing_and_a_borrowed_right_stays_checked(srv, users):
-    ann, ben, _ = users
+def test_a_consumer_shares_nothing_and_a_borrowed_right_stays_checked(any_service, people):
+    ann, ben, _ = people
     home = ann.create_use_case("Home")["id"]
     apps = [app(ann, f"App {i}") for i in range(2)]
     assert (
@@ -131,18 +106,18 @@ def test_a_consumer_shares_nothing_and_a_borrowed_right_stays_checked(srv, users
     )
     ann.grant(home, ben, "EDITOR")  # the use of ann's apps, without the right to share them
     other = ben.create_use_case("Ben's")["id"]
-    before = tables(srv)
+    before = table_rows(any_service)
     r = ben.post(
         f"useCases/{home}/assets/move/",
         json={"to": other, "entities": [ref("application", a) for a in apps]},
     )
     body = assert_error(r, 403)
     assert list(body["errors"]) == ["entities[0]"]
-    assert tables(srv) == before
+    assert table_rows(any_service) == before
 
 
-def test_move_carries_assets_and_a_lent_right_to_share(srv, users, risk_csv):
-    ann, ben, _ = users
+def test_move_carries_assets_and_a_lent_right_to_share(any_service, people, risk_csv):
+    ann, ben, _ = people
     source = ann.create_use_case("Source")["id"]
     ds = ann.upload_dataset(risk_csv)["id"]
     apps = [app(ann, f"App {i}") for i in range(2)]
@@ -172,8 +147,8 @@ def test_move_carries_assets_and_a_lent_right_to_share(srv, users, risk_csv):
         ("not in the source", 404, "entities[1]"),
     ],
 )
-def test_move_refusals_change_nothing(srv, users, setup, status, key):
-    ann, ben, _ = users
+def test_move_refusals_change_nothing(any_service, people, setup, status, key):
+    ann, ben, _ = people
     source = ann.create_use_case("Source")["id"]
     apps = [app(ann, f"App {i}") for i in range(2)]
     target = ben.create_use_case("Target")["id"]
@@ -184,17 +159,17 @@ def test_move_refusals_change_nothing(srv, users, setup, status, key):
         ben.grant(target, ann, "CONSUMER")
     elif setup == "not in the source":
         ben.grant(target, ann, "EDITOR")
-    before = tables(srv)
+    before = table_rows(any_service)
     r = ann.post(f"useCases/{source}/assets/move/", json={"to": target, "entities": entities})
     assert list(assert_error(r, status)["errors"]) == [key]
-    assert tables(srv) == before
+    assert table_rows(any_service) == before
 
 
-def _seed_apps(srv, owner: dict, n: int) -> list[str]:
+def _seed_apps(any_service, owner: dict, n: int) -> list[str]:
     """``n`` applications of ``owner`` in one transaction (seeding 500 one request each would
     be most of this test's time)."""
     ids = [new_id() for _ in range(n)]
-    with srv.store.db.write() as conn:
+    with any_service.store.db.write() as conn:
         conn.execute(
             applications.insert(),
             [
@@ -218,10 +193,10 @@ def test_a_batch_holds_500_entries_and_no_more(service, make_user):
     uc = ann.create_use_case("Big")["id"]
     ids = _seed_apps(service, ann.user, bulk.BATCH_MAX + 1)
     entries = [ref("application", i) for i in ids]
-    before = tables(service)
+    before = table_rows(service)
     r = ann.patch(f"useCases/{uc}/assets/", json={"add": entries})
     assert assert_error(r, 422)["errors"] == {"entities": f"over {bulk.BATCH_MAX}"}
-    assert tables(service) == before
+    assert table_rows(service) == before
     r = ann.post(f"useCases/{uc}/assets/move/", json={"to": uc, "entities": entries})
     assert_error(r, 422)
     r = ann.patch(f"useCases/{uc}/assets/", json={"add": entries[: bulk.BATCH_MAX]})
@@ -267,7 +242,7 @@ def test_bad_batches_are_refused_whole(service, make_user, route):
     ann = make_user()
     uc = ann.create_use_case("Risk")["id"]
     send = ann.patch if route == "assets/" else ann.post
-    before = tables(service)
+    before = table_rows(service)
     for body, key in BAD_PATCH if route == "assets/" else BAD_MOVE:
         r = send(f"useCases/{uc}/{route}", json=body)
         if key is None:
@@ -276,7 +251,7 @@ def test_bad_batches_are_refused_whole(service, make_user, route):
             got = assert_error(r, 422)
             assert key in got["errors"], (body, got)
     assert send(f"useCases/{uc}/{route}", data=b"{").status_code == 400
-    assert tables(service) == before
+    assert table_rows(service) == before
 
 
 def test_the_same_use_case_is_no_move_target(service, make_user):

@@ -14,7 +14,8 @@ import sys
 
 import pytest
 import requests
-from http_checks import RISK_CSV, assert_error, module_actors, unchanged
+from http_checks import assert_error, module_actors, unchanged
+from service_api import RISK_CSV
 
 from ucwidgets.server.app import ServerThread
 
@@ -29,11 +30,6 @@ def world(alice):
     dataset = alice.upload_dataset(RISK_CSV)["datasetId"]
     project = alice.create_project(dataset, "P")["id"]
     return {"uc": uc, "dataset": dataset, "project": project}
-
-
-@pytest.fixture(scope="module")
-def tmp_dir(module_service):
-    return module_service.store.blobs.tmp_dir
 
 
 # -- numbers -------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import requests
 from hostile_cases import Case, corpus
-from http_checks import RISK_CSV, assert_error
+from http_checks import assert_error
 from requests.structures import CaseInsensitiveDict
-from service_api import Api
+from service_api import RISK_CSV, Api, new_user
 from sqlalchemy import select
 
 from ucwidgets.server.app import ServerThread
@@ -32,7 +32,7 @@ _databases = itertools.count()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def backend(request, tmp_path_factory) -> Iterator[ServerThread]:
+def any_module_service(request, tmp_path_factory) -> Iterator[ServerThread]:
     tmp = tmp_path_factory.mktemp(f"corpus-{request.param}")
     root = tmp / "jupyter-root"
     root.mkdir()
@@ -52,14 +52,13 @@ def backend(request, tmp_path_factory) -> Iterator[ServerThread]:
 
 
 @pytest.fixture(scope="module")
-def world(backend: ServerThread) -> dict[str, Any]:
+def world(any_module_service: ServerThread) -> dict[str, Any]:
     """alice OWNS a use case holding one of each asset; bob is its EDITOR, carol its CONSUMER;
     dave has a use case and a dataset of his own; one use case and one dataset were deleted."""
     actors = {}
     for name in ("alice", "bob", "carol", "dave"):
-        user, token = backend.store.create_user(f"{name}@example.com", full_name=name.title())
-        actors[name] = Api(backend.url, token, user)
-    actors["anon"] = Api(backend.url, None)
+        actors[name] = new_user(any_module_service, f"{name}@example.com", name.title())
+    actors["anon"] = Api(any_module_service.url, None)
     alice, dave = actors["alice"], actors["dave"]
     uc = alice.create_use_case("Corpus")["id"]
     dataset = alice.upload_dataset(RISK_CSV)["datasetId"]
@@ -83,7 +82,7 @@ def world(backend: ServerThread) -> dict[str, Any]:
         "gone_dataset": gone_dataset,
         "daves_uc": dave.create_use_case("Dave's")["id"],
         "daves_dataset": dave.upload_dataset(RISK_CSV)["datasetId"],
-        "root": str(backend.service.ctx.notebook_root),
+        "root": str(any_module_service.service.ctx.notebook_root),
         "alice_token": alice.token,
     }
     ids |= {f"{n}_id": a.id for n, a in actors.items() if n != "anon"}
@@ -169,14 +168,14 @@ def send(case: Case, world: dict[str, Any], srv: ServerThread) -> Any:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_request_is_refused_and_changes_nothing(backend, world, case):
-    before = db_snapshot(backend)
-    response = send(case, world, backend)
+def test_hostile_request_is_refused_and_changes_nothing(any_module_service, world, case):
+    before = db_snapshot(any_module_service)
+    response = send(case, world, any_module_service)
     assert response.status_code < 500, (response.status_code, response.text[:300])
     assert_error(response, case.status)
     # A refused upload's temporary file goes when the request ends, just after the answer.
     deadline = time.monotonic() + 5
-    while (after := db_snapshot(backend)) != before and time.monotonic() < deadline:
+    while (after := db_snapshot(any_module_service)) != before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert after == before
 
@@ -202,9 +201,9 @@ def test_the_corpus_is_large_and_covers_every_group():
     assert len({c.id for c in CASES}) == len(CASES), "case labels must be unique"
 
 
-def test_the_world_is_still_whole(backend, world):
+def test_the_world_is_still_whole(any_module_service, world):
     # Run last in the module: the corpus must not have eroded what the cases rely on.
     alice = world["actors"]["alice"]
     uc = alice.get(f"useCases/{world['ids']['uc']}/").json()
     assert (uc["datasetsCount"], uc["notebooksCount"], len(uc["members"])) == (1, 1, 3)
-    assert Path(backend.service.data_dir, "blobs", "tmp").is_dir()
+    assert Path(any_module_service.service.data_dir, "blobs", "tmp").is_dir()

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 ROUNDS = 8
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def service(request):
+@pytest.fixture
+def service(any_service):
     """Each race on SQLite (one writer at a time) and on PostgreSQL (writers overlap)."""
-    return request.getfixturevalue("sqlite_service" if request.param == "sqlite" else "pg_service")
+    return any_service
 
 
 @pytest.fixture(scope="module")

@@ -5,29 +5,8 @@ from __future__ import annotations
 
 import pytest
 from http_checks import assert_error
-from service_api import Api
+from service_api import Api, table_rows
 from sqlalchemy import select
-
-from ucwidgets.server.store.schema import metadata
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def srv(request):
-    return request.getfixturevalue("service" if request.param == "sqlite" else "pg_service")
-
-
-@pytest.fixture
-def people(srv) -> list[Api]:
-    made = []
-    for name in ("ann", "ben", "cat"):
-        user, token = srv.store.create_user(f"{name}@example.com", full_name=name.title())
-        made.append(Api(srv.url, token, user))
-    return made
-
-
-def tables(srv) -> dict[str, list]:
-    with srv.store.db.read() as conn:
-        return {t.name: sorted(map(repr, conn.execute(select(t)))) for t in metadata.sorted_tables}
 
 
 def names(api: Api, **params) -> list[str]:
@@ -38,7 +17,7 @@ def names(api: Api, **params) -> list[str]:
     return [uc["name"] for uc in body["data"]]
 
 
-def test_tags_are_set_kept_in_order_and_announced(srv, people):
+def test_tags_are_set_kept_in_order_and_announced(any_service, people):
     ann = people[0]
     uc = ann.create_use_case("Risk", tags=["Credit", "Q3"])
     assert uc["tags"] == ["Credit", "Q3"]
@@ -53,7 +32,7 @@ def test_tags_are_set_kept_in_order_and_announced(srv, people):
     assert ann.get("useCases/").json()["data"][0]["tags"] == []
 
 
-def test_tag_filters_need_every_tag_whatever_its_case(srv, people):
+def test_tag_filters_need_every_tag_whatever_its_case(any_service, people):
     ann, ben, _ = people
     for name, tags in (("A", ["risk", "Q3"]), ("B", ["Risk"]), ("C", ["q3"]), ("D", [])):
         ann.create_use_case(name, tags=tags)
@@ -64,7 +43,7 @@ def test_tag_filters_need_every_tag_whatever_its_case(srv, people):
     assert names(ann, tag=["risk", "nothing"]) == []
 
 
-def test_suggestions_come_only_from_visible_use_cases(srv, people):
+def test_suggestions_come_only_from_visible_use_cases(any_service, people):
     ann, ben, _ = people
     ann.create_use_case("A", tags=["Credit", "churn"])
     ann.create_use_case("B", tags=["credit card", "CREDIT"[:6].lower() + "_x"])
@@ -81,10 +60,10 @@ def test_suggestions_come_only_from_visible_use_cases(srv, people):
     assert ann.get("useCases/tags/?prefix=%25").json()["data"] == []
     everything = ann.get("useCases/tags/").json()["data"]
     assert {t["name"] for t in everything} == {"Credit", "churn", "credit card", "credit_x"}
-    assert_error(Api(srv.url, None).get("useCases/tags/"), 401)
+    assert_error(Api(any_service.url, None).get("useCases/tags/"), 401)
 
 
-def test_filters_by_owner_role_asset_kind_and_dates(srv, people):
+def test_filters_by_owner_role_asset_kind_and_dates(any_service, people):
     ann, ben, _ = people
     mine = ann.create_use_case("Mine")
     theirs = ben.create_use_case("Theirs")
@@ -139,13 +118,13 @@ BAD_TAGS = {
 def test_bad_tags_are_refused_and_change_nothing(service, make_user, label):
     ann = make_user()
     uc = ann.create_use_case("Risk", tags=["keep"])
-    before = tables(service)
+    before = table_rows(service)
     r = ann.patch(f"useCases/{uc['id']}/", json={"name": "Renamed", "tags": BAD_TAGS[label]})
     body = assert_error(r, 422)
     assert any(k.startswith("tags") for k in body["errors"]), body
-    assert tables(service) == before
+    assert table_rows(service) == before
     assert_error(ann.post("useCases/", json={"name": "New", "tags": BAD_TAGS[label]}), 422)
-    assert tables(service) == before
+    assert table_rows(service) == before
 
 
 BAD_QUERIES = [
@@ -174,19 +153,19 @@ def test_bad_filters_are_refused(service, make_user):
     assert_error(ann.get("useCases/tags/", params={"limit": 0}), 422)
 
 
-def test_a_consumer_cannot_tag_and_a_stranger_cannot_see(srv, people):
+def test_a_consumer_cannot_tag_and_a_stranger_cannot_see(any_service, people):
     ann, ben, cat = people
     uc = ann.create_use_case("Risk", tags=["a"])["id"]
     ann.grant(uc, ben, "CONSUMER")
-    before = tables(srv)
+    before = table_rows(any_service)
     assert_error(ben.patch(f"useCases/{uc}/", json={"tags": ["b"]}), 403)
     assert_error(cat.patch(f"useCases/{uc}/", json={"tags": ["b"]}), 404)
-    assert tables(srv) == before
+    assert table_rows(any_service) == before
     assert cat.get("useCases/tags/").json()["data"] == []
     assert names(cat, tag="a") == []
 
 
-def test_members_say_who_granted_their_role_and_when(srv, people):
+def test_members_say_who_granted_their_role_and_when(any_service, people):
     ann, ben, cat = people
     uc = ann.create_use_case("Risk")["id"]
     ann.grant(uc, ben, "EDITOR", can_share=True)
@@ -264,7 +243,7 @@ def test_the_migration_fills_in_who_granted_existing_roles(tmp_path):
     assert got == {a: (a, "t2"), b: (b, "t4"), c: (None, "t2")}
 
 
-def test_the_trash_hides_tags_and_a_restore_brings_them_and_the_grants_back(srv, people):
+def test_the_trash_hides_tags_and_a_restore_brings_them_and_the_grants_back(any_service, people):
     ann, ben, _ = people
     uc = ann.create_use_case("Risk", tags=["Trashed"])["id"]
     ann.grant(uc, ben, "EDITOR")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from http_checks import assert_error
-from service_api import Api
+from service_api import Api, new_user
 from sqlalchemy import select, update
 
 from ucwidgets.server.app import ServerThread
@@ -23,16 +23,6 @@ ROUTES = {
     "notebook": "notebooks",
 }
 LOOKUP = {"dataset": "datasetId", "project": "projectId", "application": "applicationId"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_service(request):
-    return request.getfixturevalue("service" if request.param == "sqlite" else "pg_service")
-
-
-def _user(srv: ServerThread, name: str) -> Api:
-    user, token = srv.store.create_user(name, full_name=name.split("@")[0].title())
-    return Api(srv.url, token, user)
 
 
 def _asset(owner: Api, etype: str, csv: bytes, n: int = 0) -> str:
@@ -59,14 +49,14 @@ def _verbs(who: Api, uc: str) -> list[str]:
 
 
 def test_a_deleted_use_case_is_hidden_then_restored_whole(
-    any_service, risk_csv, database_invariants
+    any_service, people, risk_csv, database_invariants
 ):
     srv = any_service
 
     def invariants(*actors: Api) -> None:
         database_invariants(srv, *actors)
 
-    ann, ben, cat = (_user(srv, f"{n}@example.com") for n in ("ann", "ben", "cat"))
+    ann, ben, cat = people
     uc = ann.create_use_case("Risk", description="credit risk")["id"]
     ds = ann.upload_dataset(risk_csv)["id"]
     assert ann.post(f"useCases/{uc}/datasets/{ds}/").status_code == 201
@@ -116,8 +106,10 @@ def test_a_deleted_use_case_is_hidden_then_restored_whole(
 
 
 @pytest.mark.parametrize("etype", list(ROUTES))
-def test_a_deleted_asset_leaves_its_use_cases_until_restored(service, risk_csv, invariants, etype):
-    ann, ben = _user(service, "ann@example.com"), _user(service, "ben@example.com")
+def test_a_deleted_asset_leaves_its_use_cases_until_restored(
+    make_user, risk_csv, invariants, etype
+):
+    ann, ben = make_user("ann@example.com", "Ann"), make_user("ben@example.com", "Ben")
     uc = ann.create_use_case("Risk")["id"]
     asset = _asset(ann, etype, risk_csv)
     route = ROUTES[etype]
@@ -161,9 +153,9 @@ def test_a_deleted_asset_leaves_its_use_cases_until_restored(service, risk_csv, 
     invariants(ann, ben)
 
 
-def test_purge_removes_the_object_and_the_files_nothing_else_uses(any_service, risk_csv):
+def test_purge_removes_the_object_and_the_files_nothing_else_uses(any_service, people, risk_csv):
     srv = any_service
-    ann, ben = _user(srv, "ann@example.com"), _user(srv, "ben@example.com")
+    ann, ben, _ = people
     uc = ann.create_use_case("Risk")["id"]
     ann.grant(uc, ben, "EDITOR")
     alone = ann.upload_dataset(risk_csv + b"99,1,east,1\n")["id"]
@@ -207,9 +199,9 @@ def _age(srv: ServerThread, days: float) -> None:
             )
 
 
-def test_the_sweep_purges_what_outlived_the_trash_days(any_service, risk_csv):
+def test_the_sweep_purges_what_outlived_the_trash_days(any_service, people, risk_csv):
     srv = any_service
-    ann = _user(srv, "ann@example.com")
+    ann = people[0]
     old_uc, new_uc = (ann.create_use_case(n)["id"] for n in ("Old", "New"))
     ds = ann.upload_dataset(risk_csv)["id"]
     assert ann.delete(f"useCases/{old_uc}/").status_code == 204
@@ -227,7 +219,7 @@ def test_the_sweep_runs_at_start_up_and_then_periodically(tmp_path):
     data = tmp_path / "data"
     srv = ServerThread(data_dir=data).start()
     try:
-        ann = _user(srv, "ann@example.com")
+        ann = new_user(srv, "ann@example.com", "Ann")
         ucs = [ann.create_use_case(f"Risk {i}")["id"] for i in range(2)]
         assert ann.delete(f"useCases/{ucs[0]}/").status_code == 204
         _age(srv, 2)
@@ -247,8 +239,10 @@ def test_the_sweep_runs_at_start_up_and_then_periodically(tmp_path):
         srv.stop()
 
 
-def test_orphaned_files_go_but_never_a_young_one_or_an_upload_in_progress(service, risk_csv):
-    ann = _user(service, "ann@example.com")
+def test_orphaned_files_go_but_never_a_young_one_or_an_upload_in_progress(
+    service, make_user, risk_csv
+):
+    ann = make_user("ann@example.com", "Ann")
     kept = ann.upload_dataset(risk_csv)["id"]
     blobs = service.store.blobs
     orphan, young = blobs.put_bytes(b"cut off\n").digest, blobs.put_bytes(b"on its way\n").digest
@@ -267,8 +261,10 @@ def test_orphaned_files_go_but_never_a_young_one_or_an_upload_in_progress(servic
     assert ann.get(f"datasets/{kept}/file/").content == risk_csv
 
 
-def test_whoever_takes_over_a_deactivated_owner_gets_their_trash(service, risk_csv, invariants):
-    ann, ben = _user(service, "ann@example.com"), _user(service, "ben@example.com")
+def test_whoever_takes_over_a_deactivated_owner_gets_their_trash(
+    service, make_user, risk_csv, invariants
+):
+    ann, ben = make_user("ann@example.com", "Ann"), make_user("ben@example.com", "Ben")
     uc = ann.create_use_case("Risk")["id"]
     ds = ann.upload_dataset(risk_csv)["id"]
     ann.grant(uc, ben, "CONSUMER")

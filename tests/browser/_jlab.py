@@ -205,3 +205,38 @@ def roomy(page: Any) -> None:
     tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if tab.count():
         tab.first.click()
+
+
+#: Where the README's screenshots are saved.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: A small credit-risk table, as records for ``Dataset.create_from_in_memory_data``.
+RISK_ROWS = [
+    {"age": 25 + i, "income": 40000 + 1000 * i, "region": "north", "credit_risk": i % 2}
+    for i in range(12)
+]
+
+#: In the page: the panel's background is the theme's (light or dark) and no splash covers it.
+THEMED_JS = """
+([selector, light]) => {
+  const el = document.querySelector(selector);
+  if (!el || document.querySelector("#jupyterlab-splash")) return false;
+  const [r, g, b] = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).map(Number);
+  return light ? r + g + b > 600 : r + g + b < 240;
+}
+"""
+
+
+def settled(page: Any, light: bool) -> None:
+    """Wait until JupyterLab's loading overlay is gone and the theme reached the panel."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0)
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", str(light).lower())
+    page.wait_for_function(THEMED_JS, arg=[".ucw-browser-root", light])
+
+
+def save_screenshot(root: Any, name: str) -> None:
+    """``root`` (a locator), scrolled into view, saved as ``docs/screenshots/<name>``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    root.scroll_into_view_if_needed()
+    root.screenshot(path=str(SCREENSHOTS / name))

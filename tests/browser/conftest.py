@@ -8,7 +8,6 @@ skips the tests locally and fails them when ``CI=true``.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import secrets
@@ -19,8 +18,6 @@ from typing import Any
 import nbformat
 import pytest
 from _jlab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, free_port, open_notebook, run_all_cells
-
-_users = itertools.count()
 
 
 def _require_browser() -> None:
@@ -44,8 +41,9 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def ucw_service(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Iterator[Any]:
-    """The Use Case service the notebook kernels talk to (notebook root = JupyterLab's root)."""
+def service(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Iterator[Any]:
+    """The Use Case service the notebook kernels talk to (notebook root = JupyterLab's root),
+    for the session: each test makes its own users (``make_user("ann", "Ann Owner")``)."""
     _require_browser()
     from ucwidgets.server.app import ServerThread
 
@@ -58,7 +56,7 @@ def ucw_service(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Ite
 
 @pytest.fixture(scope="session")
 def jupyter_lab(
-    tmp_path_factory: pytest.TempPathFactory, lab_root: Path, ucw_service: Any
+    tmp_path_factory: pytest.TempPathFactory, lab_root: Path, service: Any
 ) -> Iterator[JupyterLabServer]:
     scratch = tmp_path_factory.mktemp("jlab")
     server = JupyterLabServer(
@@ -138,19 +136,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def actor(ucw_service: Any) -> Callable[..., Any]:
-    """``actor("ann", "Ann Owner")``: a fresh user of the service -> (user dict, token)."""
-
-    def make(name: str, full_name: str | None = None) -> tuple[dict, str]:
-        username = f"{name}{next(_users)}@example.com"
-        return ucw_service.store.create_user(username, full_name=full_name or name.title())
-
-    return make
-
-
-@pytest.fixture
 def run_notebook(
-    page: Any, jupyter_lab: JupyterLabServer, ucw_service: Any, request: pytest.FixtureRequest
+    page: Any, jupyter_lab: JupyterLabServer, service: Any, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Any]]:
     """``run_notebook(token, cell, ..., name="")``: connect as ``token``, run the cells, return
     the panel (``name`` tells apart two notebooks of one test, ``tab`` opens one in another page).
@@ -171,7 +158,7 @@ def run_notebook(
             "import ucwidgets\n"
             "from ucwidgets.widgets import (ActivityFeed, AssetPicker, SharingEditor,\n"
             "                               UseCaseBrowser)\n"
-            f"ucwidgets.Client(token={token!r}, endpoint={ucw_service.url!r})"
+            f"ucwidgets.Client(token={token!r}, endpoint={service.url!r})"
         )
         nb.cells = [nbformat.v4.new_code_cell(c) for c in (setup, *cells)]
         file = f"{stem}{name}"

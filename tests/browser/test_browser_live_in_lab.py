@@ -8,14 +8,10 @@ target is under one; the time itself is measured in ``benchmarks/widgets.py``, n
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from _jlab import assert_rendered, roomy
+from _jlab import SCREENSHOTS, assert_rendered, roomy
 from playwright.sync_api import expect
 
-from ucwidgets.client import client_configuration
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase
 
@@ -24,24 +20,17 @@ pytestmark = pytest.mark.browser
 #: How long a pushed change may take to show: the target is 1 s; this bound only stops a
 #: broken push from passing, on a loaded 2-core machine.
 PUSHED = 5_000
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def _as(service: Any, token: str) -> Any:
-    return client_configuration(token=token, endpoint=service.url)
-
-
-def test_a_teammates_changes_and_a_deletion_reach_an_open_browser(
-    page, run_notebook, actor, ucw_service
-):
-    ann, ann_token = actor("ann", "Ann Owner")
-    bob, bob_token = actor("bob", "Bob Editor")
-    carol, _ = actor("carol", "Carol Consumer")
-    with _as(ucw_service, ann_token):
+def test_a_teammates_changes_and_a_deletion_reach_an_open_browser(page, run_notebook, make_user):
+    ann = make_user("ann", "Ann Owner")
+    bob = make_user("bob", "Bob Editor")
+    carol = make_user("carol", "Carol Consumer")
+    with ann.signed_in():
         uc = UseCase.create(name="Fraud CNP", description="card not present")
-        uc.share([SharingRole(role="OWNER", id=bob["id"])])
+        uc.share([SharingRole(role="OWNER", id=bob.id)])
     panel = run_notebook(
-        bob_token,
+        bob.token,
         f"browser = UseCaseBrowser(use_case={uc.id!r})\nbrowser",
         "feed = ActivityFeed(notifications=True)\nfeed",
     )
@@ -59,37 +48,35 @@ def test_a_teammates_changes_and_a_deletion_reach_an_open_browser(
     description.fill("bob's words, not saved")
 
     # From here on, no click in bob's notebook: ann works in her own session.
-    with _as(ucw_service, ann_token):
+    with ann.signed_in():
         uc.update(name="Fraud CNP v2")
-        uc.share([SharingRole(role="CONSUMER", id=carol["id"])])
-        UseCase.create(name="Chargebacks").share([SharingRole(role="CONSUMER", id=bob["id"])])
+        uc.share([SharingRole(role="CONSUMER", id=carol.id)])
+        UseCase.create(name="Chargebacks").share([SharingRole(role="CONSUMER", id=bob.id)])
     expect(rows.filter(has_text="Fraud CNP v2")).to_have_count(1, timeout=PUSHED)
     expect(rows.filter(has_text="Chargebacks")).to_have_count(1, timeout=PUSHED)
     expect(root.locator(".ucw-detail-name")).to_have_value("Fraud CNP v2", timeout=PUSHED)
-    expect(root.locator(".ucw-detail-members")).to_contain_text(carol["username"], timeout=PUSHED)
-    expect(editor.locator(".ucw-share-row", has_text=carol["username"])).to_be_visible(
-        timeout=PUSHED
-    )
+    expect(root.locator(".ucw-detail-members")).to_contain_text(carol.username, timeout=PUSHED)
+    expect(editor.locator(".ucw-share-row", has_text=carol.username)).to_be_visible(timeout=PUSHED)
     expect(feed.locator(".ucw-feed-list")).to_contain_text(
-        f"{ann['username']} edited Fraud CNP v2", timeout=PUSHED
+        f"{ann.username} edited Fraud CNP v2", timeout=PUSHED
     )
     expect(description).to_have_value("bob's words, not saved")  # the reloads kept it
 
-    with _as(ucw_service, ann_token):
+    with ann.signed_in():
         UseCase.delete(uc.id)
     gone = root.locator(".ucw-detail-root .ucw-card > .ucw-gone")
     expect(gone).to_have_text(
-        f"Deleted by {ann['username']}. Your unsaved changes are kept below.", timeout=PUSHED
+        f"Deleted by {ann.username}. Your unsaved changes are kept below.", timeout=PUSHED
     )
     for button in ("ucw-detail-save", "ucw-detail-add", "ucw-detail-share", "ucw-detail-delete"):
         expect(root.locator(f"button.{button}")).to_be_disabled()
-    expect(editor.locator(".ucw-gone")).to_have_text(f"Deleted by {ann['username']}.")
+    expect(editor.locator(".ucw-gone")).to_have_text(f"Deleted by {ann.username}.")
     expect(editor.locator("button.ucw-share-apply")).to_be_disabled()
     expect(editor.locator(".ucw-share-user")).to_be_disabled()
     expect(description).to_have_value("bob's words, not saved")
     expect(rows).to_have_count(1, timeout=PUSHED)  # only Chargebacks is left in the list
     expect(rows.first).to_contain_text("Chargebacks")
-    expect(feed.locator(".ucw-feed-list")).to_contain_text(f"{ann['username']} deleted")
+    expect(feed.locator(".ucw-feed-list")).to_contain_text(f"{ann.username} deleted")
     roomy(page)
     expect(page.locator("#jupyterlab-splash")).to_have_count(0)
     root.screenshot(path=str(SCREENSHOTS / "browser-deleted.png"))

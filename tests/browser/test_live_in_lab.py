@@ -18,15 +18,10 @@ import pytest
 from _jlab import assert_rendered
 from playwright.sync_api import expect
 
-from ucwidgets.client import client_configuration
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase
 
 pytestmark = pytest.mark.browser
-
-
-def _as(service: Any, token: str) -> Any:
-    return client_configuration(token=token, endpoint=service.url)
 
 
 @pytest.fixture
@@ -61,28 +56,28 @@ def _dark_theme(page: Any) -> None:
 
 
 def test_a_teammates_change_and_a_deletion_reach_an_open_feed(
-    page, run_notebook, actor, ucw_service, output_dir
+    page, run_notebook, make_user, output_dir
 ):
-    ann, ann_token = actor("ann", "Ann Owner")
-    bob, bob_token = actor("bob", "Bob Editor")
-    with _as(ucw_service, ann_token):
+    ann = make_user("ann", "Ann Owner")
+    bob = make_user("bob", "Bob Editor")
+    with ann.signed_in():
         uc = UseCase.create(name="Fraud CNP")
-        uc.share([SharingRole(role="EDITOR", id=bob["id"])])
+        uc.share([SharingRole(role="EDITOR", id=bob.id)])
         for n in (1, 2, 3):
             uc.update(description=f"draft {n}")
-    panel = run_notebook(bob_token, "feed = ActivityFeed()\nfeed")
+    panel = run_notebook(bob.token, "feed = ActivityFeed()\nfeed")
     root = panel.locator(".ucw-feed")
     expect(root.locator(".ucw-feed-live")).to_have_text("● live")
     assert_rendered(panel)
     first = root.locator(".ucw-feed-item").first
-    expect(first).to_contain_text(f"{ann['username']} edited Fraud CNP · 3 changes")
+    expect(first).to_contain_text(f"{ann.username} edited Fraud CNP · 3 changes")
     expect(root.locator(".ucw-feed-list")).to_contain_text("shared Fraud CNP with you as EDITOR")
     expect(root.locator(".ucw-feed-unread")).to_have_text("5 unread")
 
-    with _as(ucw_service, ann_token):  # no click in bob's notebook from here on
+    with ann.signed_in():  # no click in bob's notebook from here on
         uc.update(name="Fraud CNP v2")
     # The same change again: it joins the run on top.
-    expect(first).to_contain_text(f"{ann['username']} edited Fraud CNP v2 · 4 changes")
+    expect(first).to_contain_text(f"{ann.username} edited Fraud CNP v2 · 4 changes")
     expect(root.locator(".ucw-feed-unread")).to_have_text("6 unread")
     first.locator("button.ucw-feed-read").click()  # one item (its run), by itself
     expect(root.locator(".ucw-feed-unread")).to_have_text("2 unread")
@@ -92,9 +87,9 @@ def test_a_teammates_change_and_a_deletion_reach_an_open_feed(
     root.screenshot(path=str(output_dir / "feed-700.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    with _as(ucw_service, ann_token):
+    with ann.signed_in():
         uc.delete()
-    expect(first).to_contain_text(f"{ann['username']} deleted Fraud CNP v2")
+    expect(first).to_contain_text(f"{ann.username} deleted Fraud CNP v2")
     _dark_theme(page)
     root.screenshot(path=str(output_dir / "feed-dark.png"))
     # The theme is a setting of the session's JupyterLab: give the next test the light one.
@@ -104,11 +99,11 @@ def test_a_teammates_change_and_a_deletion_reach_an_open_feed(
     expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
 
 
-def test_a_paused_service_leaves_the_kernel_free(page, run_notebook, actor, standalone):
+def test_a_paused_service_leaves_the_kernel_free(page, run_notebook, make_user, standalone):
     url, token = standalone
-    _, other = actor("cy", "Cy")  # the notebook's setup cell connects somewhere; we go elsewhere
+    cy = make_user("cy", "Cy")  # the notebook's setup cell connects somewhere; we go elsewhere
     panel = run_notebook(
-        other,
+        cy.token,
         f"ucwidgets.Client(token={token!r}, endpoint={url!r})\nfeed = ActivityFeed()\nfeed",
         "6 * 7",
     )
@@ -146,13 +141,13 @@ def _listening_pid(port: int) -> int:
     raise AssertionError(f"nothing listens on {port}")
 
 
-def test_a_failed_client_never_shows_another_users_data(page, run_notebook, actor, ucw_service):
-    _, ann_token = actor("ann", "Ann Owner")
-    with _as(ucw_service, ann_token):
+def test_a_failed_client_never_shows_another_users_data(page, run_notebook, make_user, service):
+    ann = make_user("ann", "Ann Owner")
+    with ann.signed_in():
         UseCase.create(name="Ann's secret plans")
     panel = run_notebook(
-        ann_token,  # connected as ann first; then a Client() that fails
-        f"try:\n    ucwidgets.Client(token='wrong', endpoint={ucw_service.url!r})\n"
+        ann.token,  # connected as ann first; then a Client() that fails
+        f"try:\n    ucwidgets.Client(token='wrong', endpoint={service.url!r})\n"
         "except Exception as e:\n    print(type(e).__name__)",
         "ActivityFeed()",
         "UseCaseBrowser()",

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _jlab import assert_rendered, roomy
-from browser.test_panels_in_lab import RISK, _as, _settled, _shot
+from _jlab import RISK_ROWS, assert_rendered, roomy, save_screenshot, settled
 from playwright.sync_api import expect
 
 from ucwidgets.models.dataset import Dataset
@@ -18,18 +17,18 @@ pytestmark = pytest.mark.browser
 
 
 def test_moves_three_assets_between_use_cases_with_multi_select(
-    page: Any, run_notebook: Any, actor: Any, ucw_service: Any
+    page: Any, run_notebook: Any, make_user: Any
 ) -> None:
-    _, token = actor("ann", "Ann Owner")
-    with _as(ucw_service, token):
+    ann = make_user("ann", "Ann Owner")
+    with ann.signed_in():
         source = UseCase.create(name="Credit risk", description="Who repays their loan")
         target = UseCase.create(name="Credit risk 2027", description="Next year's")
         names = ["applicants.csv", "bureau.csv", "loans.csv", "payments.csv"]
         ids = {
-            n: Dataset.create_from_in_memory_data(records=RISK, fname=n, use_case=source).id
+            n: Dataset.create_from_in_memory_data(records=RISK_ROWS, fname=n, use_case=source).id
             for n in names
         }
-    panel = run_notebook(token, f"browser = UseCaseBrowser(use_case={source.id!r})\nbrowser")
+    panel = run_notebook(ann.token, f"browser = UseCaseBrowser(use_case={source.id!r})\nbrowser")
     root = panel.locator(".ucw-browser-root")
     rows = root.locator(".ucw-asset")
     expect(rows).to_have_count(4)
@@ -66,8 +65,8 @@ def test_moves_three_assets_between_use_cases_with_multi_select(
     expect(choice.locator("option", has_text="Credit risk 2027")).to_have_count(1)
     choice.select_option(label="Credit risk 2027")
     roomy(page)
-    _settled(page, light=True)
-    _shot(root.locator(".ucw-detail-root"), "multiselect.png")
+    settled(page, light=True)
+    save_screenshot(root.locator(".ucw-detail-root"), "multiselect.png")
     root.locator("button.ucw-move-go").click()
     expect(root.locator(".ucw-detail-root .ucw-notice")).to_have_text(
         "Moved 3 assets to Credit risk 2027."
@@ -75,7 +74,7 @@ def test_moves_three_assets_between_use_cases_with_multi_select(
     expect(rows).to_have_count(1)
     expect(count).to_be_hidden()
 
-    with _as(ucw_service, token):
+    with ann.signed_in():
         moved = {d.id for d in UseCase.get(target.id).list_datasets()}
         assert moved == {ids[n] for n in shown[:3]}
         assert [d.id for d in UseCase.get(source.id).list_datasets()] == [ids[shown[3]]]

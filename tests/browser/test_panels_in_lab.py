@@ -7,14 +7,12 @@ See ``shared/testing/BROWSER.md`` for the set-up these fixtures follow.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from _jlab import assert_rendered, roomy
+from _jlab import RISK_ROWS, assert_rendered, roomy, save_screenshot, settled
 from playwright.sync_api import expect
 
-from ucwidgets.client import client_configuration
 from ucwidgets.models.dataset import Dataset
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.models.use_cases.use_case import UseCase
@@ -22,15 +20,6 @@ from ucwidgets.models.use_cases.use_case import UseCase
 pytestmark = pytest.mark.browser
 
 CSV = b"age,income,approved\n25,40000,0\n40,85000,1\n33,52000,0\n51,99000,1\n"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-RISK = [
-    {"age": 25 + i, "income": 40000 + 1000 * i, "region": "north", "credit_risk": i % 2}
-    for i in range(12)
-]
-
-
-def _as(service: Any, token: str) -> Any:
-    return client_configuration(token=token, endpoint=service.url)
 
 
 def _active_cell(panel: Any) -> int:
@@ -47,17 +36,6 @@ def _set_theme(page: Any, name: str) -> None:
     expect(page.locator("body")).to_have_attribute("data-jp-theme-name", name)
 
 
-#: In the page: the panel's background is the theme's (light or dark) and no splash covers it.
-THEMED_JS = """
-([selector, light]) => {
-  const el = document.querySelector(selector);
-  if (!el || document.querySelector("#jupyterlab-splash")) return false;
-  const [r, g, b] = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).map(Number);
-  return light ? r + g + b > 600 : r + g + b < 240;
-}
-"""
-
-
 #: In the page: the list's header cells (and sort buttons) whose text does not fit.
 CLIPPED_JS = """
 () => [...document.querySelectorAll(".ucw-list-table th, .ucw-list-table th .ucw-sort")]
@@ -66,39 +44,27 @@ CLIPPED_JS = """
 """
 
 
-def _settled(page: Any, light: bool) -> None:
-    """Wait until JupyterLab's loading overlay is gone and the theme reached the panel."""
-    expect(page.locator("#jupyterlab-splash")).to_have_count(0)
-    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", str(light).lower())
-    page.wait_for_function(THEMED_JS, arg=[".ucw-browser-root", light])
-
-
-def _shot(root: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    root.scroll_into_view_if_needed()
-    root.screenshot(path=str(SCREENSHOTS / name))
-
-
-def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_service):
-    ann, token = actor("ann", "Ann Owner")
-    bob, bob_token = actor("bob", "Bob Editor")
-    with _as(ucw_service, token):
+def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, make_user):
+    ann = make_user("ann", "Ann Owner")
+    bob = make_user("bob", "Bob Editor")
+    with ann.signed_in():
         risk = UseCase.create(name="Credit risk", description="Who repays their loan")
-        Dataset.create_from_in_memory_data(records=RISK, fname="loans.csv", use_case=risk)
-        for rows in (RISK[:5], RISK * 3):  # two files of one name: the picker tells them apart
+        Dataset.create_from_in_memory_data(records=RISK_ROWS, fname="loans.csv", use_case=risk)
+        # Two files of one name: the picker tells them apart.
+        for rows in (RISK_ROWS[:5], RISK_ROWS * 3):
             Dataset.create_from_in_memory_data(records=rows, fname="loans.csv")
         for name in ("Churn", "Fraud alerts", "Demand forecast", "Île-de-France pricing"):
             UseCase.create(name=name, description=f"About {name.lower()}")
-        risk.share([SharingRole(role="EDITOR", id=bob["id"])])
-    with _as(ucw_service, bob_token):
+        risk.share([SharingRole(role="EDITOR", id=bob.id)])
+    with bob.signed_in():
         UseCase.create(name="Bob's scratchpad", description="Shared with Ann").share(
-            [SharingRole(role="CONSUMER", id=ann["id"])]
+            [SharingRole(role="CONSUMER", id=ann.id)]
         )
-    panel = run_notebook(token, "browser = UseCaseBrowser()\nbrowser", "after = 1")
+    panel = run_notebook(ann.token, "browser = UseCaseBrowser()\nbrowser", "after = 1")
     root = panel.locator(".ucw-browser-root")
     expect(root).to_be_visible()
     assert_rendered(panel)
-    expect(root.locator(".ucw-chip")).to_have_text(f"Signed in as {ann['username']} (Ann Owner)")
+    expect(root.locator(".ucw-chip")).to_have_text(f"Signed in as {ann.username} (Ann Owner)")
     rows = root.locator(".ucw-list-table tbody tr")
     expect(rows).to_have_count(6)
 
@@ -137,7 +103,7 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
     name.fill("Credit risk (2026)")
     root.locator("button.ucw-detail-share").click()
     expect(root.locator(".ucw-share-root")).to_be_visible()
-    expect(root.locator(".ucw-share-row", has_text=bob["username"])).to_be_visible()
+    expect(root.locator(".ucw-share-row", has_text=bob.username)).to_be_visible()
     expect(name).to_have_value("Credit risk (2026)")
     root.locator("button.ucw-refresh").click()  # a reload keeps it too
     expect(root.locator(".ucw-share-root")).to_be_visible()
@@ -145,14 +111,14 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
     roomy(page)
     if page.locator("body[data-jp-theme-light='false']").count():  # left dark by another test
         _set_theme(page, "JupyterLab Light")
-    _settled(page, light=True)
+    settled(page, light=True)
     assert page.evaluate(CLIPPED_JS) == []  # no column header cut
-    _shot(root.locator(".ucw-share-root"), "sharing.png")
-    with _as(ucw_service, token):
+    save_screenshot(root.locator(".ucw-share-root"), "sharing.png")
+    with ann.signed_in():
         assert UseCase.get(risk.id).name == "Credit risk"  # not saved: the user did not say so
     assert page.console_errors == []
 
-    _shot(root, "browser-light.png")
+    save_screenshot(root, "browser-light.png")
     root.locator("button.ucw-detail-share").click()  # close the editor, open the picker
     root.locator("button.ucw-detail-add").click()
     picker = root.locator(".ucw-picker-root")
@@ -166,31 +132,29 @@ def test_keyboard_typing_and_an_unsaved_rename(page, run_notebook, actor, ucw_se
     )
     expect(picker.locator(".ucw-staged")).to_contain_text("applicants.csv · 64 bytes")
     expect(picker.locator(".ucw-staged-table th")).to_have_text(["age", "income", "approved"])
-    with _as(ucw_service, token):
+    with ann.signed_in():
         assert len(UseCase.get(risk.id).list_datasets()) == 1  # nothing created yet
-    _shot(picker, "picker.png")
+    save_screenshot(picker, "picker.png")
     _set_theme(page, "JupyterLab Dark")
-    _settled(page, light=False)
-    _shot(root, "browser-dark.png")
+    settled(page, light=False)
+    save_screenshot(root, "browser-dark.png")
     page.set_viewport_size({"width": 700, "height": 1300})
     expect(root.locator(".ucw-layout")).to_have_css(
         "grid-template-columns", re.compile(r"^\d+(\.\d+)?px$")
     )
-    _settled(page, light=False)
+    settled(page, light=False)
     assert page.evaluate(CLIPPED_JS) == []
-    _shot(root, "browser-700.png")
+    save_screenshot(root, "browser-700.png")
     _set_theme(page, "JupyterLab Light")
 
 
-def test_a_dataset_shared_from_its_row_reaches_the_other_user(
-    page, run_notebook, actor, ucw_service
-):
-    ann, token = actor("ann", "Ann Owner")
-    bob, bob_token = actor("bob", "Bob Analyst")
-    with _as(ucw_service, token):
+def test_a_dataset_shared_from_its_row_reaches_the_other_user(page, run_notebook, make_user):
+    ann = make_user("ann", "Ann Owner")
+    bob = make_user("bob", "Bob Analyst")
+    with ann.signed_in():
         uc = UseCase.create(name="Credit risk", description="Who repays their loan")
-        ds = Dataset.create_from_in_memory_data(records=RISK, fname="loans.csv", use_case=uc)
-    panel = run_notebook(token, f"browser = UseCaseBrowser(use_case={uc.id!r})\nbrowser")
+        ds = Dataset.create_from_in_memory_data(records=RISK_ROWS, fname="loans.csv", use_case=uc)
+    panel = run_notebook(ann.token, f"browser = UseCaseBrowser(use_case={uc.id!r})\nbrowser")
     root = panel.locator(".ucw-browser-root")
     expect(root.locator(".ucw-asset", has_text="loans.csv")).to_be_visible()
     assert_rendered(panel)
@@ -202,23 +166,23 @@ def test_a_dataset_shared_from_its_row_reaches_the_other_user(
     page.keyboard.type("nobody-at-all")
     expect(editor.locator(".ucw-flag")).to_have_text("No user matches “nobody-at-all”.")
     user.fill("")
-    page.keyboard.type(bob["username"])
+    page.keyboard.type(bob.username)
     expect(editor.locator(".ucw-flag")).to_be_hidden()
     page.keyboard.press("Enter")  # Enter adds the person
-    expect(editor.locator(".ucw-pending")).to_contain_text(f"add {bob['username']} as CONSUMER")
+    expect(editor.locator(".ucw-pending")).to_contain_text(f"add {bob.username} as CONSUMER")
     editor.locator("button.ucw-share-apply").click()
     expect(editor.locator(".ucw-notice")).to_have_text("Applied 1 change.")
 
-    with _as(ucw_service, bob_token):
+    with bob.signed_in():
         assert [d.id for d in Dataset.list(use_cases=[], shared_with_me=True)] == [ds.id]
         assert list(Dataset.get(ds.id).list_use_cases()) == []  # nothing of Ann's around it
     tab = page.context.new_page()  # Bob's JupyterLab tab, beside Ann's
     tab.set_default_timeout(60_000)
-    other = run_notebook(bob_token, "browser = UseCaseBrowser()\nbrowser", name="-bob", tab=tab)
+    other = run_notebook(bob.token, "browser = UseCaseBrowser()\nbrowser", name="-bob", tab=tab)
     root = other.locator(".ucw-browser-root")
     root.get_by_role("radio", name="Shared with me").click()  # the list's one filter
     shared = root.locator(".ucw-shared-table tbody tr")
     expect(shared).to_have_count(1)
     expect(shared.first).to_contain_text("loans.csv")
-    expect(shared.first).to_contain_text(ann["username"])
+    expect(shared.first).to_contain_text(ann.username)
     expect(root.locator(".ucw-list-table tbody tr")).to_have_count(0)  # no use case of Ann's

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _jlab import assert_rendered, roomy
-from browser.test_panels_in_lab import _as, _settled, _shot
+from _jlab import assert_rendered, roomy, save_screenshot, settled
 from playwright.sync_api import expect
 
 from ucwidgets.models.use_cases.use_case import UseCase
@@ -17,14 +16,14 @@ pytestmark = pytest.mark.browser
 
 
 def test_tags_are_added_with_enter_filter_the_list_and_are_removed(
-    page: Any, run_notebook: Any, actor: Any, ucw_service: Any
+    page: Any, run_notebook: Any, make_user: Any
 ) -> None:
-    _, token = actor("ann", "Ann Owner")
-    with _as(ucw_service, token):
+    ann = make_user("ann", "Ann Owner")
+    with ann.signed_in():
         risk = UseCase.create(name="Credit risk", description="Who repays their loan")
         UseCase.create(name="Cards", description="Card fraud").update(tags=["credit", "fraud"])
         UseCase.create(name="Churn", description="Who leaves")
-    panel = run_notebook(token, f"browser = UseCaseBrowser(use_case={risk.id!r})\nbrowser")
+    panel = run_notebook(ann.token, f"browser = UseCaseBrowser(use_case={risk.id!r})\nbrowser")
     root = panel.locator(".ucw-browser-root")
     expect(root.locator(".ucw-list-table tbody tr")).to_have_count(3)
     assert_rendered(panel)
@@ -41,8 +40,8 @@ def test_tags_are_added_with_enter_filter_the_list_and_are_removed(
     row = root.locator(".ucw-list-table tbody tr", has_text="Credit risk")
     expect(row.locator(".ucw-tag")).to_have_text(["credit", "retail"])
     roomy(page)
-    _settled(page, light=True)
-    _shot(root, "tags.png")
+    settled(page, light=True)
+    save_screenshot(root, "tags.png")
 
     detail_tags.first.click()  # "credit": the list filters by it
     expect(root.locator(".ucw-tag-filters .ucw-tag-active .ucw-tag-label")).to_have_text(["credit"])
@@ -53,6 +52,6 @@ def test_tags_are_added_with_enter_filter_the_list_and_are_removed(
 
     root.locator('.ucw-detail-root .ucw-tag[data-tag="retail"] .ucw-tag-remove').click()
     expect(detail_tags).to_have_text(["credit"])
-    with _as(ucw_service, token):
+    with ann.signed_in():
         assert UseCase.get(risk.id).tags == ["credit"]
     assert page.console_errors == []

@@ -3,33 +3,24 @@ the service. See ``shared/testing/BROWSER.md`` for the set-up these fixtures fol
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from _jlab import assert_rendered
+from _jlab import SCREENSHOTS, assert_rendered
 from playwright.sync_api import expect
 
-from ucwidgets.client import client_configuration
 from ucwidgets.models.use_cases.use_case import UseCase
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 RISK_CSV = b"age,income,credit_risk\n25,40000,0\n40,85000,1\n33,52000,0\n51,99000,1\n"
 
 
-def _as(service: Any, token: str) -> Any:
-    return client_configuration(token=token, endpoint=service.url)
-
-
-def test_hostile_name_is_literal_text(page, run_notebook, actor, ucw_service, output_dir):
-    _, token = actor("eve", HOSTILE)
-    with _as(ucw_service, token):
+def test_hostile_name_is_literal_text(page, run_notebook, make_user, output_dir):
+    eve = make_user("eve", HOSTILE)
+    with eve.signed_in():
         uc = UseCase.create(name=HOSTILE, description=HOSTILE)
     panel = run_notebook(
-        token,
+        eve.token,
         f"browser = UseCaseBrowser(use_case={uc.id!r})\nbrowser",
         f"ActivityFeed(use_case={uc.id!r})",
     )

@@ -28,7 +28,8 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def hub_down(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+def hub_down_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+    """The service in Hub mode, its Hub unreachable (a closed port)."""
     pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (the hub extra)")
     env = {
         "JUPYTERHUB_API_URL": f"http://127.0.0.1:{_closed_port()}/hub/api",
@@ -43,17 +44,17 @@ def hub_down(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]
         server.stop()
 
 
-def test_the_api_lives_under_the_service_prefix(hub_down):
-    assert hub_down.url.endswith("/services/ucwidgets/api/v2")
-    r = requests.get(hub_down.url.replace("/services/ucwidgets", "") + "/version/")
+def test_the_api_lives_under_the_service_prefix(hub_down_service):
+    assert hub_down_service.url.endswith("/services/ucwidgets/api/v2")
+    r = requests.get(hub_down_service.url.replace("/services/ucwidgets", "") + "/version/")
     assert r.status_code == 404
     assert r.headers["Content-Type"] == "application/json"
 
 
-def test_a_hub_token_while_the_hub_is_down_is_a_503_with_retry_after(hub_down):
+def test_a_hub_token_while_the_hub_is_down_is_a_503_with_retry_after(hub_down_service):
     for scheme in ("token", "Bearer"):
         r = requests.get(
-            f"{hub_down.url}/users/me/", headers={"Authorization": f"{scheme} hub-token"}
+            f"{hub_down_service.url}/users/me/", headers={"Authorization": f"{scheme} hub-token"}
         )
         assert r.status_code == 503, r.text
         assert int(r.headers["Retry-After"]) > 0
@@ -62,12 +63,11 @@ def test_a_hub_token_while_the_hub_is_down_is_a_503_with_retry_after(hub_down):
         assert "hub-token" not in r.text
 
 
-def test_the_service_s_own_tokens_work_while_the_hub_is_down(hub_down):
-    r = requests.get(
-        f"{hub_down.url}/users/me/", headers={"Authorization": f"Token {hub_down.token}"}
-    )
+def test_the_service_s_own_tokens_work_while_the_hub_is_down(hub_down_service):
+    me, token = f"{hub_down_service.url}/users/me/", hub_down_service.token
+    r = requests.get(me, headers={"Authorization": f"Token {token}"})
     assert r.status_code == 200, r.text
-    r = requests.get(f"{hub_down.url}/users/me/")
+    r = requests.get(f"{hub_down_service.url}/users/me/")
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"].startswith("Token")
 
@@ -93,8 +93,8 @@ def test_a_hub_that_accepts_but_never_answers_is_a_503_after_the_timeout(tmp_pat
     assert int(r.headers["Retry-After"]) > 0
 
 
-def test_the_websocket_refuses_a_hub_token_with_a_503_while_the_hub_is_down(hub_down):
-    url = hub_down.url.replace("http", "ws", 1) + "/events/ws/"
+def test_the_websocket_refuses_a_hub_token_with_a_503_while_the_hub_is_down(hub_down_service):
+    url = hub_down_service.url.replace("http", "ws", 1) + "/events/ws/"
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(url, header=["Authorization: token hub-token"], timeout=30)
     assert refused.value.status_code == 503
@@ -108,8 +108,8 @@ def test_the_websocket_refuses_a_hub_token_with_a_503_while_the_hub_is_down(hub_
         ws.shutdown()
 
 
-def test_a_browser_without_a_sign_in_is_sent_to_the_hub_s_oauth(hub_down):
-    page = hub_down.url.removesuffix("api/v2")
+def test_a_browser_without_a_sign_in_is_sent_to_the_hub_s_oauth(hub_down_service):
+    page = hub_down_service.url.removesuffix("api/v2")
     r = requests.get(page, allow_redirects=False)
     assert r.status_code == 302
     assert r.headers["Location"].startswith("/hub/api/oauth2/authorize?client_id=service-ucwidgets")

@@ -100,6 +100,13 @@ def assert_error(response: requests.Response, status: int) -> dict[str, Any]:
     return body
 
 
+def assert_refused(response: requests.Response, status: int, words: str) -> dict[str, Any]:
+    """``assert_error``, and the message says ``words``."""
+    body = assert_error(response, status)
+    assert words in body["message"], body
+    return body
+
+
 def assert_fields(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
     """Every field present and non-null (the DataRobot client drops nulls, then validates)."""
     missing = [f for f in fields if obj.get(f) is None]
@@ -208,3 +215,16 @@ def module_actors() -> tuple:
 def ref(etype: str, entity_id: str) -> dict[str, str]:
     """An entity of a bulk body (``add``, ``remove``, a move's ``entities``)."""
     return {"entityType": etype, "entityId": entity_id}
+
+
+#: The HTTP verbs a tornado handler may implement.
+VERBS = ("get", "head", "post", "put", "patch", "delete", "options")
+
+
+def defined_verbs(handler: type) -> list[str]:
+    """The verbs ``handler`` (a tornado ``RequestHandler``) implements; tornado's own stubs
+    answer 405."""
+    import tornado.web
+
+    base = tornado.web.RequestHandler
+    return [v for v in VERBS if getattr(handler, v) is not getattr(base, v)]

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from http_checks import assert_refused
 from service_api import RISK_CSV, Api
 from sqlalchemy import event, inspect
 
@@ -55,12 +56,6 @@ def actor(srv: ServerThread, name: str) -> Api:
     return Api(srv.url, token, user)
 
 
-def assert_error(r, status: int, words: str) -> None:
-    assert r.status_code == status, r.text
-    assert r.headers["Content-Type"] == "application/json"
-    assert words in r.json()["message"], r.json()
-
-
 # -- the database locked by another connection ----------------------------------------------
 def writes_on(uc: str, ds: str, bob: Api) -> list[tuple[str, str, dict]]:
     """Writes that all need the lock on use case ``uc``."""
@@ -85,7 +80,7 @@ def refused_while_locked(srv: ServerThread, url: str, hold, extra: list) -> None
             if "roles" in kw.get("json", {}):
                 kw["json"]["operation"] = "updateRoles"
             r = alice.request(method, path, **kw)
-            assert_error(r, 503, "nothing was applied")
+            assert_refused(r, 503, "nothing was applied")
             assert r.headers["Retry-After"].isdigit()
         assert alice.get(f"useCases/{uc}/").status_code == 200
         assert snapshot(url) == before
@@ -187,9 +182,9 @@ def test_a_full_disk_gets_507_and_nothing_half_written(small_disk: Path) -> None
         before = snapshot(url)
         filler = fill(small_disk)
         upload = alice.post("datasets/fromFile/", files={"file": ("big.csv", big)})
-        assert_error(upload, 507, "disk is full")
+        assert_refused(upload, 507, "disk is full")
         write = alice.patch(f"useCases/{uc}/", json={"description": "x" * 10_000})
-        assert_error(write, 507, "disk is full")
+        assert_refused(write, 507, "disk is full")
         assert list((data / "blobs" / "tmp").iterdir()) == []
         assert snapshot(url) == before
         filler.unlink()

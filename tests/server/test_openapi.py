@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-import tornado.web
+from http_checks import VERBS, defined_verbs
 
 from ucwidgets.server.app import ROUTES
 from ucwidgets.server.handlers.meta import openapi_document
@@ -20,15 +20,10 @@ from ucwidgets.server.handlers.use_cases import SEGMENTS
 if TYPE_CHECKING:
     from service_api import Api
 
-VERBS = ("get", "head", "post", "put", "patch", "delete", "options")
 DOC = openapi_document()
 OPERATIONS = [
     (path, method) for path, item in DOC["paths"].items() for method in item if method in VERBS
 ]
-
-
-def defined_verbs(handler: type[tornado.web.RequestHandler]) -> set[str]:
-    return {v for v in VERBS if getattr(handler, v) is not getattr(tornado.web.RequestHandler, v)}
 
 
 def route_of(path: str) -> tuple[str, type] | None:
@@ -66,7 +61,7 @@ def test_every_served_verb_is_documented(pattern: str, handler: type) -> None:
     for path, item in DOC["paths"].items():
         if route_of(path) == (pattern, handler):
             documented |= {m for m in item if m in VERBS}
-    assert documented == defined_verbs(handler), f"{pattern}: {documented}"
+    assert documented == set(defined_verbs(handler)), f"{pattern}: {documented}"
 
 
 def test_every_link_segment_is_documented() -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 import tornado.web
+from http_checks import defined_verbs
 from service_api import concrete
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
@@ -28,13 +29,7 @@ from ucwidgets.server.handlers.base import ApiHandler, NotFoundHandler, authenti
 if TYPE_CHECKING:
     from service_api import Api
 
-VERBS = ("get", "head", "post", "put", "patch", "delete", "options")
 ALL_ROUTES = [*ROUTES, ("(.*)", NotFoundHandler)]
-
-
-def defined_verbs(handler: type[tornado.web.RequestHandler]) -> list[str]:
-    """The verbs ``handler`` implements (tornado's own stubs answer 405)."""
-    return [v for v in VERBS if getattr(handler, v) is not getattr(tornado.web.RequestHandler, v)]
 
 
 @pytest.mark.parametrize(("pattern", "handler"), ALL_ROUTES, ids=[p for p, _ in ALL_ROUTES])

@@ -46,6 +46,7 @@ def median_ms(fn: Callable[[int], object], repeat: int) -> float:
 def measure(n: int, repeat: int) -> tuple[dict[str, float], float]:
     """The rows for a store of ``n`` use cases, and the seconds its bulk seed took."""
     from ucwidgets.server.store import Store
+    from ucwidgets.server.store.assets import Listing
 
     with tempfile.TemporaryDirectory(prefix="ucw-scale-") as tmp:
         t0 = time.perf_counter()
@@ -65,12 +66,7 @@ def measure(n: int, repeat: int) -> tuple[dict[str, float], float]:
                 ),
                 "one use case": lambda i: store.get_use_case(me, s.use_cases[pick()]),
                 "one use case's datasets": lambda i: store.list_datasets(
-                    me,
-                    use_case_ids=[s.use_cases[pick()]],
-                    category=None,
-                    order_by=None,
-                    offset=0,
-                    limit=100,
+                    me, Listing(use_case_ids=[s.use_cases[pick()]]), category=None, order_by=None
                 ),
                 "search matching 10% (first page)": lambda i: store.list_use_cases(
                     me, search="churn", limit=100

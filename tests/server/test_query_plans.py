@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from ucwidgets.server.store import Store
+from ucwidgets.server.store.assets import Listing
 
 # A full pass over a table. Passes over a statement's own intermediate results ("CONSTANT ROW",
 # "(subquery-1)") are bounded by what their own plan lines read. The trigram index is a virtual
@@ -90,7 +91,7 @@ def hot_operations(store, ann, ben, cases, datasets):
         "update": lambda: store.update_use_case(ann, uc, {"name": "Renamed"}),
         "link": lambda: store.add_link(ann, uc, "dataset", datasets[1]["id"]),
         "assets of one use case": lambda: store.list_datasets(
-            ann, use_case_ids=[uc], category=None, order_by=None, offset=0, limit=100
+            ann, Listing(use_case_ids=[uc]), category=None, order_by=None
         ),
         "share": lambda: store.share(ann, uc, share),
         "members": lambda: store.shared_roles(ann, uc, 0, 100),

@@ -15,7 +15,11 @@ from .modeling.blueprints import MODEL_FAMILIES, MODEL_TYPES, PREPROCESSING, SAM
 # DataRobot's client requires non-blank strings for these even where they mean nothing here.
 NO_DEPLOYMENT = "none"
 LOCAL_ORG = "local"
-APP_PERMISSIONS = ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE"]
+#: What the caller may do with an application or a notebook, in DataRobot's words.
+PERMISSIONS = {
+    "application": ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE"],
+    "notebook": ["CAN_READ", "CAN_UPDATE", "CAN_DELETE", "CAN_SHARE", "CAN_COPY", "CAN_EXECUTE"],
+}
 NOTEBOOK_SETTINGS = {
     k: False
     for k in (
@@ -70,11 +74,15 @@ def use_case(uc: dict) -> dict:
     }
 
 
+def _entity(x: dict) -> dict:
+    """What a trash entry, a link or an event is about."""
+    return {"entityType": x["entity_type"], "entityId": x["entity_id"]}
+
+
 def trash_item(t: dict) -> dict:
     """One entry of ``GET trash/``: what was deleted, by whom, and when the sweep purges it."""
     return {
-        "entityType": t["entity_type"],
-        "entityId": t["entity_id"],
+        **_entity(t),
         "name": t["name"],
         "deletedAt": t["deleted_at"],
         "deletedBy": user(t["deleted_by"]),
@@ -86,8 +94,7 @@ def link(lk: dict) -> dict:
     """A ``UseCaseReferenceEntity`` (``entityType`` lowercase singular)."""
     return {
         "id": lk["id"],
-        "entityType": lk["entity_type"],
-        "entityId": lk["entity_id"],
+        **_entity(lk),
         "experimentContainerId": lk["use_case_id"],
         "useCaseId": lk["use_case_id"],
         "createdAt": lk["created_at"],
@@ -156,19 +163,11 @@ def dataset(d: dict) -> dict:
     }
 
 
-#: Statistics of a column, as stored at upload, in the wire's names.
-FEATURE_FIELDS = (
-    "featureType",
-    "naCount",
-    "uniqueCount",
-    "lowInformation",
-    "dateFormat",
-    "min",
-    "max",
-    "mean",
-    "median",
-    "stdDev",
-)
+#: Statistics of a column, as stored at upload, in the wire's names: those of any column, and
+#: those of numbers (a date column has a min and a max too).
+COLUMN_STATS = ("featureType", "naCount", "uniqueCount", "lowInformation", "dateFormat")
+NUMBER_STATS = ("min", "max", "mean", "median", "stdDev")
+FEATURE_FIELDS = COLUMN_STATS + NUMBER_STATS
 
 
 def _feature(f: dict) -> dict:
@@ -271,7 +270,7 @@ def application(a: dict) -> dict:
         "datasets": [],
         "cloudProvider": "local",
         "deploymentIds": [],
-        "permissions": APP_PERMISSIONS,
+        "permissions": PERMISSIONS["application"],
         "hasCustomLogo": False,
         "orgId": LOCAL_ORG,
         "poolUsed": False,
@@ -297,14 +296,7 @@ def notebook(n: dict) -> dict:
         "path": n["path"],
         "description": n["description"],
         "type": "plain",
-        "permissions": [
-            "CAN_READ",
-            "CAN_UPDATE",
-            "CAN_DELETE",
-            "CAN_SHARE",
-            "CAN_COPY",
-            "CAN_EXECUTE",
-        ],
+        "permissions": PERMISSIONS["notebook"],
         "tags": [],
         "created": stamp,
         "lastViewed": stamp,
@@ -326,46 +318,36 @@ def rights(obj: dict) -> dict:
     return obj["rights"]
 
 
-def _assignable(m: dict) -> dict:
-    return {"assignable": m["assignable"]} if "assignable" in m else {}
+def _role_holder(m: dict) -> dict:
+    """Who holds a role and what it lets them do, as both role listings show it; with what the
+    caller may change it to, where the store says."""
+    assignable = {"assignable": m["assignable"]} if "assignable" in m else {}
+    return {
+        "userFullName": m["full_name"],
+        "role": m["role"],
+        "canShare": m["can_share"],
+        "canUseData": True,
+        **assignable,
+    }
 
 
 def shared_role(m: dict) -> dict:
-    """One entry of a ``sharedRoles/`` listing (DataRobot's catalog shape, plus ``username``
-    and what the caller may change it to)."""
+    """One entry of a ``sharedRoles/`` listing (DataRobot's catalog shape, plus ``username``,
+    who gave the role and when)."""
     return {
         "id": m["id"],
         "name": m["username"],
         "username": m["username"],
-        "userFullName": m["full_name"],
-        "role": m["role"],
         "shareRecipientType": "user",
-        "canShare": m["can_share"],
-        "canUseData": True,
-        **_granted(m),
-        **_assignable(m),
-    }
-
-
-def _granted(m: dict) -> dict:
-    """Who gave a role and when (``null`` where a migrated grant left no trace)."""
-    return {
+        **_role_holder(m),
         "grantedBy": user(m["granted_by"]) if m.get("granted_by") else None,
-        "grantedAt": m.get("granted_at"),
+        "grantedAt": m.get("granted_at"),  # null where a migrated grant left no trace
     }
 
 
 def access_entry(m: dict) -> dict:
     """One entry of an ``accessControl/`` listing (DataRobot's ``SharingAccess``)."""
-    return {
-        "username": m["username"],
-        "userId": m["id"],
-        "userFullName": m["full_name"],
-        "role": m["role"],
-        "canShare": m["can_share"],
-        "canUseData": True,
-        **_assignable(m),
-    }
+    return {"username": m["username"], "userId": m["id"], **_role_holder(m)}
 
 
 def event(e: dict) -> dict:
@@ -375,8 +357,7 @@ def event(e: dict) -> dict:
         "useCaseName": e["use_case_name"],
         "actor": user(e["actor"]),
         "verb": e["verb"],
-        "entityType": e["entity_type"],
-        "entityId": e["entity_id"],
+        **_entity(e),
         "entityName": e["entity_name"],
         "at": e["at"],
     }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import wire
+from .assets import AssetHandler, listing, use_case_ids
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
-from .use_cases import use_case_ids
 
 
 class DatasetsHandler(ApiHandler):
@@ -15,12 +17,9 @@ class DatasetsHandler(ApiHandler):
         items, total = await self.call(
             self.ctx.store.list_datasets,
             self.user,
-            use_case_ids=use_case_ids(self),
+            listing(self, offset, limit, use_case_ids(self)),
             category=self.query("category"),
             order_by=self.query("orderBy"),
-            offset=offset,
-            limit=limit,
-            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.query_bool("filterFailed")  # every stored dataset completed; validated only
         self.send_page([wire.dataset(d) for d in items], total, offset, limit)
@@ -43,26 +42,11 @@ class DatasetFromFileHandler(UploadHandler):
         )
 
 
-class DatasetHandler(ApiHandler):
-    @authenticated
-    async def get(self, dataset_id: str) -> None:
-        self.send(
-            wire.dataset(await self.call(self.ctx.store.get, self.user, "dataset", dataset_id))
-        )
+class DatasetHandler(AssetHandler):
+    etype = "dataset"
 
-    @authenticated
-    async def patch(self, dataset_id: str) -> None:
-        body = self.json_body()
-        self.send(
-            wire.dataset(
-                await self.call(self.ctx.store.update_dataset, self.user, dataset_id, body)
-            )
-        )
-
-    @authenticated
-    async def delete(self, dataset_id: str) -> None:
-        await self.call(self.ctx.store.delete_asset, self.user, "dataset", dataset_id)
-        self.no_content()
+    def update(self, asset_id: str, body: dict) -> Any:
+        return self.ctx.store.update_dataset(self.user, asset_id, body)
 
 
 class DatasetFileHandler(ApiHandler):

@@ -11,9 +11,9 @@ from ...errors import BadRequest, UnsupportedMediaType, ValidationError
 from .. import wire
 from ..modeling import engine
 from ..store.modeling import Target
+from .assets import AssetHandler, listing, use_case_ids
 from .base import ApiHandler, authenticated
 from .uploads import UploadHandler
-from .use_cases import use_case_ids
 
 #: ``modelJobs/?status=`` (DataRobot's ``QUEUE_STATUS``) -> our job states.
 JOB_STATUSES = {
@@ -40,11 +40,8 @@ class ProjectsHandler(UploadHandler):
         items = await self.call(
             self.ctx.store.list_projects,
             self.user,
-            use_case_ids=use_case_ids(self),
+            listing(self, offset, limit, use_case_ids(self)),
             project_name=self.query("projectName"),
-            offset=offset,
-            limit=limit,
-            shared_with_me=self.query_bool("sharedWithMe"),
         )
         self.send([wire.project(p) for p in items])
 
@@ -68,24 +65,11 @@ class ProjectsHandler(UploadHandler):
         self.accepted(job, {"pid": project["id"]})
 
 
-class ProjectHandler(ApiHandler):
-    @authenticated
-    async def get(self, project_id: str) -> None:
-        self.send(
-            wire.project(await self.call(self.ctx.store.get, self.user, "project", project_id))
-        )
+class ProjectHandler(AssetHandler):
+    etype = "project"
 
-    @authenticated
-    async def patch(self, project_id: str) -> None:
-        project = await self.call(
-            self.ctx.store.update_project, self.user, project_id, self.json_body()
-        )
-        self.send(wire.project(project))
-
-    @authenticated
-    async def delete(self, project_id: str) -> None:
-        await self.call(self.ctx.store.delete_asset, self.user, "project", project_id)
-        self.no_content()
+    def update(self, asset_id: str, body: dict) -> Any:
+        return self.ctx.store.update_project(self.user, asset_id, body)
 
 
 class ProjectOptionsHandler(ApiHandler):

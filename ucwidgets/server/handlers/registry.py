@@ -5,55 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from .. import wire
+from .assets import AssetHandler, listing, use_case_ids
 from .base import ApiHandler, authenticated
-from .use_cases import use_case_ids
 
 
-class AssetHandler(ApiHandler):
-    """Item routes shared by applications and notebooks: get, change, delete."""
+class RegisteredHandler(ApiHandler):
+    """``GET`` (a page) and ``POST`` (register one) of applications or notebooks: ``etype``
+    names the type, ``create`` is the store's registration for it."""
 
     etype = ""
 
-    def render(self, asset: dict) -> dict:
-        return wire.ASSET_RENDERERS[self.etype](asset)
+    def use_case_filter(self) -> list[str | None] | None:
+        return use_case_ids(self)
 
-    def update(self, asset_id: str, body: dict) -> Any:
+    def create(self, body: dict) -> dict:
         raise NotImplementedError
 
     @authenticated
-    async def get(self, asset_id: str) -> None:
-        self.send(self.render(await self.call(self.ctx.store.get, self.user, self.etype, asset_id)))
-
-    @authenticated
-    async def patch(self, asset_id: str) -> None:
-        self.send(self.render(await self.call(self.update, asset_id, self.json_body())))
-
-    @authenticated
-    async def delete(self, asset_id: str) -> None:
-        await self.call(self.ctx.store.delete_asset, self.user, self.etype, asset_id)
-        self.no_content()
-
-
-class ApplicationsHandler(ApiHandler):
-    @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        items, total = await self.call(
-            self.ctx.store.list_assets,
-            self.user,
-            "application",
-            use_case_ids=use_case_ids(self),
-            offset=offset,
-            limit=limit,
-            shared_with_me=self.query_bool("sharedWithMe"),
-        )
-        self.send_page([wire.application(a) for a in items], total, offset, limit)
+        page = listing(self, offset, limit, self.use_case_filter())
+        items, total = await self.call(self.ctx.store.list_assets, self.user, self.etype, page)
+        render = wire.ASSET_RENDERERS[self.etype]
+        self.send_page([render(a) for a in items], total, offset, limit)
 
     @authenticated
     async def post(self) -> None:
-        app = await self.call(self.ctx.store.create_application, self.user, self.json_body())
-        self.set_header("Location", self.api_url(f"applications/{app['id']}/"))
-        self.send(wire.application(app), status=201)
+        asset = await self.call(self.create, self.json_body())
+        self.set_header("Location", self.api_url(f"{self.etype}s/{asset['id']}/"))
+        self.send(wire.ASSET_RENDERERS[self.etype](asset), status=201)
+
+
+class ApplicationsHandler(RegisteredHandler):
+    etype = "application"
+
+    def create(self, body: dict) -> dict:
+        return self.ctx.store.create_application(self.user, body)
 
 
 class ApplicationHandler(AssetHandler):
@@ -63,29 +50,16 @@ class ApplicationHandler(AssetHandler):
         return self.ctx.store.update_application(self.user, asset_id, body)
 
 
-class NotebooksHandler(ApiHandler):
-    @authenticated
-    async def get(self) -> None:
-        offset, limit = self.paging()
-        ids = (use_case_ids(self) or []) + (use_case_ids(self, "useCaseId") or [])
-        items, total = await self.call(
-            self.ctx.store.list_assets,
-            self.user,
-            "notebook",
-            use_case_ids=ids or None,
-            offset=offset,
-            limit=limit,
-            shared_with_me=self.query_bool("sharedWithMe"),
-        )
-        self.send_page([wire.notebook(n) for n in items], total, offset, limit)
+class NotebooksHandler(RegisteredHandler):
+    etype = "notebook"
 
-    @authenticated
-    async def post(self) -> None:
-        nb = await self.call(
-            self.ctx.store.create_notebook, self.user, self.json_body(), self.ctx.notebook_root
-        )
-        self.set_header("Location", self.api_url(f"notebooks/{nb['id']}/"))
-        self.send(wire.notebook(nb), status=201)
+    def use_case_filter(self) -> list[str | None] | None:
+        """Notebooks also take DataRobot's ``useCaseId``, in addition to ``useCaseIds``."""
+        ids = (use_case_ids(self) or []) + (use_case_ids(self, "useCaseId") or [])
+        return ids or None
+
+    def create(self, body: dict) -> dict:
+        return self.ctx.store.create_notebook(self.user, body, self.ctx.notebook_root)
 
 
 class NotebookHandler(AssetHandler):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ...errors import NotFound, ValidationError
 from .. import wire
 from ..store.tags import FILTER_KEYS
-from ..store.validate import is_object_id
 from .base import ApiHandler, authenticated
 
 #: URL segment -> entity type, for ``useCases/{id}/{segment}/{entityId}/``.
@@ -169,16 +168,3 @@ class EventsHandler(ApiHandler):
                 "data": [wire.event(e) for e in items],
             }
         )
-
-
-def use_case_ids(handler: ApiHandler, name: str = "useCaseIds") -> list[str | None] | None:
-    """The use case filter of a listing (``useCaseIds``, or the notebooks' ``useCaseId``);
-    ``null`` stands for "in no use case" (as ``None``); ids of the wrong shape are a 422."""
-    ids = handler.query_list(name)
-    if ids is None:
-        return None
-    if not all(i == "null" or is_object_id(i) for i in ids):
-        raise ValidationError(
-            f"{name} must be 24-character hexadecimal ids or null.", errors={name: "malformed id"}
-        )
-    return [None if i == "null" else i for i in ids]

@@ -8,6 +8,7 @@ standing on is the same 404 as one that does not exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -27,7 +28,7 @@ from .schema import (
     use_cases,
     users,
 )
-from .use_cases import membership, record, require_member, touch
+from .use_cases import granted, membership, record, require_member, touch
 from .users import public_user
 
 TABLES = {
@@ -39,6 +40,25 @@ TABLES = {
 #: Types that live in at most one use case.
 SINGLE_HOME = ("project", "application")
 NOT_FOUND = {t: f"{t.capitalize()} not found." for t in TABLES}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which of the visible assets of one type a listing shows, and which page of them.
+
+    ``use_case_ids`` keeps those in one of these use cases (``None`` among them: in none);
+    ``shared_with_me`` those shared with the caller individually; ``limit=None`` has no limit.
+
+    Examples
+    --------
+    >>> Listing(use_case_ids=[None], limit=10)
+    Listing(use_case_ids=[None], shared_with_me=False, offset=0, limit=10)
+    """
+
+    use_case_ids: list[str | None] | None = None
+    shared_with_me: bool = False
+    offset: int = 0
+    limit: int | None = 100
 
 
 def own_roles(etype: str, user_id: str) -> Any:
@@ -101,20 +121,23 @@ def standing(conn: Any, etype: str, entity_id: str, user_id: str) -> Standing:
     return standings(conn, etype, [entity_id], user_id)[entity_id]
 
 
+def grant_row(etype: str, entity_id: str, user_id: str, grant: dict | None = None) -> dict:
+    """A row of ``asset_roles`` (or ``trashed_grants``) made now: ``user_id``'s role on an asset,
+    as ``granted`` gives it; by default an OWNER's that the user gave themselves, as a
+    creator's is."""
+    grant = grant or granted("OWNER", True, user_id)
+    return {
+        "entity_type": etype,
+        "entity_id": entity_id,
+        "user_id": user_id,
+        "created_at": now(),
+        **grant,
+    }
+
+
 def grant_owner(conn: Any, etype: str, entity_id: str, user_id: str) -> None:
     """Make ``user_id`` the first OWNER of a new asset, in the creating transaction."""
-    conn.execute(
-        asset_roles.insert().values(
-            entity_type=etype,
-            entity_id=entity_id,
-            user_id=user_id,
-            role="OWNER",
-            can_share=True,
-            granted_by=user_id,
-            created_at=now(),
-            granted_at=now(),
-        )
-    )
+    conn.execute(asset_roles.insert().values(grant_row(etype, entity_id, user_id)))
 
 
 def linked_use_cases(conn: Any, etype: str, entity_id: str) -> list[Any]:
@@ -186,31 +209,23 @@ class AssetStore:
             touch(conn, uc.id, actor["id"])
 
     def list_assets(
-        self,
-        actor: dict,
-        etype: str,
-        *,
-        use_case_ids: list[str] | None = None,
-        where: Any = None,
-        order: Any = None,
-        offset: int = 0,
-        limit: int | None = 100,
-        shared_with_me: bool = False,
+        self, actor: dict, etype: str, listing: Listing, where: Any = None, order: Any = None
     ) -> tuple[list[Any], int]:
-        """Visible assets of one type, optionally only those in the given use cases, or only
-        those shared with the caller individually."""
+        """One page of the visible assets of one type that ``listing`` keeps, and how many
+        it keeps in all; ``where`` narrows it further, ``order`` sorts (newest first)."""
         table = TABLES[etype]
         cond = visible(etype, actor["id"])
-        if use_case_ids is not None:
-            cond = in_use_cases(etype, use_case_ids, actor["id"])
-        if shared_with_me:
+        if listing.use_case_ids is not None:
+            cond = in_use_cases(etype, listing.use_case_ids, actor["id"])
+        if listing.shared_with_me:
             cond = and_(cond, shared_with(etype, actor["id"]))
         if where is not None:
             cond = and_(cond, where)
         order = order if order is not None else [table.c.created_at.desc(), table.c.id]
         with self.db.read() as conn:
             total = conn.execute(select(func.count()).select_from(table).where(cond)).scalar_one()
-            q = select(table).where(cond).order_by(*order).offset(offset)
+            q = select(table).where(cond).order_by(*order).offset(listing.offset)
+            limit = listing.limit
             rows = conn.execute(q.limit(limit) if limit is not None else q).all()
             return self.describe_assets(conn, actor, etype, rows), total
 

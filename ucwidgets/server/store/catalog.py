@@ -16,7 +16,7 @@ from sqlalchemy import Text, cast, select
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
 from . import validate
-from .assets import TABLES, grant_owner, visible
+from .assets import TABLES, Listing, grant_owner, visible
 from .db import new_id, now
 from .schema import datasets, jobs, projects
 from .users import _escape_like
@@ -150,31 +150,15 @@ class CatalogStore:
         return self.update_asset(actor, "dataset", dataset_id, values)
 
     def list_datasets(
-        self,
-        actor: dict,
-        *,
-        use_case_ids: list[str] | None,
-        category: str | None,
-        order_by: str | None,
-        offset: int,
-        limit: int,
-        shared_with_me: bool = False,
+        self, actor: dict, listing: Listing, category: str | None, order_by: str | None
     ) -> tuple[list[dict], int]:
         where = None
         if category:
             where = cast(datasets.c.categories, Text).like(
                 f'%"{_escape_like(category)}"%', escape="\\"
             )
-        return self.list_assets(
-            actor,
-            "dataset",
-            use_case_ids=use_case_ids,
-            where=where,
-            order=_order(DATASET_ORDER, order_by, datasets),
-            offset=offset,
-            limit=limit,
-            shared_with_me=shared_with_me,
-        )
+        order = _order(DATASET_ORDER, order_by, datasets)
+        return self.list_assets(actor, "dataset", listing, where, order)
 
     def dataset_file(self, actor: dict, dataset_id: str) -> tuple[dict, Path]:
         dataset = self.get(actor, "dataset", dataset_id)
@@ -250,27 +234,9 @@ class CatalogStore:
             values["worker_count"] = count
         return self.update_asset(actor, "project", project_id, values)
 
-    def list_projects(
-        self,
-        actor: dict,
-        *,
-        use_case_ids: list[str] | None,
-        project_name: str | None,
-        offset: int,
-        limit: int | None,
-        shared_with_me: bool = False,
-    ) -> list[dict]:
+    def list_projects(self, actor: dict, listing: Listing, project_name: str | None) -> list[dict]:
         where = projects.c.name == project_name if project_name else None
-        rows, _ = self.list_assets(
-            actor,
-            "project",
-            use_case_ids=use_case_ids,
-            where=where,
-            offset=offset,
-            limit=limit,
-            shared_with_me=shared_with_me,
-        )
-        return rows
+        return self.list_assets(actor, "project", listing, where)[0]
 
     # -- applications and notebooks ----------------------------------------------------------
     def create_application(self, actor: dict, body: dict) -> dict:

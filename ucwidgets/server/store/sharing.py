@@ -17,10 +17,17 @@ from ... import roles
 from ...errors import Conflict, Forbidden, NotFound, ValidationError
 from ...roles import Standing
 from . import trash, validate
-from .assets import TABLES, standing
-from .db import now
+from .assets import TABLES, grant_row, standing
 from .schema import asset_roles, memberships, use_cases, users
-from .use_cases import add_member, copy_sort_keys, membership, record, remove_member, touch
+from .use_cases import (
+    add_member,
+    copy_sort_keys,
+    granted,
+    membership,
+    record,
+    remove_member,
+    touch,
+)
 from .users import public_user
 
 MAX_BATCH = 100
@@ -101,11 +108,11 @@ class _UseCaseRoles(_RoleList):
         return (memberships.c.use_case_id == self.object_id) & (memberships.c.user_id == user_id)
 
     def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
+        grant = granted(role, can_share, actor["id"])
         if membership(conn, self.object_id, user.id) is None:
-            add_member(conn, self.object_id, user.id, role, can_share, actor["id"])
+            add_member(conn, self.object_id, user.id, grant)
         else:
-            values = {"role": role, "can_share": can_share, **_granted(actor)}
-            conn.execute(memberships.update().where(self._key(user.id)).values(**values))
+            conn.execute(memberships.update().where(self._key(user.id)).values(**grant))
         record(
             conn,
             self.object_id,
@@ -161,24 +168,13 @@ class _AssetRoles(_RoleList):
         return Standing.of(row)
 
     def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
+        grant = granted(role, can_share, actor["id"])
         if conn.execute(select(asset_roles.c.role).where(self._key(user.id))).first() is None:
             conn.execute(
-                asset_roles.insert().values(
-                    entity_type=self.kind,
-                    entity_id=self.object_id,
-                    user_id=user.id,
-                    role=role,
-                    can_share=can_share,
-                    created_at=now(),
-                    **_granted(actor),
-                )
+                asset_roles.insert().values(grant_row(self.kind, self.object_id, user.id, grant))
             )
         else:
-            conn.execute(
-                asset_roles.update()
-                .where(self._key(user.id))
-                .values(role=role, can_share=can_share, **_granted(actor))
-            )
+            conn.execute(asset_roles.update().where(self._key(user.id)).values(**grant))
 
     def remove(self, conn: Any, actor: dict, user: Any) -> None:
         conn.execute(asset_roles.delete().where(self._key(user.id)))
@@ -188,11 +184,6 @@ class _AssetRoles(_RoleList):
         return select(a.user_id, a.role, a.can_share, a.granted_by, a.granted_at).where(
             a.entity_type == self.kind, a.entity_id == self.object_id
         )
-
-
-def _granted(actor: dict) -> dict:
-    """Who gives a role, and when: written with every grant and change of one."""
-    return {"granted_by": actor["id"], "granted_at": now()}
 
 
 def _parse_role(raw: dict, i: int, access_list: bool) -> str:

@@ -20,7 +20,7 @@ from ... import roles
 from ...errors import NotFound
 from ...roles import Standing
 from . import text_search
-from .assets import TABLES, linked_use_cases, standing
+from .assets import TABLES, grant_row, linked_use_cases, standing
 from .db import now
 from .schema import (
     asset_roles,
@@ -38,6 +38,7 @@ from .use_cases import (
     add_member,
     copy_sort_keys,
     count_memberships,
+    granted,
     record,
     require_member,
 )
@@ -102,18 +103,8 @@ def hand_over(conn: Any, from_id: str, to_id: str) -> None:
     for etype, entity_id in owned:
         key = (g.entity_type == etype, g.entity_id == entity_id)
         conn.execute(trashed_grants.delete().where(*key, g.user_id.in_([from_id, to_id])))
-        conn.execute(
-            trashed_grants.insert().values(
-                entity_type=etype,
-                entity_id=entity_id,
-                user_id=to_id,
-                role="OWNER",
-                can_share=True,
-                granted_by=to_id,  # as a transfer of a live ownership records it
-                created_at=now(),
-                granted_at=now(),
-            )
-        )
+        # Given by the new owner, as a transfer of a live ownership records it.
+        conn.execute(trashed_grants.insert().values(grant_row(etype, entity_id, to_id)))
 
 
 class TrashStore:
@@ -237,15 +228,11 @@ class TrashStore:
 
     def _restore_use_case(self, conn: Any, actor: dict, use_case_id: str, grants: list) -> None:
         for g in grants:
-            add_member(
-                conn,
-                use_case_id,
-                g.user_id,
-                g.role,
-                g.can_share,
-                g.granted_by,
-                g.granted_at or g.created_at,
+            # As given, by whom and when (a grant that left no trace: by the member, at its start).
+            given = granted(
+                g.role, g.can_share, g.granted_by or g.user_id, g.granted_at or g.created_at
             )
+            add_member(conn, use_case_id, g.user_id, given)
         row = conn.execute(
             select(use_cases.c.id, use_cases.c.name, use_cases.c.search_text).where(
                 use_cases.c.id == use_case_id

@@ -210,33 +210,26 @@ def remove_member(conn: Any, use_case_id: str, user_id: str) -> None:
     count_memberships(conn, -1, [user_id])
 
 
-def add_member(
-    conn: Any,
-    use_case_id: str,
-    user_id: str,
-    role: str,
-    can_share: bool,
-    granted_by: str | None = None,
-    granted_at: str | None = None,
-) -> None:
-    """Insert a membership with the use case's sort keys copied in; ``granted_by`` defaults to
-    the member (a creator's own membership), ``granted_at`` to now (a restore passes the
-    grant's own)."""
-    at = now()
+def granted(role: str, can_share: bool, by: str, at: str | None = None) -> dict:
+    """A role given by the user ``by`` at ``at`` (default now), in the columns that a membership
+    and an asset's role keep it in."""
+    return {"role": role, "can_share": can_share, "granted_by": by, "granted_at": at or now()}
+
+
+def add_member(conn: Any, use_case_id: str, user_id: str, grant: dict) -> None:
+    """Insert a membership with the use case's sort keys copied in; ``grant`` is its role, as
+    ``granted`` gives it."""
     conn.execute(
         memberships.insert().values(
             use_case_id=use_case_id,
             user_id=user_id,
-            role=role,
-            can_share=can_share,
-            created_at=at,
-            granted_by=granted_by or user_id,
-            granted_at=granted_at or at,
+            created_at=now(),
+            **grant,
             **sort_keys(conn, use_case_id),
         )
     )
     count_memberships(conn, 1, [user_id])
-    if role == "OWNER":  # the owner key of the other members may change with this one
+    if grant["role"] == "OWNER":  # the owner key of the other members may change with this one
         copy_sort_keys(conn, use_case_id)
 
 
@@ -354,7 +347,7 @@ class UseCaseStore:
         with self.db.write() as conn:
             conn.execute(use_cases.insert().values(**row))
             text_search.index(conn, [row])
-            add_member(conn, uc_id, actor["id"], "OWNER", True)
+            add_member(conn, uc_id, actor["id"], granted("OWNER", True, actor["id"]))
             use_case_tags.set_tags(conn, uc_id, tags)
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, actor, uc_id)

@@ -161,18 +161,9 @@ def _taken(taken: str, username: str) -> Conflict:
 
 
 def _insert_user(conn: Any, username: str, key: str, full_name: str) -> dict:
-    uid = new_id()
-    conn.execute(
-        users.insert().values(
-            id=uid,
-            username=username,
-            username_key=key,
-            full_name=full_name,
-            active=True,
-            created_at=now(),
-        )
-    )
-    return {"id": uid, "username": username, "full_name": full_name}
+    user = {"id": new_id(), "username": username, "full_name": full_name}
+    conn.execute(users.insert().values(**user, username_key=key, active=True, created_at=now()))
+    return user
 
 
 def _escape_like(value: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import ucwidgets as dr
-from ucwidgets.errors import Forbidden, NotFound
+from ucwidgets.errors import Forbidden, NotFound, NotSupported
 from ucwidgets.models.sharing import SharingAccess, SharingRole
 
 
@@ -44,6 +44,24 @@ def test_share_an_asset_alone_and_read_its_roles(alice, as_alice, make_user, mak
     assert set(access["username"]) == {alice.username, bob.username}
     alice.sign_in()
     assert list(type_.list(shared_with_me=True)) == []
+
+
+def test_datarobot_access_list_keyword_and_options(alice, as_alice, make_user, risk_file):
+    bob = make_user("bob")
+    dataset = dr.Dataset.create_from_file(file_path=risk_file)
+    access = [SharingAccess(bob.username, "CONSUMER")]
+    # DataRobot's options are refused when set, before anything is granted.
+    with pytest.raises(NotSupported, match="apply_grant_to_linked_objects"):
+        dataset.share(access_list=access, apply_grant_to_linked_objects=True)
+    with pytest.raises(TypeError, match="notify"):
+        dataset.share(access_list=access, notify=False)
+    assert [r.username for r in dataset.get_shared_roles()] == [alice.username]
+    dataset.share(access_list=access, apply_grant_to_linked_objects=False)
+    project = dr.Project.create_from_dataset(dataset.id, project_name="Shared alone")
+    project.share(access_list=access, send_notification=None)
+    for asset in (dataset, project):
+        roles = {r.username: r.role for r in asset.get_shared_roles()}
+        assert roles == {alice.username: "OWNER", bob.username: "CONSUMER"}
 
 
 def test_list_use_cases_is_the_reverse_lookup(alice, as_alice, make_user, risk_file):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ucwidgets.enums import SHARING_RECIPIENT_TYPE, SHARING_ROLE
-from ucwidgets.errors import ValidationError
+from ucwidgets.errors import NotSupported, ValidationError
 from ucwidgets.models._base import TIME, APIObject, field, listed, parse_time, user_label
 from ucwidgets.models.listing import Listing
 
@@ -228,6 +228,12 @@ class Rights:
     grantable_roles: list[str] = field(convert=listed)
 
 
+#: The options of DataRobot's ``share`` on datasets and projects: accepted unset or false.
+_DATAROBOT_SHARE_OPTIONS = frozenset(
+    {"apply_grant_to_linked_objects", "send_notification", "include_feature_discovery_entities"}
+)
+
+
 class Roles(Rights):
     """Roles on a use case or an asset: grant, change or revoke them, and list them."""
 
@@ -269,6 +275,33 @@ class Shareable(Roles):
 
     #: The reverse-lookup filter of ``GET useCases/`` (``datasetId``, ...).
     _lookup: ClassVar[str] = ""
+
+    def share(  # type: ignore[override]
+        self, access_list: list[SharingAccess] | list[SharingRole], **options: Any
+    ) -> None:
+        """Grant, change or revoke roles on this asset alone, all or none.
+
+        DataRobot's ``Dataset.share(access_list)`` and ``Project.share(access_list)``, with
+        ``SharingAccess`` or ``SharingRole`` items. Their options
+        (``apply_grant_to_linked_objects``, ``send_notification``,
+        ``include_feature_discovery_entities``) may be given unset or false; set, they raise
+        ``NotSupported`` before anything changes: this service grants nothing beyond the asset
+        and sends no mail.
+
+        Examples
+        --------
+        >>> access = [SharingAccess("bob@example.com", "CONSUMER")]
+        >>> dataset.share(access_list=access)  # doctest: +SKIP
+        """
+        for name in options.keys() - _DATAROBOT_SHARE_OPTIONS:
+            raise TypeError(f"share() got an unexpected keyword argument {name!r}")
+        unsupported = sorted(name for name, value in options.items() if value)
+        if unsupported:
+            raise NotSupported(
+                f"share() does not support {', '.join(unsupported)} on this service: it shares "
+                "the asset alone and sends no notification"
+            )
+        super().share(access_list)
 
     def get_access_list(self) -> Listing[SharingAccess]:
         """The asset's own roles as DataRobot's ``SharingAccess`` items."""

@@ -338,18 +338,11 @@ class AssetStore:
         with self.db.write() as conn:
             require_member(conn, use_case_id, actor["id"], "edit", lock=True)
             self.unlink(conn, actor, use_case_id, etype, entity_id)
+            touch(conn, use_case_id, actor["id"])
 
-    def unlink(
-        self,
-        conn: Any,
-        actor: dict,
-        use_case_id: str,
-        etype: str,
-        entity_id: str,
-        batch: bool = False,
-    ) -> None:
-        """Remove one link (the caller checked EDITOR in the use case) and announce it;
-        ``batch`` leaves the use case's ``touch`` to the caller."""
+    def unlink(self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
+        """Remove one link (the caller checked EDITOR in the use case) and announce it; the
+        use case's ``touch`` is the caller's, once for all the links it removes."""
         link = self._link(conn, use_case_id, etype, entity_id)
         if link is None:
             raise NotFound(f"{etype.capitalize()} is not in this use case.")
@@ -358,8 +351,6 @@ class AssetStore:
         ).scalar_one()
         conn.execute(links.delete().where(links.c.id == link["id"]))
         record(conn, use_case_id, actor["id"], "removed", etype, entity_id, name)
-        if not batch:
-            touch(conn, use_case_id, actor["id"])
 
     def _link(self, conn: Any, use_case_id: str, etype: str, entity_id: str) -> dict | None:
         row = conn.execute(

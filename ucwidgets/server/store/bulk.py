@@ -102,7 +102,7 @@ class BulkStore:
             for i, (etype, eid) in enumerate(removes):
                 with entry(f"remove[{i}]"):
                     self.get_asset(conn, actor, etype, eid)
-                    self.unlink(conn, actor, use_case_id, etype, eid, batch=True)
+                    self.unlink(conn, actor, use_case_id, etype, eid)
             todo = [(f"add[{i}]", etype, eid, None) for i, (etype, eid) in enumerate(adds)]
             added = self._link_all(conn, actor, use_case_id, todo)
             touch(conn, use_case_id, actor["id"])
@@ -143,7 +143,7 @@ class BulkStore:
                     roles.require_share(mine, etype)
                     todo.append((f"entities[{i}]", etype, eid, mine))
             for etype, eid in moving:
-                self.unlink(conn, actor, use_case_id, etype, eid, batch=True)
+                self.unlink(conn, actor, use_case_id, etype, eid)
             added = self._link_all(conn, actor, target, todo)
             touch(conn, use_case_id, actor["id"])
             touch(conn, target, actor["id"])

@@ -195,7 +195,7 @@ def test_a_batch_holds_500_entries_and_no_more(service, make_user):
     entries = [ref("application", i) for i in ids]
     before = table_rows(service)
     r = ann.patch(f"useCases/{uc}/assets/", json={"add": entries})
-    assert assert_error(r, 422)["errors"] == {"entities": f"over {bulk.BATCH_MAX}"}
+    assert assert_error(r, 422)["errors"] == {"add": f"must hold at most {bulk.BATCH_MAX} items."}
     assert table_rows(service) == before
     r = ann.post(f"useCases/{uc}/assets/move/", json={"to": uc, "entities": entries})
     assert_error(r, 422)

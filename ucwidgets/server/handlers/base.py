@@ -38,6 +38,7 @@ from ..logs import request_id
 from ..store.users import TOKEN_PREFIX
 from ..store.validate import BIGINT_MAX
 from ..transport import check_request_size
+from .bodies import check_body
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -211,10 +212,15 @@ class ApiHandler(tornado.web.RequestHandler):
         return bytes(self._body)
 
     def json_body(self) -> dict[str, Any]:
-        """The request body as a JSON object; 400 when it is not one."""
+        """The request body as a JSON object of the shape ``openapi.json`` gives this route:
+        400 when it is not a JSON object, 422 naming the first field that does not fit."""
         raw = self.raw_body()
-        if not raw:
-            return {}
+        body = self._parse_json(raw) if raw else {}
+        check_body(self.request.method.lower(), self._path_in_api(), body)
+        return body
+
+    @staticmethod
+    def _parse_json(raw: bytes) -> dict[str, Any]:
         try:
             body = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as e:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import json
-from importlib import resources
-
 from ..._version import __version__
 from ...errors import ServiceUnavailable
 from .. import wire
 from ..store.db import READY, readiness
 from .base import ApiHandler, authenticated, public
+from .bodies import openapi_document
 
 
 class VersionHandler(ApiHandler):
@@ -46,17 +43,6 @@ class HealthHandler(ApiHandler):
                 retry_after=5,
             )
         self.send({"status": "ok", "live": True, "ready": True, **checks, "version": __version__})
-
-
-@functools.lru_cache(maxsize=1)
-def _openapi_text() -> str:
-    return resources.files("ucwidgets.server").joinpath("openapi.json").read_text("utf-8")
-
-
-def openapi_document() -> dict:
-    """The service's OpenAPI 3 description, ``ucwidgets/server/openapi.json``: a fresh copy on
-    each call, so a caller (a tool that resolves references in place) cannot change it."""
-    return json.loads(_openapi_text())
 
 
 class OpenApiHandler(ApiHandler):

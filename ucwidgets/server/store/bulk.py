@@ -16,7 +16,6 @@ from typing import Any
 from ... import roles
 from ...errors import NotFound, UseCaseError, ValidationError
 from ...roles import Standing
-from . import validate
 from .assets import TABLES, standing
 from .schema import users
 from .use_cases import membership, require_member, touch
@@ -38,22 +37,12 @@ def entry(label: str) -> Iterator[None]:
 
 def entries(body: dict, field: str, seen: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
     """The ``(entityType, entityId)`` pairs of ``body[field]``; ``seen`` maps each pair already
-    read (in this or another field of the batch) to its label, to refuse repeats."""
-    items = body.get(field, [])
-    if not isinstance(items, list):
-        raise ValidationError(f"{field} must be a list.", errors={field: "must be a list"})
+    read (in this or another field of the batch) to its label, to refuse repeats. Each entry
+    already has the shape of ``openapi.json``'s ``AssetEntry`` (the handlers check it)."""
     pairs = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(body.get(field, [])):
         label = f"{field}[{i}]"
-        if not isinstance(item, dict):
-            raise ValidationError(
-                f"{label} must be an object with entityType and entityId.",
-                errors={label: "must be an object"},
-            )
-        with entry(label):
-            validate.only_keys(item, {"entityType", "entityId"})
-            etype = validate.choice(item.get("entityType"), "entityType", ENTITY_TYPES)
-            eid = validate.object_id(item.get("entityId"), "entityId")
+        etype, eid = item["entityType"], item["entityId"]
         if (etype, eid) in seen:
             raise ValidationError(
                 f"{label} repeats {seen[etype, eid]}.",
@@ -93,7 +82,6 @@ class BulkStore:
 
     def update_links(self, actor: dict, use_case_id: str, body: dict) -> dict:
         """Apply ``{"add": [...], "remove": [...]}`` to one use case, whole or not at all."""
-        validate.only_keys(body, {"add", "remove"})
         seen: dict[tuple[str, str], str] = {}
         adds, removes = entries(body, "add", seen), entries(body, "remove", seen)
         check_size(len(adds) + len(removes))
@@ -112,8 +100,7 @@ class BulkStore:
         """Move ``{"entities": [...]}`` from one use case to ``{"to": id}``, whole or not at
         all: each needs EDITOR in both use cases and, as linking does, the right to share it
         (which the use case it leaves may have lent)."""
-        validate.only_keys(body, {"to", "entities"})
-        target = validate.object_id(body.get("to"), "to")
+        target = body["to"]
         moving = entries(body, "entities", {})
         check_size(len(moving))
         if target == use_case_id:

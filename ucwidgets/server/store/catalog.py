@@ -26,7 +26,6 @@ DATASET_ORDER = {
     "name": datasets.c.name,
     "datasetSize": datasets.c.size,
 }
-CATEGORY_MAX = 16
 
 
 def _order(mapping: dict[str, Any], order_by: str | None, table: Any) -> list[Any]:
@@ -127,23 +126,12 @@ class CatalogStore:
         return row
 
     def update_dataset(self, actor: dict, dataset_id: str, body: dict) -> dict:
-        validate.only_keys(body, {"name", "categories"})
         values: dict[str, Any] = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])
         if "categories" in body:
-            cats = body["categories"]
-            if isinstance(cats, str):
-                cats = [cats]
-            if (
-                not isinstance(cats, list)
-                or len(cats) > CATEGORY_MAX
-                or not all(isinstance(c, str) and c.strip() for c in cats)
-            ):
-                raise ValidationError(
-                    "categories must be a list of non-empty strings.",
-                    errors={"categories": "invalid"},
-                )
+            cats = body["categories"]  # one category, or a list (openapi.json)
+            cats = [cats] if isinstance(cats, str) else cats
             values["categories"] = [validate.name(c, "categories", 64) for c in cats]
         if values:  # DatasetDetails' lastModificationDate and lastModifierFullName
             values.update(updated_at=now(), updated_by=actor["id"])
@@ -182,16 +170,8 @@ class CatalogStore:
             return self._insert_project(conn, actor, name, ds)
 
     def create_project_from_dataset(self, actor: dict, body: dict) -> tuple[dict, str]:
-        if "url" in body and "datasetId" not in body:
-            raise ValidationError(
-                "This service does not fetch data from URLs; upload the file instead.",
-                errors={"url": "unsupported"},
-            )
-        dataset_id = body.get("datasetId")
-        if not isinstance(dataset_id, str):
-            raise ValidationError("datasetId must be a string.", errors={"datasetId": "missing"})
         with self.db.write() as conn:
-            ds = self.get_asset(conn, actor, "dataset", dataset_id)
+            ds = self.get_asset(conn, actor, "dataset", body["datasetId"])
             name = validate.name(body.get("projectName", ds.name), "projectName")
             return self._insert_project(conn, actor, name, ds._mapping)
 
@@ -240,7 +220,6 @@ class CatalogStore:
 
     # -- applications and notebooks ----------------------------------------------------------
     def create_application(self, actor: dict, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description", "url"})
         at = now()
         row = {
             "id": new_id(),
@@ -259,18 +238,14 @@ class CatalogStore:
             )
 
     def update_application(self, actor: dict, app_id: str, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description", "url"})
         values = _common_values(body)
         if "url" in body:
             values["url"] = _url(body["url"])
         return self.update_asset(actor, "application", app_id, values)
 
     def create_notebook(self, actor: dict, body: dict, root: Path) -> dict:
-        validate.only_keys(body, {"name", "path", "description", "useCaseId"})
         path = notebook_path(body.get("path"), root)
         use_case_id = body.get("useCaseId")
-        if use_case_id is not None:
-            use_case_id = validate.object_id(use_case_id, "useCaseId")
         at = now()
         row = {
             "id": new_id(),
@@ -303,7 +278,6 @@ class CatalogStore:
             return self.describe_asset(conn, actor, "notebook", _row(conn, table, row["id"]))
 
     def update_notebook(self, actor: dict, notebook_id: str, body: dict, root: Path) -> dict:
-        validate.only_keys(body, {"name", "description", "path"})
         values = _common_values(body)
         if "path" in body:
             values["path"] = notebook_path(body["path"], root)

@@ -191,10 +191,6 @@ class FeedStore:
         """Mark notifications read: the events ``ids`` one by one, or all up to event ``upto``
         (default: all so far). Returns the caller's read mark."""
         if ids is not None:
-            if not isinstance(ids, list) or not 1 <= len(ids) <= 1000:
-                raise ValidationError(
-                    "ids must be a list of 1 to 1000 event ids.", errors={"ids": "invalid"}
-                )
             return self._mark_some_read(
                 actor, [validate.integer(i, "ids", events.c.id, low=0) for i in ids]
             )

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ... import roles
 from ...errors import Conflict, Forbidden, NotFound, ValidationError
 from ...roles import Standing
-from . import trash, validate
+from . import trash
 from .assets import TABLES, grant_row, standing
 from .schema import asset_roles, memberships, use_cases, users
 from .use_cases import (
@@ -30,28 +30,15 @@ from .use_cases import (
 )
 from .users import public_user
 
-MAX_BATCH = 100
-ENTRY_KEYS = {"role", "shareRecipientType", "id", "username", "canShare"}
-#: Asset routes also take DataRobot's catalog spelling: ``name`` for the username, and
-#: ``canUseData`` (always true here: whoever may see a dataset may use its data).
-ASSET_ENTRY_KEYS = ENTRY_KEYS | {"name", "canUseData"}
-#: DataRobot's other role names (projects' USER, the catalog's READ_ONLY ...), as ours.
-#: What an asset's share request may carry besides its entries. DataRobot's flags for linked
-#: objects and notifications change nothing here: there are no linked data stores to grant and
-#: no mail to send.
-BODY_KEYS = {
-    "operation",
-    "roles",
-    "data",
-    "applyGrantToLinkedObjects",
-    "sendNotification",
-    "includeFeatureDiscoveryEntities",
-}
+#: DataRobot's other role names (projects' USER, the catalog's READ_ONLY ...), as ours. The
+#: shapes of share requests (at most 100 entries; asset routes also take DataRobot's catalog
+#: spelling ``name`` for the username, ``canUseData``, and its flags for linked objects and
+#: notifications, which change nothing here) are ``openapi.json``'s.
 ROLE_ALIASES = {"USER": "EDITOR", "READ_WRITE": "EDITOR", "READ_ONLY": "CONSUMER"}
 
 
 def _entry_error(index: int, message: str) -> ValidationError:
-    return ValidationError(f"roles[{index}]: {message}", errors={str(index): message})
+    return ValidationError(f"roles[{index}]: {message}", errors={f"roles[{index}]": message})
 
 
 @dataclass
@@ -197,49 +184,22 @@ def _parse_role(raw: dict, i: int, access_list: bool) -> str:
     return role
 
 
-def _update_roles(body: dict, keys: set[str]) -> list[dict]:
-    if body.get("operation", "updateRoles") != "updateRoles":
-        raise ValidationError(
-            "operation must be 'updateRoles'.", errors={"operation": "unknown operation"}
-        )
-    return parse_entries(body.get("roles"), keys)
-
-
-def parse_entries(items: Any, keys: set[str], typed: bool = True) -> list[dict]:
-    """Validate a list of share entries: ``typed`` ones in the use case's shape (with
-    ``shareRecipientType``), the others in DataRobot's access-list shape."""
-    if not isinstance(items, list) or not items:
-        raise ValidationError("roles must be a non-empty list.", errors={"roles": "empty"})
-    if len(items) > MAX_BATCH:
-        raise ValidationError(
-            f"A share request takes at most {MAX_BATCH} roles.", errors={"roles": "too many"}
-        )
+def parse_entries(items: list[dict], typed: bool = True) -> list[dict]:
+    """The share entries of a request whose shape ``openapi.json`` gives (the handlers check
+    it): ``typed`` ones in the use case's shape (with ``shareRecipientType``), the others in
+    DataRobot's access-list shape. What a schema cannot say is checked here."""
     entries = []
     for i, raw in enumerate(items):
-        if not isinstance(raw, dict):
-            raise _entry_error(i, "must be an object.")
-        unknown = set(raw) - keys
-        if unknown:
-            raise _entry_error(i, f"unknown field(s) {', '.join(sorted(unknown))}.")
         role = _parse_role(raw, i, access_list=not typed)
-        if typed and raw.get("shareRecipientType") != "user":
-            raise _entry_error(i, "shareRecipientType must be 'user'.")
         uid = raw.get("id")
         username = raw.get("username", raw.get("name"))
         if "username" in raw and "name" in raw and raw["username"] != raw["name"]:
             raise _entry_error(i, "username and name differ.")
         if uid is None and username is None:
             raise _entry_error(i, "give the recipient's id or username.")
-        if uid is not None and not (isinstance(uid, str) and validate.is_object_id(uid)):
-            raise _entry_error(i, "id must be a 24-character hexadecimal id.")
-        if username is not None and (
-            not isinstance(username, str) or not username or "\x00" in username
-        ):
+        if username is not None and "\x00" in username:
             # A NUL names no one, and PostgreSQL refuses it in a query.
-            raise _entry_error(i, "username must be a non-empty string without NUL.")
-        for flag in ("canShare", "canUseData"):
-            if raw.get(flag) is not None and not isinstance(raw[flag], bool):
-                raise _entry_error(i, f"{flag} must be true or false.")
+            raise _entry_error(i, "username must not contain NUL.")
         entries.append(
             {"role": role, "id": uid, "username": username, "can_share": raw.get("canShare")}
         )
@@ -268,8 +228,7 @@ class SharingStore:
 
     def share(self, actor: dict, use_case_id: str, body: dict) -> None:
         """Apply a ``{"operation": "updateRoles", "roles": [...]}`` request whole or not at all."""
-        validate.only_keys(body, {"operation", "roles"})
-        self._share(_UseCaseRoles("use case", use_case_id), actor, _update_roles(body, ENTRY_KEYS))
+        self._share(_UseCaseRoles("use case", use_case_id), actor, parse_entries(body["roles"]))
 
     def share_asset(self, actor: dict, etype: str, asset_id: str, body: dict) -> None:
         """Apply a share request to an asset's own roles, whole or not at all.
@@ -279,11 +238,10 @@ class SharingStore:
         [{"username", "role", "canShare", "canUseData"}]}``, what ``accessControl/`` takes;
         a ``None`` role revokes).
         """
-        validate.only_keys(body, BODY_KEYS)
         if "data" in body:
-            entries = parse_entries(body["data"], ASSET_ENTRY_KEYS, typed=False)
+            entries = parse_entries(body["data"], typed=False)
         else:
-            entries = _update_roles(body, ASSET_ENTRY_KEYS)
+            entries = parse_entries(body["roles"])
         self._share(_AssetRoles(etype, asset_id), actor, entries)
 
     def _share(self, target: _RoleList, actor: dict, entries: list[dict]) -> None:

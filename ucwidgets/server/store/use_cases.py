@@ -329,7 +329,6 @@ class UseCaseStore:
     db: Any
 
     def create_use_case(self, actor: dict, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description", "tags"})
         name = validate.name(body.get("name", "Untitled use case"))
         description = validate.text(body.get("description"))
         tags = use_case_tags.clean_tags(body.get("tags", []))
@@ -358,7 +357,6 @@ class UseCaseStore:
             return self._describe_one(conn, actor, use_case_id)
 
     def update_use_case(self, actor: dict, use_case_id: str, body: dict) -> dict:
-        validate.only_keys(body, {"name", "description", "tags"})
         values = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])

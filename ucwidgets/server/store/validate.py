@@ -1,7 +1,12 @@
 """Checks for user-supplied values, shared by every store operation.
 
-Each function returns the cleaned value or raises ``ValidationError`` (422) naming the field, so
-that a bad field is refused before any write begins.
+The shapes of request bodies (types, required and unknown fields, choices, lengths) are
+``openapi.json``'s, checked before a body reaches the store (``handlers/bodies.py``); what a
+schema cannot say is checked here: control, bidirectional and invisible characters, scripts,
+normalisation, and what fits a column on every backend. They also serve query parameters.
+
+Each function returns the cleaned value or raises ``ValidationError`` (422) naming the field,
+so that a bad field is refused before any write begins.
 
 Examples
 --------
@@ -154,20 +159,6 @@ def text(value: Any, field: str = "description", max_len: int = DESCRIPTION_MAX)
         raise _invalid(field, "must not contain control characters.")
     if len(value) > max_len:
         raise _invalid(field, f"must be at most {max_len} characters long.")
-    return value
-
-
-def boolean(value: Any, field: str) -> bool:
-    """A JSON boolean; strings such as ``"true"`` are refused."""
-    if not isinstance(value, bool):
-        raise _invalid(field, "must be true or false.")
-    return value
-
-
-def object_id(value: Any, field: str = "id") -> str:
-    """A 24-hex-character id."""
-    if not isinstance(value, str) or not ID_RE.match(value):
-        raise _invalid(field, "must be a 24-character hexadecimal id.")
     return value
 
 

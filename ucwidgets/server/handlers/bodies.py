@@ -33,10 +33,9 @@ from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from ...errors import ValidationError
+from ..store.validate import ID_RE
 
 JSON_TYPE = "application/json"
-#: The pattern of an id in the document, said in words.
-_ID_PATTERN = "^[0-9a-f]{24}$"
 #: A schema's own words for a value it refuses (an OpenAPI extension), for a refusal whose reason
 #: a generic message would hide (``unsupervisedMode``); named before any other violation.
 _REFUSAL = "x-refusal"
@@ -98,18 +97,20 @@ def validator(method: str, template: str) -> Draft4Validator:
     """The compiled validator of one operation's JSON body (compiled once, then cached)."""
     doc = openapi_document()
     schema = doc["paths"][template][method]["requestBody"]["content"][JSON_TYPE]["schema"]
-    # The whole document travels along so that its ``#/components/...`` references resolve.
-    root = _nullable({"components": doc["components"], **schema})
-    return Draft4Validator(root, format_checker=None)
+    return Draft4Validator(_plain(schema, doc["components"]["schemas"]), format_checker=None)
 
 
-def _nullable(node: Any) -> Any:
-    """OpenAPI 3.0's ``nullable: true`` as JSON Schema's ``null`` type."""
+def _plain(node: Any, schemas: dict[str, Any]) -> Any:
+    """``node`` as plain JSON Schema: its ``#/components/schemas/`` references in place (the
+    body schemas hold no cycle), so none is resolved per request, and OpenAPI 3.0's
+    ``nullable: true`` as the ``null`` type."""
     if isinstance(node, list):
-        return [_nullable(n) for n in node]
+        return [_plain(n, schemas) for n in node]
     if not isinstance(node, dict):
         return node
-    node = {k: _nullable(v) for k, v in node.items()}
+    if "$ref" in node:
+        return _plain(schemas[node["$ref"].rsplit("/", 1)[1]], schemas)
+    node = {k: _plain(v, schemas) for k, v in node.items()}
     if node.pop("nullable", False) and isinstance(node.get("type"), str):
         node["type"] = [node["type"], "null"]
     return node
@@ -207,7 +208,7 @@ def _enum(error: SchemaError) -> str:
 
 
 def _pattern(error: SchemaError) -> str:
-    if error.validator_value == _ID_PATTERN:
+    if error.validator_value == ID_RE.pattern:
         return "must be a 24-character hexadecimal id."
     return f"must match {error.validator_value}."
 
@@ -223,7 +224,8 @@ def _alternatives(error: SchemaError) -> str:
 
 
 def _generic(error: SchemaError) -> str:
-    return f"is not valid: {error.message}."
+    # Not jsonschema's own message: it quotes the value, which may be a megabyte of anything.
+    return f"does not fit its schema ({error.validator})."
 
 
 _MESSAGES: dict[str, Callable[[SchemaError], str]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import tornado.web
+from http_checks import defined_verbs
 
 from ucwidgets.errors import ValidationError
 from ucwidgets.server.app import ROUTES
@@ -19,7 +19,6 @@ from ucwidgets.server.store.schema import events, projects, users
 
 DOC = bodies.openapi_document()
 SCHEMAS = DOC["components"]["schemas"]
-VERBS = ("post", "put", "patch", "delete")
 #: DataRobot's own bodies, whose other keys its clients send and the service ignores.
 OPEN_BODIES = {"ProjectFromDataset", "ProjectPatch", "Aim"}
 ID = "65f0c0ffee0000000000aa01"
@@ -29,14 +28,12 @@ def concrete(template: str) -> str:
     return re.sub(r"\{\w+\}", ID, template).lstrip("/")
 
 
-def reads_json(handler: type, verb: str) -> bool:
-    method = getattr(handler, verb)
-    return method is not getattr(tornado.web.RequestHandler, verb) and (
-        "json_body" in method.__code__.co_names
-    )
-
-
-BODY_ROUTES = [(p, h, v) for p, h in ROUTES for v in VERBS if reads_json(h, v)]
+BODY_ROUTES = [
+    (pattern, handler, verb)
+    for pattern, handler in ROUTES
+    for verb in defined_verbs(handler)
+    if "json_body" in getattr(handler, verb).__code__.co_names
+]
 
 
 def documented_paths(pattern: str) -> list[str]:

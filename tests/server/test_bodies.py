@@ -134,6 +134,8 @@ REFUSALS = [
         {"transferTo": 3},
         {"transferTo": "must be a string or null."},
     ),
+    ("post", f"projects/{ID}/models/{ID}/predictions/", {"rows": []}, "body"),
+    ("post", f"projects/{ID}/models/{ID}/predictions/", {"data": [1]}, "body"),
 ]
 
 
@@ -157,6 +159,8 @@ def test_null_stands_for_absent_where_the_store_takes_it() -> None:
     bodies.check_body("post", "useCases/", {"name": "Risk", "description": None})
     bodies.check_body("post", "notifications/read/", {"upTo": None, "ids": None})
     bodies.check_body("patch", f"projects/{ID}/aim/", {"target": "y", "metric": None})
+    for rows in ([], [{"age": None}], {"data": [{"age": 1}]}):  # prediction rows, both shapes
+        bodies.check_body("post", f"projects/{ID}/models/{ID}/predictions/", rows)
 
 
 def test_each_operations_validator_is_built_once() -> None:

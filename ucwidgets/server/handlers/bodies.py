@@ -146,7 +146,7 @@ def _refusal(error: SchemaError) -> ValidationError:
     keyword = str(error.validator)
     if _REFUSAL in error.schema:
         reason = error.schema[_REFUSAL]
-        return ValidationError(reason, errors={_render(path): reason})
+        return ValidationError(reason, errors={_render(path) or "body": reason})
     if keyword in ("additionalProperties", "maxProperties"):
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         if not entry:

@@ -12,6 +12,7 @@ from ..modeling import engine
 from ..store.modeling import Target
 from .assets import AssetHandler, listing, use_case_ids
 from .base import ApiHandler, authenticated
+from .bodies import check_body
 from .uploads import UploadHandler
 
 #: ``modelJobs/?status=`` (DataRobot's ``QUEUE_STATUS``) -> our job states.
@@ -143,7 +144,7 @@ class PredictionsHandler(ApiHandler):
     async def post(self, project_id: str, model_id: str) -> None:
         project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
         content_type = self.request.headers.get("Content-Type")
-        frame = await self.call(read_rows, content_type, self.raw_body())
+        frame = await self.call(read_rows, content_type, self.raw_body(), self._path_in_api())
         rows = await self.call(engine.predict, self.ctx.store, project, model, frame)
         self.send({"data": rows})
 
@@ -162,9 +163,9 @@ def aim_target(body: dict[str, Any]) -> Target:
     )
 
 
-def read_rows(content_type: str | None, body: bytes) -> Any:
-    """The rows to predict as a DataFrame: a CSV body (``text/csv``), or JSON records (a list,
-    or ``{"data": [...]}``)."""
+def read_rows(content_type: str | None, body: bytes, path: str) -> Any:
+    """The rows to predict (``POST`` to ``path``) as a DataFrame: a CSV body (``text/csv``), or
+    JSON records of the shape ``openapi.json`` gives (a list, or ``{"data": [...]}``)."""
     import io
 
     import pandas as pd
@@ -181,11 +182,5 @@ def read_rows(content_type: str | None, body: bytes) -> Any:
         records = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BadRequest(f"The request body is not valid JSON: {e}") from e
-    if isinstance(records, dict):
-        records = records.get("data")
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ValidationError(
-            'Send a list of row objects, or {"data": [row objects]}.',
-            errors={"data": "not a list of objects"},
-        )
-    return pd.DataFrame.from_records(records)
+    check_body("post", path, records)
+    return pd.DataFrame.from_records(records["data"] if isinstance(records, dict) else records)

@@ -57,15 +57,9 @@ def key(value: str) -> str:
     return validate.username_key(value)
 
 
-def clean_tags(value: Any) -> list[str]:
-    """A use case's tags: a list of at most 50 distinct tags, in the order given."""
-    if not isinstance(value, list):
-        raise ValidationError("tags must be a list of strings.", errors={"tags": "not a list"})
-    if len(value) > TAGS_MAX:
-        raise ValidationError(
-            f"A use case carries at most {TAGS_MAX} tags, not {len(value)}.",
-            errors={"tags": f"over {TAGS_MAX}"},
-        )
+def clean_tags(value: list[str]) -> list[str]:
+    """A use case's tags, distinct, in the order given; the list's shape (at most
+    ``TAGS_MAX`` strings) is ``openapi.json``'s, checked before a body reaches the store."""
     cleaned, seen = [], {}
     for i, raw in enumerate(value):
         label = f"tags[{i}]"

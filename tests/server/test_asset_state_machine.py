@@ -98,6 +98,8 @@ class Model:
     def __init__(self) -> None:
         self.use_cases: dict[str, Thing] = {}
         self.assets: dict[str, Thing] = {}
+        #: Applications of deleted use cases: the trash keeps them there, for a restore.
+        self.in_trashed_use_case: set[str] = set()
 
     def member(self, uc: str, user: int) -> Grant:
         thing = self.use_cases.get(uc)
@@ -298,7 +300,7 @@ class AssetAccessMachine(RuleBasedStateMachine):
             status = 200  # adding twice returns the existing link
         elif not mine.can_share:
             status = 403  # linking is sharing
-        elif kind == "application" and m.holders(aid):
+        elif kind == "application" and (m.holders(aid) or aid in m.in_trashed_use_case):
             status = 409  # an application lives in one use case
         else:
             m.use_cases[uc].links.add(asset)
@@ -339,6 +341,7 @@ class AssetAccessMachine(RuleBasedStateMachine):
             status = 403  # only its own OWNERs: a use case lends at most EDITOR
         else:
             del self.model.assets[aid]
+            self.model.in_trashed_use_case.discard(aid)  # its links leave with it
             for thing in self.model.use_cases.values():
                 thing.links.discard((kind, aid))
             status = 204
@@ -352,8 +355,9 @@ class AssetAccessMachine(RuleBasedStateMachine):
         r = self.users[actor].delete(f"useCases/{uc}/")
         role = self.model.member(uc, actor).role
         status = 404 if role is None else 403 if role != "OWNER" else 204
-        if status == 204:
-            del self.model.use_cases[uc]  # its assets stay
+        if status == 204:  # its assets stay; its application stays in it, in the trash
+            held = self.model.use_cases.pop(uc).links
+            self.model.in_trashed_use_case |= {aid for kind, aid in held if kind == "application"}
         self.expect(r, status, "delete use case")
 
     # -- after every step --------------------------------------------------------------------

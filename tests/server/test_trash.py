@@ -105,6 +105,30 @@ def test_a_deleted_use_case_is_hidden_then_restored_whole(
     invariants(ann, ben, cat)
 
 
+@pytest.mark.parametrize("etype", ["project", "application"])
+def test_a_one_home_asset_stays_with_its_use_case_in_the_trash(
+    any_service, people, risk_csv, database_invariants, etype
+):
+    ann, ben, cat = people
+    old, new = ann.create_use_case("Old")["id"], ann.create_use_case("New")["id"]
+    asset = _asset(ann, etype, risk_csv)
+    segment = ROUTES[etype]
+    assert ann.post(f"useCases/{old}/{segment}/{asset}/").status_code == 201
+    assert ann.delete(f"useCases/{old}/").status_code == 204
+    # Kept for the use case's restore, and the refusal says where it is.
+    refused = ann.post(f"useCases/{new}/{segment}/{asset}/")
+    assert_error(refused, 409)
+    assert "a use case in the trash" in refused.json()["message"]
+    assert ann.patch(f"useCases/{old}/deleted/").status_code == 204
+    holders = ann.get("useCases/", params={LOOKUP[etype]: asset}).json()["data"]
+    assert [uc["id"] for uc in holders] == [old]
+    # Purged, the use case lets it go.
+    assert ann.delete(f"useCases/{old}/").status_code == 204
+    assert ann.delete(f"trash/useCase/{old}/").status_code == 204
+    assert ann.post(f"useCases/{new}/{segment}/{asset}/").status_code == 201
+    database_invariants(any_service, ann, ben, cat)
+
+
 @pytest.mark.parametrize("etype", list(ROUTES))
 def test_a_deleted_asset_leaves_its_use_cases_until_restored(
     make_user, risk_csv, invariants, etype

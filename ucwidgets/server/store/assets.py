@@ -25,6 +25,7 @@ from .schema import (
     memberships,
     notebooks,
     projects,
+    trash,
     use_cases,
     users,
 )
@@ -392,7 +393,15 @@ class AssetStore:
         if other is None:
             return
         where = "another use case"
-        if membership(conn, other, actor["id"]) is not None:
+        in_trash = conn.execute(
+            select(trash.c.deleted_by).where(
+                trash.c.entity_type == "useCase", trash.c.entity_id == other
+            )
+        ).scalar()
+        if in_trash is not None:
+            # It stays there so that a restore brings the use case back whole.
+            where = "a use case in the trash (restore it and remove it there, or purge it)"
+        elif membership(conn, other, actor["id"]) is not None:
             name = conn.execute(select(use_cases.c.name).where(use_cases.c.id == other)).scalar()
             where = f"the use case {name!r} ({other})"
         raise Conflict(f"This {etype} already belongs to {where}; an {etype} can be in only one.")

@@ -14,7 +14,7 @@ from .base import ApiHandler, authenticated
 
 class AssetHandler(ApiHandler):
     """``GET``, ``PATCH`` and ``DELETE`` of one asset of the type ``etype``; ``update`` is the
-    store's change for that type."""
+    store's change for that type, ``update_<etype>``."""
 
     etype = ""
 
@@ -22,7 +22,7 @@ class AssetHandler(ApiHandler):
         return wire.ASSET_RENDERERS[self.etype](asset)
 
     def update(self, asset_id: str, body: dict) -> Any:
-        raise NotImplementedError
+        return getattr(self.ctx.store, f"update_{self.etype}")(self.user, asset_id, body)
 
     @authenticated
     async def get(self, asset_id: str) -> None:

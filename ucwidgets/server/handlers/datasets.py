@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import wire
 from .assets import AssetHandler, listing, use_case_ids
 from .base import ApiHandler, authenticated
@@ -44,9 +42,6 @@ class DatasetFromFileHandler(UploadHandler):
 
 class DatasetHandler(AssetHandler):
     etype = "dataset"
-
-    def update(self, asset_id: str, body: dict) -> Any:
-        return self.ctx.store.update_dataset(self.user, asset_id, body)
 
 
 class DatasetFileHandler(ApiHandler):

@@ -68,9 +68,6 @@ class ProjectsHandler(UploadHandler):
 class ProjectHandler(AssetHandler):
     etype = "project"
 
-    def update(self, asset_id: str, body: dict) -> Any:
-        return self.ctx.store.update_project(self.user, asset_id, body)
-
 
 class ProjectOptionsHandler(ApiHandler):
     """DataRobot's client reads the options before ``aim``; a project has none to add."""

@@ -46,9 +46,6 @@ class ApplicationsHandler(RegisteredHandler):
 class ApplicationHandler(AssetHandler):
     etype = "application"
 
-    def update(self, asset_id: str, body: dict) -> Any:
-        return self.ctx.store.update_application(self.user, asset_id, body)
-
 
 class NotebooksHandler(RegisteredHandler):
     etype = "notebook"

@@ -24,15 +24,14 @@ import itertools
 import os
 import pstats
 import random
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import _readme
 import service as bench
+from scale import median_ms
 
 TOP = 4  # functions listed per call
 
@@ -50,13 +49,7 @@ def where(path: str, name: str) -> str:
 
 def profile(fn: Callable[[int], object], repeat: int) -> tuple[float, dict[str, float], list]:
     """Median ms of ``fn``, the share of its time per part, and its top functions."""
-    for i in range(3):
-        fn(-1 - i)
-    times = []
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - t0)
+    p50 = median_ms(fn, repeat)
     prof = cProfile.Profile()
     prof.enable()
     for i in range(repeat, 2 * repeat):
@@ -73,7 +66,7 @@ def profile(fn: Callable[[int], object], repeat: int) -> tuple[float, dict[str, 
     total = sum(parts.values()) or 1.0
     shares = {k: v / total for k, v in parts.items()}
     funcs.sort(reverse=True)
-    return 1000 * statistics.median(times), shares, [(t / total, p, f) for t, p, f in funcs[:TOP]]
+    return p50, shares, [(t / total, p, f) for t, p, f in funcs[:TOP]]
 
 
 def calls(store, s, n: int) -> dict[str, Callable[[int], object]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import wire
 from .base import ApiHandler, authenticated
+from .projects import ProjectArrayHandler
 
 
 class DatasetFeaturesHandler(ApiHandler):
@@ -24,13 +25,13 @@ class DatasetFeaturesHandler(ApiHandler):
         self.send_page([wire.dataset_feature(f, dataset) for f in features], total, offset, limit)
 
 
-class ProjectFeaturesHandler(ApiHandler):
+class ProjectFeaturesHandler(ProjectArrayHandler):
     """``project.get_features()``: a bare array, in the order of the file's columns."""
 
-    @authenticated
-    async def get(self, project_id: str) -> None:
-        project, features = await self.call(self.ctx.store.project_features, self.user, project_id)
-        self.send([wire.project_feature(f, project) for f in features])
+    render = staticmethod(wire.project_feature)
+
+    def items(self, project_id: str) -> tuple[dict, list[dict]]:
+        return self.ctx.store.project_features(self.user, project_id)
 
 
 class FeatureMetricsHandler(ApiHandler):

@@ -100,30 +100,42 @@ class ProjectStatusHandler(ApiHandler):
         self.send(wire.project_status(project, counts))
 
 
-class ModelJobsHandler(ApiHandler):
-    """DataRobot's ``project.get_model_jobs(status=None)``: a bare array of the queued and
-    running jobs, or of one ``QUEUE_STATUS``."""
+class ProjectArrayHandler(ApiHandler):
+    """``GET`` of one project's items as a bare array (DataRobot's client reads these
+    unwrapped): ``items`` is the store's read, the project and its items; ``render`` the wire
+    shape of one item beside its project."""
+
+    render = staticmethod(wire.model)
+
+    def items(self, project_id: str) -> tuple[dict, list[dict]]:
+        raise NotImplementedError
 
     @authenticated
     async def get(self, project_id: str) -> None:
+        project, items = await self.call(self.items, project_id)
+        self.send([self.render(item, project) for item in items])
+
+
+class ModelJobsHandler(ProjectArrayHandler):
+    """DataRobot's ``project.get_model_jobs(status=None)``: a bare array of the queued and
+    running jobs, or of one ``QUEUE_STATUS``."""
+
+    render = staticmethod(wire.model_job)
+
+    def items(self, project_id: str) -> tuple[dict, list[dict]]:
         status = self.query("status") or None
         if status not in JOB_STATUSES:
             raise ValidationError(
                 "status must be one of queue, inprogress, error.", errors={"status": "unknown"}
             )
-        project, jobs = await self.call(
-            self.ctx.store.list_modeling_jobs, self.user, project_id, JOB_STATUSES[status]
-        )
-        self.send([wire.model_job(j, project) for j in jobs])
+        return self.ctx.store.list_modeling_jobs(self.user, project_id, JOB_STATUSES[status])
 
 
-class ModelsHandler(ApiHandler):
+class ModelsHandler(ProjectArrayHandler):
     """A project's leaderboard: a bare array, best first on the project's metric."""
 
-    @authenticated
-    async def get(self, project_id: str) -> None:
-        project, models = await self.call(self.ctx.store.list_models, self.user, project_id)
-        self.send([wire.model(m, project) for m in models])
+    def items(self, project_id: str) -> tuple[dict, list[dict]]:
+        return self.ctx.store.list_models(self.user, project_id)
 
 
 class ModelHandler(ApiHandler):

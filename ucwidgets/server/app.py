@@ -50,51 +50,57 @@ log = logging.getLogger("ucwidgets.server")
 #: Seconds between two sweeps of the trash and of unreferenced files.
 SWEEP_INTERVAL_S = 3600.0
 
+#: What ``{id}`` stands for in a route: one id, one path segment.
 ID = r"([^/]+)"
-ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
+#: The routes as regular expressions below the API root, with ``{id}`` for an id: each
+#: resource's path reads as the documents write it, and the id's pattern is said once.
+PATHS: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     ("version", meta.VersionHandler),
     ("health", meta.HealthHandler),
     (r"openapi\.json", meta.OpenApiHandler),
-    (f"status/{ID}", meta.StatusHandler),
+    ("status/{id}", meta.StatusHandler),
     ("users/me", meta.MeHandler),
     ("users", meta.UsersHandler),
     ("admin/users", admin.AdminUsersHandler),
-    (f"admin/users/{ID}/tokens", admin.AdminUserTokensHandler),
-    (f"admin/users/{ID}/deactivate", admin.AdminUserDeactivateHandler),
+    ("admin/users/{id}/tokens", admin.AdminUserTokensHandler),
+    ("admin/users/{id}/deactivate", admin.AdminUserDeactivateHandler),
     ("useCases", use_cases.UseCasesHandler),
     ("useCases/tags", use_cases.TagsHandler),  # before useCases/{id}, which would take it
-    (f"useCases/{ID}", use_cases.UseCaseHandler),
-    (f"useCases/{ID}/sharedRoles", use_cases.SharedRolesHandler),
-    (f"useCases/{ID}/events", use_cases.EventsHandler),
-    (f"useCases/{ID}/assets", use_cases.UseCaseAssetsHandler),
-    (f"useCases/{ID}/assets/move", use_cases.UseCaseMoveHandler),
-    (f"useCases/{ID}/([a-zA-Z]+)/{ID}", use_cases.UseCaseLinkHandler),
+    ("useCases/{id}", use_cases.UseCaseHandler),
+    ("useCases/{id}/sharedRoles", use_cases.SharedRolesHandler),
+    ("useCases/{id}/events", use_cases.EventsHandler),
+    ("useCases/{id}/assets", use_cases.UseCaseAssetsHandler),
+    ("useCases/{id}/assets/move", use_cases.UseCaseMoveHandler),
+    ("useCases/{id}/([a-zA-Z]+)/{id}", use_cases.UseCaseLinkHandler),
     ("datasets", datasets.DatasetsHandler),
     ("datasets/fromFile", datasets.DatasetFromFileHandler),
-    (f"datasets/{ID}", datasets.DatasetHandler),
-    (f"datasets/{ID}/file", datasets.DatasetFileHandler),
-    (f"datasets/{ID}/allFeaturesDetails", features.DatasetFeaturesHandler),
+    ("datasets/{id}", datasets.DatasetHandler),
+    ("datasets/{id}/file", datasets.DatasetFileHandler),
+    ("datasets/{id}/allFeaturesDetails", features.DatasetFeaturesHandler),
     ("projects", projects.ProjectsHandler),
-    (f"projects/{ID}", projects.ProjectHandler),
-    (f"projects/{ID}/options", projects.ProjectOptionsHandler),
-    (f"projects/{ID}/features", features.ProjectFeaturesHandler),
-    (f"projects/{ID}/features/metrics", features.FeatureMetricsHandler),
-    (f"projects/{ID}/aim", projects.AimHandler),
-    (f"projects/{ID}/status", projects.ProjectStatusHandler),
-    (f"projects/{ID}/modelJobs", projects.ModelJobsHandler),
-    (f"projects/{ID}/models", projects.ModelsHandler),
-    (f"projects/{ID}/models/{ID}", projects.ModelHandler),
-    (f"projects/{ID}/models/{ID}/predictions", projects.PredictionsHandler),
+    ("projects/{id}", projects.ProjectHandler),
+    ("projects/{id}/options", projects.ProjectOptionsHandler),
+    ("projects/{id}/features", features.ProjectFeaturesHandler),
+    ("projects/{id}/features/metrics", features.FeatureMetricsHandler),
+    ("projects/{id}/aim", projects.AimHandler),
+    ("projects/{id}/status", projects.ProjectStatusHandler),
+    ("projects/{id}/modelJobs", projects.ModelJobsHandler),
+    ("projects/{id}/models", projects.ModelsHandler),
+    ("projects/{id}/models/{id}", projects.ModelHandler),
+    ("projects/{id}/models/{id}/predictions", projects.PredictionsHandler),
     ("applications", registry.ApplicationsHandler),
-    (f"applications/{ID}", registry.ApplicationHandler),
+    ("applications/{id}", registry.ApplicationHandler),
     ("notebooks", registry.NotebooksHandler),
-    (f"notebooks/{ID}", registry.NotebookHandler),
+    ("notebooks/{id}", registry.NotebookHandler),
     ("events", events.EventsHandler),
-    *sharing.routes(ID),
-    *trash.routes(ID),
+    *sharing.routes("{id}"),
+    *trash.routes("{id}"),
     ("notifications", feed.NotificationsHandler),
     ("notifications/read", feed.NotificationsReadHandler),
     ("search", feed.SearchHandler),
+]
+ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
+    (path.replace("{id}", ID), handler) for path, handler in PATHS
 ]
 
 

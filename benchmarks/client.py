@@ -55,7 +55,7 @@ for line in sys.stdin:
         print(json.dumps({"count": count[0]}), flush=True)
         continue
     n += 1
-    user, token = srv.store.create_user(f"{line.strip()}{n}@example.com", full_name=line.strip())
+    user, token = srv.store.users.create(f"{line.strip()}{n}@example.com", full_name=line.strip())
     print(json.dumps({"id": user["id"], "username": user["username"], "token": token}),
           flush=True)
 srv.stop()

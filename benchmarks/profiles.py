@@ -70,7 +70,7 @@ def profile(fn: Callable[[int], object], repeat: int) -> tuple[float, dict[str, 
 
 
 def calls(store, s, n: int) -> dict[str, Callable[[int], object]]:
-    me, small = store.authenticate(s.token), store.authenticate(s.small_token)
+    me, small = store.users.authenticate(s.token), store.users.authenticate(s.small_token)
     rng = random.Random(n)
     pick = lambda: s.use_cases[rng.randrange(n)]  # noqa: E731
     fresh = itertools.count()
@@ -82,20 +82,20 @@ def calls(store, s, n: int) -> dict[str, Callable[[int], object]]:
         # Each call a fresh (use case, dataset) pair, as a user linking an asset makes.
         k = next(fresh)
         ds = s.link_datasets[1 + (k // n) % (len(s.link_datasets) - 1)]
-        return store.add_link(me, s.use_cases[k % n], "dataset", ds)
+        return store.assets.add_link(me, s.use_cases[k % n], "dataset", ds)
 
     return {
-        "token check": lambda i: store.authenticate(s.token),
-        "one use case": lambda i: store.get_use_case(me, pick()),
-        "first page (100), owner of all": lambda i: store.list_use_cases(me, limit=100),
-        "first page (100), member of 1%": lambda i: store.list_use_cases(small, limit=100),
-        "page of 1,000 (a whole listing's page)": lambda i: store.list_use_cases(
+        "token check": lambda i: store.users.authenticate(s.token),
+        "one use case": lambda i: store.use_cases.get(me, pick()),
+        "first page (100), owner of all": lambda i: store.use_cases.list(me, limit=100),
+        "first page (100), member of 1%": lambda i: store.use_cases.list(small, limit=100),
+        "page of 1,000 (a whole listing's page)": lambda i: store.use_cases.list(
             me, limit=1000, offset=1000 * (i % max(1, n // 1000))
         ),
-        "search by exact name": lambda i: store.list_use_cases(
+        "search by exact name": lambda i: store.use_cases.list(
             me, search=name(rng.randrange(n)), limit=100
         ),
-        "create a use case": lambda i: store.create_use_case(me, {"name": f"Profiled {i}"}),
+        "create a use case": lambda i: store.use_cases.create(me, {"name": f"Profiled {i}"}),
         "link a dataset (fresh pair)": link,
     }
 

@@ -54,21 +54,21 @@ def measure(n: int, repeat: int) -> tuple[dict[str, float], float]:
         seeded = time.perf_counter() - t0
         store = Store.open(Path(tmp))
         try:
-            me, small = store.authenticate(s.token), store.authenticate(s.small_token)
+            me, small = store.users.authenticate(s.token), store.users.authenticate(s.small_token)
             rng = random.Random(n)
             pick = lambda: rng.randrange(n)  # noqa: E731
             name = lambda i: f"{bench.TOPICS[i % len(bench.TOPICS)]} model {i:05d}"  # noqa: E731
             rows = {
-                "first page (100), owner of all": lambda i: store.list_use_cases(me, limit=100),
-                "first page (100), member of 1%": lambda i: store.list_use_cases(small, limit=100),
-                "search by exact name": lambda i: store.list_use_cases(
+                "first page (100), owner of all": lambda i: store.use_cases.list(me, limit=100),
+                "first page (100), member of 1%": lambda i: store.use_cases.list(small, limit=100),
+                "search by exact name": lambda i: store.use_cases.list(
                     me, search=name(pick()), limit=100
                 ),
-                "one use case": lambda i: store.get_use_case(me, s.use_cases[pick()]),
-                "one use case's datasets": lambda i: store.list_datasets(
+                "one use case": lambda i: store.use_cases.get(me, s.use_cases[pick()]),
+                "one use case's datasets": lambda i: store.catalog.list_datasets(
                     me, Listing(use_case_ids=[s.use_cases[pick()]]), category=None, order_by=None
                 ),
-                "search matching 10% (first page)": lambda i: store.list_use_cases(
+                "search matching 10% (first page)": lambda i: store.use_cases.list(
                     me, search="churn", limit=100
                 ),
             }

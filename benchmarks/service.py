@@ -136,17 +136,17 @@ def seed(
     from ucwidgets.server.store.use_cases import DESCRIPTION_KEY, recount_memberships
 
     store = Store.open(data_dir, database_url)
-    bench, token = store.create_user("bench@example.com", full_name="Bench User")
-    small, small_token = store.create_user("small@example.com", full_name="Small User")
+    bench, token = store.users.create("bench@example.com", full_name="Bench User")
+    small, small_token = store.users.create("small@example.com", full_name="Small User")
     share_users = [
-        store.create_user(f"user{k:02d}@example.com", full_name=f"User {k}")[0]["id"]
+        store.users.create(f"user{k:02d}@example.com", full_name=f"User {k}")[0]["id"]
         for k in range(SHARE_USERS)
     ]
     blob = store.blobs.put_bytes(b"a\n1\n")
     described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
 
     def dataset(name: str) -> str:
-        return store.create_dataset(bench, name, blob, described)[0]["id"]
+        return store.catalog.create_dataset(bench, name, blob, described)[0]["id"]
 
     link_datasets = [dataset(f"link{k}.csv") for k in range(LINK_DATASETS)]
 

@@ -274,7 +274,7 @@ def teammate(server: Any, token: str, use_case_id: str) -> Any:
     """A second user, an EDITOR of the viewer's use case: a requests session acting as them."""
     import requests
 
-    user, other_token = server.store.create_user(f"teammate-{secrets.token_hex(3)}@example.com")
+    user, other_token = server.store.users.create(f"teammate-{secrets.token_hex(3)}@example.com")
     owner = requests.Session()
     owner.headers["Authorization"] = f"Token {token}"
     role = {"shareRecipientType": "user", "id": user["id"], "role": "EDITOR"}

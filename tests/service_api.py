@@ -131,7 +131,7 @@ def new_user(service: Any, name: str | None = None, full_name: str | None = None
         full_name = full_name or (name.title() if name else username)
     else:
         username = name
-    user, token = service.store.create_user(username, full_name=full_name or username)
+    user, token = service.store.users.create(username, full_name=full_name or username)
     return Api(service.url, token, user)
 
 

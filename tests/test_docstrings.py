@@ -54,7 +54,7 @@ MODULES = [
 def store_names(data_dir: Path) -> dict:
     """What the store's examples start from: a store of their own and its user ``ann``."""
     store = Store.open(data_dir)
-    ann, _ = store.create_user("ann@example.com")
+    ann, _ = store.users.create("ann@example.com")
     return {"store": store, "ann": ann}
 
 

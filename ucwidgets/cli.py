@@ -301,20 +301,20 @@ def _manage(args: argparse.Namespace) -> int:
 
             print(f"database at revision {head_revision()}: {readiness(store.db)['migrations']}")
         elif args.command == "user" and args.action == "add":
-            user, token = store.create_user(args.username, full_name=args.full_name)
+            user, token = store.users.create(args.username, full_name=args.full_name)
             _print_user(user, token, args.json)
         elif args.command == "token":
-            user, token = store.create_token(args.username)
+            user, token = store.users.create_token(args.username)
             _print_user(user, token, args.json)
         elif args.action == "list":
-            users = store.list_users()
+            users = store.users.list()
             if args.json:
                 print(json.dumps(users))
             for u in [] if args.json else users:
                 state = "" if u["active"] else "  (deactivated)"
                 print(f"{u['id']}  {u['username']}  {u['full_name']}{state}")
         elif args.action == "deactivate":
-            user = store.deactivate_user(args.username, transfer_to=args.transfer_to)
+            user = store.sharing.deactivate_user(args.username, transfer_to=args.transfer_to)
             print(f"deactivated {user['username']}")
     finally:
         store.close()

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,12 +35,6 @@ CHROMIUM_ARGS = [
 TIMEOUT_S = 120.0
 #: The status bar's kernel item once connected, e.g. "Python 3 (ipykernel) | Idle".
 KERNEL_IDLE = re.compile(r"\|\s*Idle$")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class JupyterLabServer:

@@ -17,7 +17,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from _jlab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, free_port, open_notebook, run_all_cells
+from _jlab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, open_notebook, run_all_cells
+from ports import free_port
 
 
 def _require_browser() -> None:

@@ -8,13 +8,13 @@ library, in the manner of requests' own test server. Nothing of ucwidgets is pat
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from ports import free_port
 
 import ucwidgets as dr
 from ucwidgets.errors import (
@@ -118,9 +118,7 @@ def test_endpoint_without_api_v2(service, make_user) -> None:
 
 
 def test_unreachable_endpoint_names_it() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}/api/v2"
     with pytest.raises(ServiceUnavailable, match=f"127.0.0.1:{port}/api/v2") as caught:
         dr.Client(token="t", endpoint=endpoint)

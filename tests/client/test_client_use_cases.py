@@ -58,9 +58,9 @@ def test_list_search_order_and_paging(as_alice) -> None:
 
 
 def test_a_whole_listing_comes_in_the_largest_pages(service, alice, as_alice) -> None:
-    user = service.store.get_user(alice.id)
+    user = service.store.users.get(alice.id)
     for k in range(150):  # more than the service's default page of 100
-        service.store.create_use_case(user, {"name": f"many {k:03d}"})
+        service.store.use_cases.create(user, {"name": f"many {k:03d}"})
     client = get_client().session
     seen: list[str] = []
     client.hooks["response"].append(lambda r, *a, **kw: seen.append(r.request.url))

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from ports import free_port
 
 DOCS_CONFIG = Path(__file__).resolve().parents[2] / "docs" / "jupyterhub_config.py"
 BIN = Path(sys.executable).parent
@@ -72,12 +72,6 @@ def _missing() -> str | None:
     if not (BIN / "jupyterhub-singleuser").exists():
         return "jupyterhub-singleuser is not installed beside this Python"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -140,7 +134,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("jupyterhub")
     (home / "jupyterhub_config.py").write_text(TEST_CONFIG)
-    ports = {k: str(_free_port()) for k in ("HUB", "HUB_API", "PROXY_API", "SERVICE")}
+    ports = {k: str(free_port()) for k in ("HUB", "HUB_API", "PROXY_API", "SERVICE")}
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",

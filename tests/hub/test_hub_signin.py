@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import websocket
+from ports import free_port
 
 from ucwidgets.errors import Conflict, Unauthorized, ValidationError
 from ucwidgets.server.app import ServerThread
@@ -21,18 +22,12 @@ from ucwidgets.server.hub import HubSettings
 from ucwidgets.server.store import Store
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hub_down_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """The service in Hub mode, its Hub unreachable (a closed port)."""
     pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (the hub extra)")
     env = {
-        "JUPYTERHUB_API_URL": f"http://127.0.0.1:{_closed_port()}/hub/api",
+        "JUPYTERHUB_API_URL": f"http://127.0.0.1:{free_port()}/hub/api",
         "JUPYTERHUB_API_TOKEN": "service-token",
     }
     server = ServerThread(
@@ -166,19 +161,19 @@ def test_hub_settings_come_from_the_environment_jupyterhub_gives_a_service():
 def test_a_hub_user_maps_by_name_and_is_created_once_under_the_username_rules(tmp_path):
     store = Store.open(tmp_path)
     try:
-        ann = store.sign_in("ann")
-        assert store.sign_in("ann") == ann
-        assert [u["username"] for u in store.list_users()].count("ann") == 1
-        store.create_user("Bob")
+        ann = store.users.sign_in("ann")
+        assert store.users.sign_in("ann") == ann
+        assert [u["username"] for u in store.users.list()].count("ann") == 1
+        store.users.create("Bob")
         with pytest.raises(Conflict, match="cannot be told from"):
-            store.sign_in("bob")  # another user's name in another case
+            store.users.sign_in("bob")  # another user's name in another case
         with pytest.raises(ValidationError):
-            store.sign_in("b\u043eb")  # a Cyrillic o among Latin letters
+            store.users.sign_in("b\u043eb")  # a Cyrillic o among Latin letters
         with pytest.raises(ValidationError):
-            store.sign_in("a\x00b")
-        store.deactivate_user("ann")
+            store.users.sign_in("a\x00b")
+        store.sharing.deactivate_user("ann")
         with pytest.raises(Unauthorized):
-            store.sign_in("ann")
+            store.users.sign_in("ann")
     finally:
         store.close()
 
@@ -187,9 +182,9 @@ def test_first_sign_ins_at_once_create_one_user(tmp_path):
     store = Store.open(tmp_path)
     try:
         with ThreadPoolExecutor(8) as pool:
-            users = list(pool.map(store.sign_in, ["mia"] * 16))
+            users = list(pool.map(store.users.sign_in, ["mia"] * 16))
         assert len({u["id"] for u in users}) == 1
-        assert [u["username"] for u in store.list_users()].count("mia") == 1
+        assert [u["username"] for u in store.users.list()].count("mia") == 1
     finally:
         store.close()
 
@@ -207,6 +202,6 @@ def test_a_service_token_is_never_an_administrator(tmp_path):
             r = requests.request(method, f"{server.url}/{path}", headers=headers, json={})
             assert r.status_code == 403, (method, path, r.text)
             assert r.headers["Content-Type"] == "application/json"
-        assert len(server.store.list_users()) == 1  # nothing was created
+        assert len(server.store.users.list()) == 1  # nothing was created
     finally:
         server.stop()

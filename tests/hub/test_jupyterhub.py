@@ -54,7 +54,7 @@ def test_a_kernel_of_a_single_user_server_creates_a_use_case_as_its_hub_user(hub
     assert [o["username"] for o in r.json()["owners"]] == ["ann"]
     store = Store.open(hub.data_dir)
     try:
-        assert "ann" in [u["username"] for u in store.list_users()]
+        assert "ann" in [u["username"] for u in store.users.list()]
     finally:
         store.close()
 

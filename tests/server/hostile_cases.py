@@ -262,27 +262,34 @@ def _paging() -> list[Case]:
 
 
 # -- sharing -------------------------------------------------------------------------------------
-def _role(**fields: Any) -> dict[str, Any]:
+def role_entry(**fields: Any) -> dict[str, Any]:
+    """One entry of a share request (a CONSUMER user unless ``fields`` say otherwise)."""
     return {"role": "CONSUMER", "shareRecipientType": "user", **fields}
 
 
 def _sharing() -> list[Case]:
     batches = {
-        "unknown id": ([_role(id="0" * 24)], 422),
-        "unknown username": ([_role(username="nobody@example.com")], 422),
-        "a username in another case": ([_role(username="DAVE@example.com")], 422),
-        "id and username disagree": ([_role(id="{dave_id}", username="carol@example.com")], 422),
-        "neither id nor username": ([_role()], 422),
-        "lower-case role": ([_role(id="{dave_id}", role="consumer")], 422),
-        "unknown role": ([_role(id="{dave_id}", role="ADMIN")], 422),
-        "canShare as a string": ([_role(id="{dave_id}", canShare="true")], 422),
-        "same recipient twice": ([_role(id="{dave_id}"), _role(username="dave@example.com")], 422),
-        "101 recipients": ([_role(id="{dave_id}")] * 101, 422),
+        "unknown id": ([role_entry(id="0" * 24)], 422),
+        "unknown username": ([role_entry(username="nobody@example.com")], 422),
+        "a username in another case": ([role_entry(username="DAVE@example.com")], 422),
+        "id and username disagree": (
+            [role_entry(id="{dave_id}", username="carol@example.com")],
+            422,
+        ),
+        "neither id nor username": ([role_entry()], 422),
+        "lower-case role": ([role_entry(id="{dave_id}", role="consumer")], 422),
+        "unknown role": ([role_entry(id="{dave_id}", role="ADMIN")], 422),
+        "canShare as a string": ([role_entry(id="{dave_id}", canShare="true")], 422),
+        "same recipient twice": (
+            [role_entry(id="{dave_id}"), role_entry(username="dave@example.com")],
+            422,
+        ),
+        "101 recipients": ([role_entry(id="{dave_id}")] * 101, 422),
         "empty batch": ([], 422),
-        "username with a NUL": ([_role(username="dave\x00@example.com")], 422),
-        "id with a NUL": ([_role(id="\x00" * 24)], 422),
-        "revoking the last owner": ([_role(id="{alice_id}", role="NO_ROLE")], 409),
-        "demoting the last owner": ([_role(id="{alice_id}", role="EDITOR")], 409),
+        "username with a NUL": ([role_entry(username="dave\x00@example.com")], 422),
+        "id with a NUL": ([role_entry(id="\x00" * 24)], 422),
+        "revoking the last owner": ([role_entry(id="{alice_id}", role="NO_ROLE")], 409),
+        "demoting the last owner": ([role_entry(id="{alice_id}", role="EDITOR")], 409),
     }
     cases = [
         Case(
@@ -297,12 +304,12 @@ def _sharing() -> list[Case]:
         for label, (roles, status) in batches.items()
     ]
     by_role = [
-        ("a CONSUMER sharing", "carol", [_role(id="{dave_id}")], 403),
-        ("an EDITOR revoking an OWNER", "bob", [_role(id="{alice_id}", role="NO_ROLE")], 403),
-        ("an EDITOR granting OWNER", "bob", [_role(id="{dave_id}", role="OWNER")], 403),
-        ("a CONSUMER promoting itself", "carol", [_role(id="{carol_id}", role="EDITOR")], 403),
-        ("a non-member sharing", "dave", [_role(id="{dave_id}")], 404),
-        ("no token", "anon", [_role(id="{dave_id}")], 401),
+        ("a CONSUMER sharing", "carol", [role_entry(id="{dave_id}")], 403),
+        ("an EDITOR revoking an OWNER", "bob", [role_entry(id="{alice_id}", role="NO_ROLE")], 403),
+        ("an EDITOR granting OWNER", "bob", [role_entry(id="{dave_id}", role="OWNER")], 403),
+        ("a CONSUMER promoting itself", "carol", [role_entry(id="{carol_id}", role="EDITOR")], 403),
+        ("a non-member sharing", "dave", [role_entry(id="{dave_id}")], 404),
+        ("no token", "anon", [role_entry(id="{dave_id}")], 401),
     ]
     cases += [
         Case(
@@ -559,13 +566,13 @@ ACCESS_ROUTES = {
 
 def _asset_sharing() -> list[Case]:
     roles = {
-        "unknown id": ([_role(id="0" * 24)], 422),
-        "lower-case role": ([_role(id="{dave_id}", role="consumer")], 422),
-        "canShare as a string": ([_role(id="{dave_id}", canShare="yes")], 422),
-        "same recipient twice": ([_role(id="{dave_id}"), _role(id="{dave_id}")], 422),
-        "101 recipients": ([_role(id="{dave_id}")] * 101, 422),
-        "username with a NUL": ([_role(username="dave\x00@example.com")], 422),
-        "revoking the last owner": ([_role(id="{alice_id}", role="NO_ROLE")], 409),
+        "unknown id": ([role_entry(id="0" * 24)], 422),
+        "lower-case role": ([role_entry(id="{dave_id}", role="consumer")], 422),
+        "canShare as a string": ([role_entry(id="{dave_id}", canShare="yes")], 422),
+        "same recipient twice": ([role_entry(id="{dave_id}"), role_entry(id="{dave_id}")], 422),
+        "101 recipients": ([role_entry(id="{dave_id}")] * 101, 422),
+        "username with a NUL": ([role_entry(username="dave\x00@example.com")], 422),
+        "revoking the last owner": ([role_entry(id="{alice_id}", role="NO_ROLE")], 409),
     }
     cases = [
         Case(
@@ -625,7 +632,7 @@ def _asset_sharing() -> list[Case]:
             method,
             path,
             status,
-            {"operation": "updateRoles", "roles": [_role(id="{dave_id}")]}
+            {"operation": "updateRoles", "roles": [role_entry(id="{dave_id}")]}
             if method == "PATCH"
             else None,
         )

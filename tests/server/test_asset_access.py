@@ -203,7 +203,7 @@ def _seed(service, make_module_user, etype: str, state: str) -> Case:
         assert r.status_code in (200, 201), r.text
         owner.grant(home, caller, lent_role, lent_share)
     if state == "deactivated":
-        service.store.deactivate_user(caller.username)
+        service.store.sharing.deactivate_user(caller.username)
         own_uc = "0" * 24
     else:
         own_uc = caller.create_use_case(f"Mine {n}")["id"]

@@ -129,7 +129,7 @@ def test_the_last_active_owner_cannot_leave_and_a_deactivated_member_can_be_revo
     uc = alice.create_use_case("Two owners")["id"]
     alice.grant(uc, bob, "OWNER", can_share=True)
     # Bob, the other OWNER, is deactivated (allowed: Alice still owns it) and no longer counts.
-    service.store.deactivate_user(bob.username)
+    service.store.sharing.deactivate_user(bob.username)
     leave = {"role": "NO_ROLE", "shareRecipientType": "user", "id": alice.id}
     assert_error(alice.share(uc, leave), 409)
     demote = {"role": "EDITOR", "shareRecipientType": "user", "id": alice.id}

@@ -169,7 +169,7 @@ class AssetAccessMachine(RuleBasedStateMachine):
         self.service, self.check = service, invariants
         self.users = []
         for _ in range(3):
-            user, token = service.store.create_user(f"sm{next(_serial)}@example.com")
+            user, token = service.store.users.create(f"sm{next(_serial)}@example.com")
             self.users.append(Api(service.url, token, user))
         self.model = Model()
         self.changed, self.before = True, None

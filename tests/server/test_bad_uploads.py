@@ -11,6 +11,7 @@ import time
 
 import pytest
 import requests
+from hostile_cases import role_entry
 from http_checks import assert_error, assert_no_content, module_actors, unchanged
 from service_api import RISK_CSV
 
@@ -250,10 +251,6 @@ def test_a_refused_link_leaves_no_notebook(alice, bob):
 
 
 # -- sharing ---------------------------------------------------------------------------------
-def _role(**fields):
-    return {"role": "CONSUMER", "shareRecipientType": "user", **fields}
-
-
 @pytest.fixture(scope="module")
 def shared(alice, bob, carol):
     """alice OWNS a use case where bob is an EDITOR and carol a CONSUMER."""
@@ -266,24 +263,28 @@ def shared(alice, bob, carol):
 def _bad_batches(alice, bob, carol, make_module_user) -> dict[str, list]:
     dave, eve = make_module_user(), make_module_user()
     return {
-        "unknown id": [_role(id="0" * 24)],
-        "unknown username": [_role(username="nobody")],
-        "id and username disagree": [_role(id=dave.id, username=eve.username)],
-        "neither id nor username": [_role()],
-        "lower-case role": [_role(id=dave.id, role="consumer")],
-        "unknown role": [_role(id=dave.id, role="READ_ONLY")],
-        "null role": [_role(role=None, id=dave.id)],
-        "canShare as a string": [_role(id=dave.id, canShare="true")],
-        "same recipient twice": [_role(id=dave.id), _role(username=dave.username)],
-        "101 recipients": [_role(id=dave.id)] * 101,
+        "unknown id": [role_entry(id="0" * 24)],
+        "unknown username": [role_entry(username="nobody")],
+        "id and username disagree": [role_entry(id=dave.id, username=eve.username)],
+        "neither id nor username": [role_entry()],
+        "lower-case role": [role_entry(id=dave.id, role="consumer")],
+        "unknown role": [role_entry(id=dave.id, role="READ_ONLY")],
+        "null role": [role_entry(role=None, id=dave.id)],
+        "canShare as a string": [role_entry(id=dave.id, canShare="true")],
+        "same recipient twice": [role_entry(id=dave.id), role_entry(username=dave.username)],
+        "101 recipients": [role_entry(id=dave.id)] * 101,
         "empty batch": [],
-        "one bad among good": [_role(id=dave.id), _role(id=eve.id), _role(id="f" * 24)],
-        "group recipient": [_role(id=dave.id, shareRecipientType="group")],
-        "malformed id": [_role(id="dave")],
-        "numeric id": [_role(id=5)],
-        "empty username": [_role(username="")],
+        "one bad among good": [
+            role_entry(id=dave.id),
+            role_entry(id=eve.id),
+            role_entry(id="f" * 24),
+        ],
+        "group recipient": [role_entry(id=dave.id, shareRecipientType="group")],
+        "malformed id": [role_entry(id="dave")],
+        "numeric id": [role_entry(id=5)],
+        "empty username": [role_entry(username="")],
         "entry not an object": ["dave"],
-        "unknown field": [_role(id=dave.id, password="x")],
+        "unknown field": [role_entry(id=dave.id, password="x")],
     }
 
 
@@ -297,7 +298,7 @@ def test_bad_share_batches_are_422_and_apply_nothing(alice, bob, carol, shared, 
         {},
         {"roles": "x"},
         {"roles": None},
-        {"operation": "delete", "roles": [_role(id=carol.id)]},
+        {"operation": "delete", "roles": [role_entry(id=carol.id)]},
     ):
         with unchanged(alice):
             assert_error(alice.patch(f"useCases/{shared}/sharedRoles/", json=body), 422)
@@ -305,16 +306,16 @@ def test_bad_share_batches_are_422_and_apply_nothing(alice, bob, carol, shared, 
 
 def test_the_last_owner_cannot_be_lost(alice, bob, shared):
     for roles in (
-        [_role(id=alice.id, role="NO_ROLE")],
-        [_role(id=alice.id, role="EDITOR")],
-        [_role(id=bob.id, role="OWNER"), _role(id=bob.id, role="NO_ROLE")],
+        [role_entry(id=alice.id, role="NO_ROLE")],
+        [role_entry(id=alice.id, role="EDITOR")],
+        [role_entry(id=bob.id, role="OWNER"), role_entry(id=bob.id, role="NO_ROLE")],
     ):
         with unchanged(alice, bob):
             r = alice.share(shared, *roles)
             assert r.status_code in (409, 422), r.text
             assert_error(r, r.status_code)
     with unchanged(alice, bob):
-        assert_error(alice.share(shared, _role(id=alice.id, role="NO_ROLE")), 409)
+        assert_error(alice.share(shared, role_entry(id=alice.id, role="NO_ROLE")), 409)
 
 
 def test_a_consumer_cannot_share_and_an_editor_cannot_revoke_an_owner(
@@ -322,16 +323,18 @@ def test_a_consumer_cannot_share_and_an_editor_cannot_revoke_an_owner(
 ):
     dave = make_module_user()
     with unchanged(alice, bob, carol):
-        assert_error(carol.share(shared, _role(id=dave.id)), 403)
-        assert_error(bob.share(shared, _role(id=alice.id, role="NO_ROLE")), 403)
-        assert_error(bob.share(shared, _role(id=dave.id, role="OWNER")), 403)
-        assert_error(carol.share(shared, _role(id=carol.id, role="EDITOR")), 403)
+        assert_error(carol.share(shared, role_entry(id=dave.id)), 403)
+        assert_error(bob.share(shared, role_entry(id=alice.id, role="NO_ROLE")), 403)
+        assert_error(bob.share(shared, role_entry(id=dave.id, role="OWNER")), 403)
+        assert_error(carol.share(shared, role_entry(id=carol.id, role="EDITOR")), 403)
 
 
 def test_a_batch_of_100_is_accepted(alice, make_module_user):
     uc = alice.create_use_case("Big")["id"]
     people = [make_module_user() for _ in range(100)]
     assert_no_content(
-        alice.share(uc, *[_role(id=p.id) for p in people[:99]], _role(id=alice.id, role="OWNER"))
+        alice.share(
+            uc, *[role_entry(id=p.id) for p in people[:99]], role_entry(id=alice.id, role="OWNER")
+        )
     )
     assert alice.get(f"useCases/{uc}/sharedRoles/").json()["totalCount"] == 100

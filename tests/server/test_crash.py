@@ -39,7 +39,7 @@ def _actors(data_dir: Path, database_url: str | None) -> list[tuple[dict, str]]:
     store = Store.open(data_dir, database_url)
     try:
         return [
-            store.create_user(f"writer{i}@example.com", full_name=f"Writer {i}")
+            store.users.create(f"writer{i}@example.com", full_name=f"Writer {i}")
             for i in range(WRITERS + 1)  # the last one stalls an upload each cycle
         ]
     finally:

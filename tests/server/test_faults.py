@@ -52,7 +52,7 @@ def start(data_dir: Path, database_url: str | None = None, **limits) -> ServerTh
 
 
 def actor(srv: ServerThread, name: str) -> Api:
-    user, token = srv.store.create_user(f"{name}@example.com", full_name=name)
+    user, token = srv.store.users.create(f"{name}@example.com", full_name=name)
     return Api(srv.url, token, user)
 
 
@@ -199,9 +199,9 @@ def test_a_full_disk_gets_507_and_nothing_half_written(small_disk: Path) -> None
 # -- a database the service must not start on ------------------------------------------------
 def seeded(data: Path) -> Path:
     store = Store.open(data)
-    ann, _ = store.create_user("ann@example.com")
+    ann, _ = store.users.create("ann@example.com")
     for i in range(40):
-        store.create_use_case(ann, {"name": f"Use case {i}", "description": "d" * 500})
+        store.use_cases.create(ann, {"name": f"Use case {i}", "description": "d" * 500})
     store.close()
     return data / "ucwidgets.db"
 

@@ -85,8 +85,8 @@ def fuzz_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThr
 
 @pytest.fixture(scope="module")
 def fuzz_api(fuzz_service: ServerThread) -> Api:
-    user, token = fuzz_service.store.create_user("fuzzer@example.com", full_name="Fuzz")
-    fuzz_service.store.create_user("other@example.com", full_name="Other")
+    user, token = fuzz_service.store.users.create("fuzzer@example.com", full_name="Fuzz")
+    fuzz_service.store.users.create("other@example.com", full_name="Other")
     return Api(fuzz_service.url, token, user)
 
 
@@ -124,7 +124,7 @@ def seeds(
         ("notebooks", nb["id"]),
     ):
         assert fuzz_api.post(f"useCases/{uc['id']}/{segment}/{eid}/").status_code in (200, 201)
-    other = fuzz_service.store.list_users()
+    other = fuzz_service.store.users.list()
     KNOWN.clear()
     KNOWN.update(
         useCaseId=[uc["id"]],
@@ -322,7 +322,7 @@ class Workflow(stateful_schema.as_state_machine()):  # type: ignore[misc]
 def test_two_users_linked_workflows_conform_and_never_fail(
     seeds: Api, fuzz_service: ServerThread
 ) -> None:
-    other = fuzz_service.store.create_token("other@example.com")[1]
+    other = fuzz_service.store.users.create_token("other@example.com")[1]
     TOKENS[:] = [seeds.token, other]
     Workflow.base_url = seeds.base
     Workflow.failures.clear()

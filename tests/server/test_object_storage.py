@@ -61,7 +61,7 @@ def test_replicas_share_dataset_and_model_files_through_the_bucket(pg_cluster, b
         for name in "ab"
     )
     try:
-        user, token = a.store.create_user("ann@example.com", full_name="Ann")
+        user, token = a.store.users.create("ann@example.com", full_name="Ann")
         via_a, via_b = Api(a.url, token, user), Api(b.url, token, user)
         content = RISK_DATA
         dataset = via_a.upload_dataset(content)["id"]
@@ -98,7 +98,7 @@ def test_replicas_share_dataset_and_model_files_through_the_bucket(pg_cluster, b
         assert via_a.delete(f"datasets/{dataset}/").status_code == 204
         a.store.blobs.grace_s = 0
         assert via_b.delete(f"trash/dataset/{dataset}/").status_code == 204
-        a.store.collect_blobs()
+        a.store.trash.collect_blobs()
         assert digest not in _keys(bucket)
     finally:
         a.stop()
@@ -116,7 +116,7 @@ def test_storage_that_does_not_answer_is_refused_at_start(tmp_path, monkeypatch)
 def test_an_upload_the_bucket_refuses_is_a_503_and_leaves_nothing(bucket, tmp_path):
     srv = ServerThread(data_dir=tmp_path / "data", blob_url=f"s3://{bucket}/blobs").start()
     try:
-        user, token = srv.store.create_user("ann@example.com", full_name="Ann")
+        user, token = srv.store.users.create("ann@example.com", full_name="Ann")
         ann = Api(srv.url, token, user)
         s3fs.S3FileSystem(endpoint_url=os.environ["FSSPEC_S3_ENDPOINT_URL"]).rm(
             bucket, recursive=True

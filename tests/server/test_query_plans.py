@@ -35,16 +35,18 @@ WIDE_SEARCH = re.compile(
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     store = Store.open(tmp_path_factory.mktemp("plans"))
-    ann, token = store.create_user("ann@example.com", full_name="Ann")
+    ann, token = store.users.create("ann@example.com", full_name="Ann")
     ann["token"] = token
-    ben, _ = store.create_user("ben@example.com", full_name="Ben")
-    cases = [store.create_use_case(ann, {"name": f"Churn model {i}"}) for i in range(5)]
+    ben, _ = store.users.create("ben@example.com", full_name="Ben")
+    cases = [store.use_cases.create(ann, {"name": f"Churn model {i}"}) for i in range(5)]
     blob = store.blobs.put_bytes(b"a\n1\n")
     described = {"row_count": 1, "columns": [{"name": "a", "dtype": "int64"}]}
-    datasets = [store.create_dataset(ann, f"d{i}.csv", blob, described)[0] for i in range(3)]
-    store.add_link(ann, cases[1]["id"], "dataset", datasets[0]["id"])  # so listings list one
+    datasets = [
+        store.catalog.create_dataset(ann, f"d{i}.csv", blob, described)[0] for i in range(3)
+    ]
+    store.assets.add_link(ann, cases[1]["id"], "dataset", datasets[0]["id"])  # so listings list one
     for case, tags in ((cases[1], ["risk", "Q3"]), (cases[2], ["risk"])):
-        store.update_use_case(ann, case["id"], {"tags": tags})
+        store.use_cases.update(ann, case["id"], {"tags": tags})
     yield store, ann, ben, cases, datasets
     store.close()
 
@@ -82,21 +84,21 @@ def hot_operations(store, ann, ben, cases, datasets):
         "roles": [{"role": "CONSUMER", "shareRecipientType": "user", "id": ben["id"]}],
     }
     return {
-        "authenticate": lambda: store.authenticate(ann["token"]),
-        "get one": lambda: store.get_use_case(ann, uc),
-        "first page": lambda: store.list_use_cases(ann, limit=100),
-        "first page by name": lambda: store.list_use_cases(ann, order_by="name", limit=100),
-        "search": lambda: store.list_use_cases(ann, search="model 3", limit=100),
-        "create": lambda: store.create_use_case(ann, {"name": "Fresh"}),
-        "update": lambda: store.update_use_case(ann, uc, {"name": "Renamed"}),
-        "link": lambda: store.add_link(ann, uc, "dataset", datasets[1]["id"]),
-        "assets of one use case": lambda: store.list_datasets(
+        "authenticate": lambda: store.users.authenticate(ann["token"]),
+        "get one": lambda: store.use_cases.get(ann, uc),
+        "first page": lambda: store.use_cases.list(ann, limit=100),
+        "first page by name": lambda: store.use_cases.list(ann, order_by="name", limit=100),
+        "search": lambda: store.use_cases.list(ann, search="model 3", limit=100),
+        "create": lambda: store.use_cases.create(ann, {"name": "Fresh"}),
+        "update": lambda: store.use_cases.update(ann, uc, {"name": "Renamed"}),
+        "link": lambda: store.assets.add_link(ann, uc, "dataset", datasets[1]["id"]),
+        "assets of one use case": lambda: store.catalog.list_datasets(
             ann, Listing(use_case_ids=[uc]), category=None, order_by=None
         ),
-        "share": lambda: store.share(ann, uc, share),
-        "members": lambda: store.shared_roles(ann, uc, 0, 100),
-        "by tags": lambda: store.list_use_cases(ann, filters={"tag": ["RISK", "q3"]}),
-        "by role, owner, kind and date": lambda: store.list_use_cases(
+        "share": lambda: store.sharing.share(ann, uc, share),
+        "members": lambda: store.sharing.shared_roles(ann, uc, 0, 100),
+        "by tags": lambda: store.use_cases.list(ann, filters={"tag": ["RISK", "q3"]}),
+        "by role, owner, kind and date": lambda: store.use_cases.list(
             ann,
             order_by="-role",
             filters={
@@ -106,9 +108,9 @@ def hot_operations(store, ann, ben, cases, datasets):
                 "createdAfter": ["2020-01-01"],
             },
         ),
-        "set tags": lambda: store.update_use_case(ann, uc, {"tags": ["risk", "Q4"]}),
-        "tag suggestions": lambda: store.suggest_tags(ann, "ri"),
-        "bulk links": lambda: store.update_links(
+        "set tags": lambda: store.use_cases.update(ann, uc, {"tags": ["risk", "Q4"]}),
+        "tag suggestions": lambda: store.tags.suggest(ann, "ri"),
+        "bulk links": lambda: store.bulk.update_links(
             ann,
             uc,
             {
@@ -152,7 +154,7 @@ def test_a_page_is_read_in_index_order(seeded):
     for order in ("-updatedAt", "name", "createdAt", "role", "-role", "owner", "-owner"):
         page = [
             (sql, plan)
-            for sql, plan in plans(store, lambda o=order: store.list_use_cases(ann, order_by=o))
+            for sql, plan in plans(store, lambda o=order: store.use_cases.list(ann, order_by=o))
             if "LIMIT" in sql
         ]
         assert page, "no paged query ran"
@@ -164,7 +166,7 @@ def test_the_live_stream_reads_only_the_events_after_its_cursor(seeded):
     """Not one search of the event index per use case of the caller (100,000 for a member of
     100,000): the events after the cursor by id, each checked for the caller's membership."""
     store, ann = seeded[0], seeded[1]
-    after = store.latest_event_id(ann) - 3
-    [(sql, plan)] = plans(store, lambda: store.events_after(ann, after, 100))
+    after = store.feed.latest_event_id(ann) - 3
+    [(sql, plan)] = plans(store, lambda: store.feed.events_after(ann, after, 100))
     assert plan[0].startswith("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)"), f"{sql}\n{plan}"
     assert not any("TEMP B-TREE" in line or FULL_SCAN.search(line) for line in plan), plan

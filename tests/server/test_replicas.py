@@ -64,7 +64,7 @@ def test_a_write_through_one_replica_reaches_a_client_of_the_other(pg_url, tmp_p
     ]
     try:
         a, b = replicas
-        user, token = a.store.create_user("ann@example.com", full_name="Ann")
+        user, token = a.store.users.create("ann@example.com", full_name="Ann")
         ws = websocket.create_connection(
             "ws" + b.url.removeprefix("http") + "/events/ws/",
             header=[f"Authorization: Token {token}"],
@@ -102,8 +102,8 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
     shared = tmp_path / "shared"
     replicas = [ServerThread(data_dir=shared, database_url=pg_url).start() for _ in "ab"]
     try:
-        _, token = replicas[0].store.create_user("ann@example.com", full_name="Ann")
-        replicas[1].store.create_user("bob@example.com", full_name="Bob")
+        _, token = replicas[0].store.users.create("ann@example.com", full_name="Ann")
+        replicas[1].store.users.create("bob@example.com", full_name="Bob")
         turn = iter(range(1_000))
 
         def via_next_replica() -> None:  # every step goes to the other replica
@@ -188,8 +188,8 @@ def test_a_feed_connected_to_one_replica_shows_a_write_through_the_other(pg_url,
     feed = None
     try:
         a, b = replicas
-        ann, ann_token = a.store.create_user("ann@example.com", full_name="Ann")
-        bob, bob_token = a.store.create_user("bob@example.com", full_name="Bob")
+        ann, ann_token = a.store.users.create("ann@example.com", full_name="Ann")
+        bob, bob_token = a.store.users.create("bob@example.com", full_name="Bob")
         ann_api = Api(a.url, ann_token, ann)
         uc = ann_api.create_use_case("Fraud")
         ann_api.grant(uc["id"], Api(a.url, bob_token, bob), "EDITOR")

@@ -25,9 +25,9 @@ NAMES = st.lists(st.text(LETTERS, min_size=1, max_size=12).filter(str.strip), ma
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=NAMES, term=st.text(LETTERS, min_size=1, max_size=6))
 def test_search_is_the_substring_match_of_the_folded_text(names, term):
-    user, _ = STORE.create_user(f"searcher{next(_users)}@example.com")
-    made = [STORE.create_use_case(user, {"name": name}) for name in names]
-    found, total = STORE.list_use_cases(user, search=term, limit=1000)
+    user, _ = STORE.users.create(f"searcher{next(_users)}@example.com")
+    made = [STORE.use_cases.create(user, {"name": name}) for name in names]
+    found, total = STORE.use_cases.list(user, search=term, limit=1000)
     expected = {uc["id"] for uc in made if fold(term) in fold(uc["name"]) + "\n"}
     assert {uc["id"] for uc in found} == expected
     assert total == len(expected)

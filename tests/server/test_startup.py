@@ -91,9 +91,9 @@ def test_two_processes_starting_on_an_empty_data_dir_both_succeed(tmp_path):
         failures += [o["error"] for o in outcomes if not o["ok"]]
         store = Store.open(tmp / "data")
         try:
-            users = store.list_users()
+            users = store.users.list()
             token = (tmp / "data" / "token").read_text().strip()
-            assert store.authenticate(token)["username"] == users[0]["username"]
+            assert store.users.authenticate(token)["username"] == users[0]["username"]
             assert len(users) == 1, users
         finally:
             store.close()

@@ -271,7 +271,7 @@ def test_the_owner_order_follows_owners_changing_hands(service, make_user, invar
     zed.grant(uc, amy, "OWNER")  # now amy@ is the first OWNER of both: a tie, by id
     invariants(zed, amy, bob)
     assert names(amy, orderBy="owner") == names(amy, orderBy="-owner")[::-1]
-    service.store.deactivate_user("amy@example.com", transfer_to=bob.username)
+    service.store.sharing.deactivate_user("amy@example.com", transfer_to=bob.username)
     invariants(zed, bob)
     assert zed.delete(f"useCases/{uc}/").status_code == 204
     assert zed.patch(f"useCases/{uc}/deleted/").status_code == 204

@@ -63,7 +63,7 @@ def test_every_authenticated_route_refuses_bad_tokens(alice, anonymous, uc, meth
 
 def test_a_deactivated_users_token_stops_working(alice, service):
     assert alice.get("users/me/").status_code == 200
-    service.store.deactivate_user(alice.username)
+    service.store.sharing.deactivate_user(alice.username)
     assert_error(alice.get("users/me/"), 401)
 
 

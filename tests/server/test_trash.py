@@ -294,7 +294,7 @@ def test_whoever_takes_over_a_deactivated_owner_gets_their_trash(
     ann.grant(uc, ben, "CONSUMER")
     for path in (f"useCases/{uc}/", f"datasets/{ds}/"):
         assert ann.delete(path).status_code == 204
-    service.store.deactivate_user(ann.username, transfer_to=ben.username)
+    service.store.sharing.deactivate_user(ann.username, transfer_to=ben.username)
     assert sorted(_trash_ids(ben)) == sorted([("useCase", uc), ("dataset", ds)])
     invariants(ben)
     for path in (f"useCases/{uc}/deleted/", f"datasets/{ds}/deleted/"):

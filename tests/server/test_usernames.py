@@ -42,10 +42,10 @@ SAME_AS_BOB = ["Bob", "BOB", "bob", "\uff42\uff4f\uff42", "\u1d2e\u1d3c\u1d2e"]
 
 @pytest.mark.parametrize("other", SAME_AS_BOB)
 def test_a_username_that_folds_to_an_existing_one_is_409(store, other):
-    store.create_user("bob")
+    store.users.create("bob")
     with pytest.raises(Conflict, match="'bob' already exists"):
-        store.create_user(other)
-    assert [u["username"] for u in store.list_users()] == ["bob"]
+        store.users.create(other)
+    assert [u["username"] for u in store.users.list()] == ["bob"]
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_a_username_that_folds_to_an_existing_one_is_409(store, other):
 )
 def test_mixed_script_usernames_are_422(store, mixed):
     with pytest.raises(ValidationError, match="scripts"):
-        store.create_user(mixed)
-    assert store.list_users() == []
+        store.users.create(mixed)
+    assert store.users.list() == []
 
 
 @pytest.mark.parametrize(
@@ -77,14 +77,14 @@ def test_mixed_script_usernames_are_422(store, mixed):
     ],
 )
 def test_single_script_usernames_are_accepted(store, name):
-    user, _ = store.create_user(name)
+    user, _ = store.users.create(name)
     assert user["username"] == name
 
 
 @pytest.mark.parametrize("name", ["bob\u202e", "\u200b", "a\x00b"])
 def test_disguised_usernames_are_422(store, name):
     with pytest.raises(ValidationError):
-        store.create_user(name)
+        store.users.create(name)
 
 
 def test_two_creations_racing_on_one_key_leave_one_user(store):
@@ -94,7 +94,7 @@ def test_two_creations_racing_on_one_key_leave_one_user(store):
     def create(name: str) -> None:
         barrier.wait()
         try:
-            store.create_user(name)
+            store.users.create(name)
             outcomes.append("created")
         except Conflict:
             outcomes.append("conflict")
@@ -105,7 +105,7 @@ def test_two_creations_racing_on_one_key_leave_one_user(store):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["conflict", "created"]
-    assert len(store.list_users()) == 1
+    assert len(store.users.list()) == 1
 
 
 def test_the_migration_keys_existing_users_and_keeps_old_collisions_working(db_url, tmp_path):
@@ -132,8 +132,8 @@ def test_the_migration_keys_existing_users_and_keeps_old_collisions_working(db_u
     db.dispose()
     store = Store.open(tmp_path, db_url)
     try:
-        assert store.create_token("bob")[0]["username"] == "bob"
+        assert store.users.create_token("bob")[0]["username"] == "bob"
         with pytest.raises(Conflict):
-            store.create_user("BOB")
+            store.users.create("BOB")
     finally:
         store.close()

@@ -7,6 +7,7 @@ import socket
 import threading
 
 import pytest
+from ports import free_port
 
 from ucwidgets.models.use_cases.use_case import UseCase
 from ucwidgets.rest import RESTClientObject
@@ -54,9 +55,7 @@ def test_an_error_shows_next_to_its_control_without_retry_when_not_transient(ali
 
 
 def test_an_unreachable_service_is_transient_and_retry_runs_again(alice, service):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed when the block ends: nothing listens there
+    port = free_port()  # nothing listens there
     panel = Names(client=RESTClientObject(f"http://127.0.0.1:{port}/api/v2", alice.token))
     panel.wait()
     assert panel.errors["panel"]["transient"] is True

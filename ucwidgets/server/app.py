@@ -157,16 +157,16 @@ def _local_token(store: Store, token_file: Path) -> str:
     if token_file.exists():
         token = token_file.read_text().strip()
         try:
-            store.authenticate(token)
+            store.users.authenticate(token)
             return token
         except Unauthorized:
             log.warning("the token in %s is no longer valid; issuing a new one", token_file)
     username = getpass.getuser()
-    existing = {u["username"] for u in store.list_users()}
+    existing = {u["username"] for u in store.users.list()}
     _, token = (
-        store.create_token(username)
+        store.users.create_token(username)
         if username in existing
-        else store.create_user(username, full_name=username)
+        else store.users.create(username, full_name=username)
     )
     fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -232,8 +232,8 @@ class Service:
     def sweep(self) -> tuple[int, int]:
         """Purge what has been in the trash longer than the trash days, then remove the files
         nothing refers to (old enough not to be an upload's on its way); return both counts."""
-        purged = self.store.sweep_trash()
-        collected = self.store.collect_blobs()
+        purged = self.store.trash.sweep()
+        collected = self.store.trash.collect_blobs()
         if purged or collected:
             log.info("purged %d objects from the trash, removed %d files", purged, collected)
         return purged, collected

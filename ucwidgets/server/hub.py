@@ -13,7 +13,7 @@ line). The service then:
   (``cache_max_age`` seconds); a ``ucw_`` token is checked here and never sent to the Hub;
 - admits a Hub user whose token carries the service's access scope
   (``access:services!service=ucwidgets``), as the service user of the same name, created on
-  first sign-in under the usual username rules (``UserStore.sign_in``);
+  first sign-in under the usual username rules (``Users.sign_in``);
 - signs browsers in with the Hub's OAuth: ``{prefix}`` sends a browser to the Hub and back
   through ``{prefix}oauth_callback``, which sets HubOAuth's cookie. The cookie authenticates
   reads (GET) of the API and, from the same origin, the push websocket; writes need a token in
@@ -214,7 +214,9 @@ class HubSignIn:
             raise Forbidden("Only JupyterHub users sign in here, not Hub services.")
         loop = asyncio.get_running_loop()
         try:
-            user = await loop.run_in_executor(self.executor, self.store.sign_in, model["name"])
+            user = await loop.run_in_executor(
+                self.executor, self.store.users.sign_in, model["name"]
+            )
         except (ValidationError, Conflict) as e:
             raise Forbidden(f"The JupyterHub user cannot sign in here: {e.message}") from e
         return {**user, "admin": bool(model.get("admin"))}

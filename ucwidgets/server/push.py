@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .store.db import EVENTS_CHANNEL
+from .store.records import User
 
 log = logging.getLogger("ucwidgets.server")
 
@@ -111,7 +112,7 @@ def _resolve(future: asyncio.Future) -> None:
 
 async def next_events(
     ctx: Any,
-    user: dict,
+    user: User,
     after: int,
     limit: int,
     wait: float,
@@ -127,7 +128,7 @@ async def next_events(
         future = ctx.hub.waiter()  # before reading, so an event committed meanwhile wakes us
         try:
             items = await loop.run_in_executor(
-                ctx.executor, ctx.store.events_after, user, after, limit
+                ctx.executor, ctx.store.feed.events_after, user, after, limit
             )
             remaining = deadline - loop.time()
             if items or remaining <= 0 or gone():

@@ -31,7 +31,7 @@ class AdminUsersHandler(ApiHandler):
     @admin_only
     async def get(self) -> None:
         offset, limit = self.paging()
-        users = await self.call(self.ctx.store.list_users)
+        users = await self.call(self.ctx.store.users.list)
         page = users[offset : offset + limit]
         self.send_page([_admin_user(u) for u in page], len(users), offset, limit)
 
@@ -39,7 +39,7 @@ class AdminUsersHandler(ApiHandler):
     async def post(self) -> None:
         body = self.json_body()
         user, token = await self.call(
-            self.ctx.store.create_user, body.get("username"), full_name=body.get("fullName")
+            self.ctx.store.users.create, body.get("username"), full_name=body.get("fullName")
         )
         self.send(_admin_user(user, token=token), status=201)
 
@@ -49,8 +49,8 @@ class AdminUserTokensHandler(ApiHandler):
 
     @admin_only
     async def post(self, user_id: str) -> None:
-        user = await self.call(self.ctx.store.get_user, user_id)
-        user, token = await self.call(self.ctx.store.create_token, user["username"])
+        user = await self.call(self.ctx.store.users.get, user_id)
+        user, token = await self.call(self.ctx.store.users.create_token, user["username"])
         self.send(_admin_user(user, token=token), status=201)
 
 
@@ -60,6 +60,6 @@ class AdminUserDeactivateHandler(ApiHandler):
     @admin_only
     async def post(self, user_id: str) -> None:
         heir = self.json_body().get("transferTo")
-        user = await self.call(self.ctx.store.get_user, user_id)
-        await self.call(self.ctx.store.deactivate_user, user["username"], transfer_to=heir)
+        user = await self.call(self.ctx.store.users.get, user_id)
+        await self.call(self.ctx.store.sharing.deactivate_user, user["username"], transfer_to=heir)
         self.send(_admin_user(user, active=False))

@@ -22,11 +22,13 @@ class AssetHandler(ApiHandler):
         return wire.ASSET_RENDERERS[self.etype](asset)
 
     def update(self, asset_id: str, body: dict) -> Any:
-        return getattr(self.ctx.store, f"update_{self.etype}")(self.user, asset_id, body)
+        return getattr(self.ctx.store.catalog, f"update_{self.etype}")(self.user, asset_id, body)
 
     @authenticated
     async def get(self, asset_id: str) -> None:
-        self.send(self.render(await self.call(self.ctx.store.get, self.user, self.etype, asset_id)))
+        self.send(
+            self.render(await self.call(self.ctx.store.assets.get, self.user, self.etype, asset_id))
+        )
 
     @authenticated
     async def patch(self, asset_id: str) -> None:
@@ -34,7 +36,7 @@ class AssetHandler(ApiHandler):
 
     @authenticated
     async def delete(self, asset_id: str) -> None:
-        await self.call(self.ctx.store.delete_asset, self.user, self.etype, asset_id)
+        await self.call(self.ctx.store.trash.delete_asset, self.user, self.etype, asset_id)
         self.no_content()
 
 

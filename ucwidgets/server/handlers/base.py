@@ -35,6 +35,7 @@ from ...errors import (
     error_for_status,
 )
 from ..logs import request_id
+from ..store.records import User
 from ..store.users import TOKEN_PREFIX
 from ..store.validate import BIGINT_MAX
 from ..transport import check_request_size
@@ -99,7 +100,7 @@ class ApiHandler(tornado.web.RequestHandler):
     """
 
     ctx: ServiceContext
-    user: dict
+    user: User
     body_error: Exception | None = None
 
     def initialize(self, ctx: ServiceContext) -> None:
@@ -386,7 +387,7 @@ def error_response(handler: tornado.web.RequestHandler, status_code: int, exc_in
     handler.finish(json.dumps(error.json, ensure_ascii=False).encode("utf-8"))
 
 
-async def user_for_token(ctx: ServiceContext, token: str) -> dict:
+async def user_for_token(ctx: ServiceContext, token: str) -> User:
     """The user a token signs in: a ``ucw_`` token (``ucwidgets user add``, ``token create``)
     by the store, any other by JupyterHub when the service signs in through a Hub.
 
@@ -394,7 +395,7 @@ async def user_for_token(ctx: ServiceContext, token: str) -> dict:
     """
     if ctx.jupyterhub is not None and not token.startswith(TOKEN_PREFIX):
         return await ctx.jupyterhub.identify(token)
-    return await IOLoop.current().run_in_executor(ctx.executor, ctx.store.authenticate, token)
+    return await IOLoop.current().run_in_executor(ctx.executor, ctx.store.users.authenticate, token)
 
 
 def header_token(header: str) -> str:

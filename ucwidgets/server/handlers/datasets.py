@@ -13,7 +13,7 @@ class DatasetsHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         items, total = await self.call(
-            self.ctx.store.list_datasets,
+            self.ctx.store.catalog.list_datasets,
             self.user,
             listing(self, offset, limit, use_case_ids(self)),
             category=self.query("category"),
@@ -28,7 +28,7 @@ class DatasetFromFileHandler(UploadHandler):
     async def post(self) -> None:
         name, upload, described = await self.uploaded_file()
         dataset, job = await self.call(
-            self.ctx.store.create_dataset, self.user, name, upload, described
+            self.ctx.store.catalog.create_dataset, self.user, name, upload, described
         )
         self.accepted(
             job,
@@ -49,7 +49,7 @@ class DatasetFileHandler(ApiHandler):
 
     @authenticated
     async def get(self, dataset_id: str) -> None:
-        dataset, path = await self.call(self.ctx.store.dataset_file, self.user, dataset_id)
+        dataset, path = await self.call(self.ctx.store.catalog.dataset_file, self.user, dataset_id)
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Length", str(dataset["size"]))
         with open(path, "rb") as f:

@@ -37,7 +37,7 @@ class EventsHandler(ApiHandler):
         limit = self.query_int("limit", 100, low=1, high=MAX_LIMIT)
         wait = self.query_int("wait", 0, high=MAX_WAIT)
         if self.query("after") in (None, ""):
-            latest = await self.call(self.ctx.store.latest_event_id, self.user)
+            latest = await self.call(self.ctx.store.feed.latest_event_id, self.user)
             self.send({"count": 0, "data": [], "lastEventId": latest})
             return
         after = self.query_int("after", 0)
@@ -133,7 +133,7 @@ class EventSocket(tornado.websocket.WebSocketHandler):
         assert self.user is not None
         store = self.ctx.store
         if after is None:
-            after = await self._in_executor(store.latest_event_id, self.user)
+            after = await self._in_executor(store.feed.latest_event_id, self.user)
         try:
             await self.write_message({"lastEventId": after})
             while self.ws_connection is not None:

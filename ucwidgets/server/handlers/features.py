@@ -15,7 +15,7 @@ class DatasetFeaturesHandler(ApiHandler):
     async def get(self, dataset_id: str) -> None:
         offset, limit = self.paging()
         dataset, features, total = await self.call(
-            self.ctx.store.dataset_features,
+            self.ctx.store.features.dataset_features,
             self.user,
             dataset_id,
             order_by=self.query("orderBy"),
@@ -31,7 +31,7 @@ class ProjectFeaturesHandler(ProjectArrayHandler):
     render = staticmethod(wire.project_feature)
 
     def items(self, project_id: str) -> tuple[dict, list[dict]]:
-        return self.ctx.store.project_features(self.user, project_id)
+        return self.ctx.store.features.project_features(self.user, project_id)
 
 
 class FeatureMetricsHandler(ApiHandler):
@@ -40,6 +40,9 @@ class FeatureMetricsHandler(ApiHandler):
     @authenticated
     async def get(self, project_id: str) -> None:
         metrics = await self.call(
-            self.ctx.store.project_metrics, self.user, project_id, self.query("featureName")
+            self.ctx.store.features.project_metrics,
+            self.user,
+            project_id,
+            self.query("featureName"),
         )
         self.send(wire.feature_metrics(metrics))

@@ -12,7 +12,7 @@ class NotificationsHandler(ApiHandler):
         offset, limit = self.paging()
         before = self.query("before")
         items, total, unread = await self.call(
-            self.ctx.store.notifications,
+            self.ctx.store.feed.notifications,
             self.user,
             self.query_bool("unread"),
             offset,
@@ -33,8 +33,8 @@ class NotificationsReadHandler(ApiHandler):
     async def post(self) -> None:
         body = self.json_body()
         store = self.ctx.store
-        marked = await self.call(store.mark_read, self.user, body.get("upTo"), body.get("ids"))
-        _, _, unread = await self.call(store.notifications, self.user, False, 0, 1)
+        marked = await self.call(store.feed.mark_read, self.user, body.get("upTo"), body.get("ids"))
+        _, _, unread = await self.call(store.feed.notifications, self.user, False, 0, 1)
         self.send({"readUpTo": marked, "unreadCount": unread})
 
 
@@ -44,6 +44,6 @@ class SearchHandler(ApiHandler):
         offset, limit = self.paging()
         types = [t for raw in self.query_list("types") or [] for t in raw.split(",") if t]
         items, total = await self.call(
-            self.ctx.store.search, self.user, self.query("q", "") or "", types, offset, limit
+            self.ctx.store.feed.search, self.user, self.query("q", "") or "", types, offset, limit
         )
         self.send_page(items, total, offset, limit)

@@ -61,7 +61,7 @@ class StatusHandler(ApiHandler):
 
     @authenticated
     async def get(self, job_id: str) -> None:
-        job = await self.call(self.ctx.store.get_job, self.user, job_id)
+        job = await self.call(self.ctx.store.catalog.get_job, self.user, job_id)
         if job["status"] == "COMPLETED" and job["location"]:
             self.set_header("Location", self.api_url(job["location"]))
             self.set_status(303)
@@ -83,6 +83,6 @@ class UsersHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         found, total = await self.call(
-            self.ctx.store.search_users, self.query("search", ""), offset, limit
+            self.ctx.store.users.search, self.query("search", ""), offset, limit
         )
         self.send_page([wire.user(u) for u in found], total, offset, limit)

@@ -38,7 +38,7 @@ class ProjectsHandler(UploadHandler):
         offset = self.query_int("offset", 0)
         limit = self.query_int("limit", 0) or None
         items = await self.call(
-            self.ctx.store.list_projects,
+            self.ctx.store.catalog.list_projects,
             self.user,
             listing(self, offset, limit, use_case_ids(self)),
             project_name=self.query("projectName"),
@@ -50,7 +50,7 @@ class ProjectsHandler(UploadHandler):
         if self.form is not None:
             name, upload, described = await self.uploaded_file()
             project, job = await self.call(
-                self.ctx.store.create_project_from_upload,
+                self.ctx.store.catalog.create_project_from_upload,
                 self.user,
                 self.form.fields.get("projectName"),
                 name,
@@ -60,7 +60,7 @@ class ProjectsHandler(UploadHandler):
         else:
             body = self.json_body()
             project, job = await self.call(
-                self.ctx.store.create_project_from_dataset, self.user, body
+                self.ctx.store.catalog.create_project_from_dataset, self.user, body
             )
         self.accepted(job, {"pid": project["id"]})
 
@@ -74,7 +74,7 @@ class ProjectOptionsHandler(ApiHandler):
 
     @authenticated
     async def get(self, project_id: str) -> None:
-        await self.call(self.ctx.store.get, self.user, "project", project_id)
+        await self.call(self.ctx.store.assets.get, self.user, "project", project_id)
         self.send({})
 
 
@@ -85,7 +85,7 @@ class AimHandler(ApiHandler):
     async def patch(self, project_id: str) -> None:
         engine.ModelingEngine.check_can_train()
         target = aim_target(self.json_body())
-        project, job = await self.call(self.ctx.store.aim, self.user, project_id, target)
+        project, job = await self.call(self.ctx.store.modeling.aim, self.user, project_id, target)
         if self.ctx.modeling is not None:
             self.ctx.modeling.wake()
         self.accepted(job, {"pid": project["id"]})
@@ -96,7 +96,7 @@ class ProjectStatusHandler(ApiHandler):
 
     @authenticated
     async def get(self, project_id: str) -> None:
-        project, counts = await self.call(self.ctx.store.modeling_progress, self.user, project_id)
+        project, counts = await self.call(self.ctx.store.modeling.progress, self.user, project_id)
         self.send(wire.project_status(project, counts))
 
 
@@ -128,20 +128,22 @@ class ModelJobsHandler(ProjectArrayHandler):
             raise ValidationError(
                 "status must be one of queue, inprogress, error.", errors={"status": "unknown"}
             )
-        return self.ctx.store.list_modeling_jobs(self.user, project_id, JOB_STATUSES[status])
+        return self.ctx.store.modeling.list_jobs(self.user, project_id, JOB_STATUSES[status])
 
 
 class ModelsHandler(ProjectArrayHandler):
     """A project's leaderboard: a bare array, best first on the project's metric."""
 
     def items(self, project_id: str) -> tuple[dict, list[dict]]:
-        return self.ctx.store.list_models(self.user, project_id)
+        return self.ctx.store.modeling.list_models(self.user, project_id)
 
 
 class ModelHandler(ApiHandler):
     @authenticated
     async def get(self, project_id: str, model_id: str) -> None:
-        project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
+        project, model = await self.call(
+            self.ctx.store.modeling.get_model, self.user, project_id, model_id
+        )
         self.send(wire.model(model, project))
 
 
@@ -151,7 +153,9 @@ class PredictionsHandler(ApiHandler):
 
     @authenticated
     async def post(self, project_id: str, model_id: str) -> None:
-        project, model = await self.call(self.ctx.store.get_model, self.user, project_id, model_id)
+        project, model = await self.call(
+            self.ctx.store.modeling.get_model, self.user, project_id, model_id
+        )
         content_type = self.request.headers.get("Content-Type")
         frame = await self.call(read_rows, content_type, self.raw_body(), self._path_in_api())
         rows = await self.call(engine.predict, self.ctx.store, project, model, frame)

@@ -25,7 +25,7 @@ class RegisteredHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         page = listing(self, offset, limit, self.use_case_filter())
-        items, total = await self.call(self.ctx.store.list_assets, self.user, self.etype, page)
+        items, total = await self.call(self.ctx.store.assets.list, self.user, self.etype, page)
         render = wire.ASSET_RENDERERS[self.etype]
         self.send_page([render(a) for a in items], total, offset, limit)
 
@@ -40,7 +40,7 @@ class ApplicationsHandler(RegisteredHandler):
     etype = "application"
 
     def create(self, body: dict) -> dict:
-        return self.ctx.store.create_application(self.user, body)
+        return self.ctx.store.catalog.create_application(self.user, body)
 
 
 class ApplicationHandler(AssetHandler):
@@ -56,11 +56,13 @@ class NotebooksHandler(RegisteredHandler):
         return ids or None
 
     def create(self, body: dict) -> dict:
-        return self.ctx.store.create_notebook(self.user, body, self.ctx.notebook_root)
+        return self.ctx.store.catalog.create_notebook(self.user, body, self.ctx.notebook_root)
 
 
 class NotebookHandler(AssetHandler):
     etype = "notebook"
 
     def update(self, asset_id: str, body: dict) -> Any:
-        return self.ctx.store.update_notebook(self.user, asset_id, body, self.ctx.notebook_root)
+        return self.ctx.store.catalog.update_notebook(
+            self.user, asset_id, body, self.ctx.notebook_root
+        )

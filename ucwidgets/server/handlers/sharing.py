@@ -21,7 +21,7 @@ class AssetSharedRolesHandler(ApiHandler):
     async def get(self, asset_id: str) -> None:
         offset, limit = self.paging()
         items, total = await self.call(
-            self.ctx.store.asset_roles,
+            self.ctx.store.sharing.asset_roles,
             self.user,
             self.etype,
             asset_id,
@@ -34,7 +34,7 @@ class AssetSharedRolesHandler(ApiHandler):
     @authenticated
     async def patch(self, asset_id: str) -> None:
         body = self.json_body()
-        await self.call(self.ctx.store.share_asset, self.user, self.etype, asset_id, body)
+        await self.call(self.ctx.store.sharing.share_asset, self.user, self.etype, asset_id, body)
         self.no_content()
 
 

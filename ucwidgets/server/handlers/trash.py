@@ -32,7 +32,7 @@ class TrashHandler(ApiHandler):
     @authenticated
     async def get(self) -> None:
         offset, limit = self.paging()
-        items, total = await self.call(self.ctx.store.list_trash, self.user, offset, limit)
+        items, total = await self.call(self.ctx.store.trash.list, self.user, offset, limit)
         self.send_page([wire.trash_item(t) for t in items], total, offset, limit)
 
 
@@ -42,7 +42,7 @@ class TrashItemHandler(ApiHandler):
     @authenticated
     async def delete(self, entity_type: str, entity_id: str) -> None:
         etype, eid = kind(entity_type), _object_id(entity_id)
-        await self.call(self.ctx.store.purge, self.user, etype, eid)
+        await self.call(self.ctx.store.trash.purge, self.user, etype, eid)
         self.no_content()
 
 
@@ -54,7 +54,7 @@ class RestoreHandler(ApiHandler):
     async def patch(self, segment: str, entity_id: str) -> None:
         self.json_body()  # no fields (openapi.json's Restore)
         etype, eid = RESTORABLE[segment], _object_id(entity_id)
-        await self.call(self.ctx.store.restore, self.user, etype, eid)
+        await self.call(self.ctx.store.trash.restore, self.user, etype, eid)
         self.no_content()
 
 

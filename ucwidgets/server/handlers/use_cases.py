@@ -42,7 +42,7 @@ class UseCasesHandler(ApiHandler):
                 "Filter by mine or sharedWithMe, not both.", errors={"sharedWithMe": "with mine"}
             )
         items, total = await self.call(
-            self.ctx.store.list_use_cases,
+            self.ctx.store.use_cases.list,
             self.user,
             search=self.query("search", "") or "",
             order_by=self.query("orderBy", "-updatedAt") or "-updatedAt",
@@ -56,7 +56,7 @@ class UseCasesHandler(ApiHandler):
 
     @authenticated
     async def post(self) -> None:
-        uc = await self.call(self.ctx.store.create_use_case, self.user, self.json_body())
+        uc = await self.call(self.ctx.store.use_cases.create, self.user, self.json_body())
         self.set_header("Location", self.api_url(f"useCases/{uc['id']}/"))
         self.send(wire.use_case(uc), status=201)
 
@@ -68,7 +68,7 @@ class TagsHandler(ApiHandler):
     async def get(self) -> None:
         offset, limit = self.paging()
         items, total = await self.call(
-            self.ctx.store.suggest_tags, self.user, self.query("prefix", "") or "", offset, limit
+            self.ctx.store.tags.suggest, self.user, self.query("prefix", "") or "", offset, limit
         )
         self.send_page([wire.tag(t) for t in items], total, offset, limit)
 
@@ -76,16 +76,16 @@ class TagsHandler(ApiHandler):
 class UseCaseHandler(ApiHandler):
     @authenticated
     async def get(self, uc_id: str) -> None:
-        self.send(wire.use_case(await self.call(self.ctx.store.get_use_case, self.user, uc_id)))
+        self.send(wire.use_case(await self.call(self.ctx.store.use_cases.get, self.user, uc_id)))
 
     @authenticated
     async def patch(self, uc_id: str) -> None:
-        uc = await self.call(self.ctx.store.update_use_case, self.user, uc_id, self.json_body())
+        uc = await self.call(self.ctx.store.use_cases.update, self.user, uc_id, self.json_body())
         self.send(wire.use_case(uc))
 
     @authenticated
     async def delete(self, uc_id: str) -> None:
-        await self.call(self.ctx.store.delete_use_case, self.user, uc_id)
+        await self.call(self.ctx.store.trash.delete_use_case, self.user, uc_id)
         self.no_content()
 
 
@@ -100,14 +100,14 @@ class UseCaseLinkHandler(ApiHandler):
     @authenticated
     async def post(self, uc_id: str, segment: str, entity_id: str) -> None:
         link, created = await self.call(
-            self.ctx.store.add_link, self.user, uc_id, self._etype(segment), entity_id
+            self.ctx.store.assets.add_link, self.user, uc_id, self._etype(segment), entity_id
         )
         self.send(wire.link(link), status=201 if created else 200)
 
     @authenticated
     async def delete(self, uc_id: str, segment: str, entity_id: str) -> None:
         await self.call(
-            self.ctx.store.remove_link, self.user, uc_id, self._etype(segment), entity_id
+            self.ctx.store.assets.remove_link, self.user, uc_id, self._etype(segment), entity_id
         )
         self.no_content()
 
@@ -117,7 +117,7 @@ class UseCaseAssetsHandler(ApiHandler):
 
     @authenticated
     async def patch(self, uc_id: str) -> None:
-        done = await self.call(self.ctx.store.update_links, self.user, uc_id, self.json_body())
+        done = await self.call(self.ctx.store.bulk.update_links, self.user, uc_id, self.json_body())
         self.send(wire.batch(done))
 
 
@@ -127,7 +127,7 @@ class UseCaseMoveHandler(ApiHandler):
 
     @authenticated
     async def post(self, uc_id: str) -> None:
-        done = await self.call(self.ctx.store.move_links, self.user, uc_id, self.json_body())
+        done = await self.call(self.ctx.store.bulk.move_links, self.user, uc_id, self.json_body())
         self.send(wire.batch(done))
 
 
@@ -137,13 +137,13 @@ class SharedRolesHandler(ApiHandler):
         offset, limit = self.paging()
         user_id = self.query("id")
         items, total = await self.call(
-            self.ctx.store.shared_roles, self.user, uc_id, offset, limit, user_id
+            self.ctx.store.sharing.shared_roles, self.user, uc_id, offset, limit, user_id
         )
         self.send_page([wire.shared_role(m) for m in items], total, offset, limit)
 
     @authenticated
     async def patch(self, uc_id: str) -> None:
-        await self.call(self.ctx.store.share, self.user, uc_id, self.json_body())
+        await self.call(self.ctx.store.sharing.share, self.user, uc_id, self.json_body())
         self.no_content()
 
 
@@ -154,7 +154,7 @@ class EventsHandler(ApiHandler):
     async def get(self, uc_id: str) -> None:
         after = self.query_int("after", 0)
         limit = self.query_int("limit", 100, low=1, high=1000)
-        items = await self.call(self.ctx.store.use_case_events, self.user, uc_id, after, limit)
+        items = await self.call(self.ctx.store.feed.use_case_events, self.user, uc_id, after, limit)
         nxt = None
         if len(items) == limit:
             nxt = self.api_url(

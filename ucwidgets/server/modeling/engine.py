@@ -93,7 +93,7 @@ class ModelingEngine:
             process.kill()
         for thread in list(self._threads):
             thread.join(timeout=10)
-        released = self.store.release_modeling_jobs(self.worker_id)
+        released = self.store.modeling.release(self.worker_id)
         if released:
             log.info("handed %d running modeling job(s) back to the queue", released)
 
@@ -122,7 +122,7 @@ class ModelingEngine:
 
     def _fill(self, running: dict[Future, TrainingJob]) -> None:
         while len(running) < self.workers and not self._stopping:
-            job = self.store.claim_modeling_job(self.worker_id)
+            job = self.store.modeling.claim(self.worker_id)
             if job is None:
                 return
             log.info("training %s for project %s (job %s)", job.blueprint, job.project_id, job.id)
@@ -186,17 +186,17 @@ class ModelingEngine:
             }
         if reply["ok"]:
             model = TrainedModel(**reply["result"])
-            self.store.finish_modeling_job(job.id, self.worker_id, model)
+            self.store.modeling.finish(job.id, self.worker_id, model)
             log.info("job %s done", job.id)
         else:
-            self.store.fail_modeling_job(job.id, self.worker_id, reply["error"])
+            self.store.modeling.fail(job.id, self.worker_id, reply["error"])
             log.warning("job %s failed: %s", job.id, reply["error"])
 
     def _maintain(self, job_ids: list[int]) -> None:
         # Only jobs in hand get a heartbeat: one whose result could not be recorded goes
         # silent, and the lease hands it back to the queue.
         if job_ids:
-            self.store.heartbeat_modeling_jobs(self.worker_id, job_ids)
+            self.store.modeling.heartbeat(self.worker_id, job_ids)
         self._recover()
         with self._lock:
             stale = [p for p in self._idle if time.monotonic() - p.last_used > IDLE_S]
@@ -205,7 +205,7 @@ class ModelingEngine:
             process.kill()
 
     def _recover(self) -> None:
-        found = self.store.recover_modeling_jobs(self._gone, LEASE_S)
+        found = self.store.modeling.recover(self._gone, LEASE_S)
         if found:
             log.info("requeued %d modeling job(s) of a stopped service", found)
 

@@ -1,19 +1,21 @@
 """The store: the service's domain, on SQLAlchemy Core.
 
-Every operation takes the acting user, checks access with ``ucwidgets.roles`` inside its
-transaction, writes its change-feed event in the same transaction, and raises the errors of
-``ucwidgets.errors``. The store never imports tornado; the handlers never touch tables.
+A ``Store`` is one repository per aggregate (``store.users``, ``store.use_cases``,
+``store.catalog``, ...). Every operation takes the acting user (a ``User`` record), checks
+access with ``ucwidgets.roles`` inside its transaction, writes its change-feed event in the
+same transaction, and raises the errors of ``ucwidgets.errors``. The store never imports
+tornado; the handlers never touch tables.
 
-The examples of the store's parts (its mixins and helpers) start from two names: ``store``, a
-``Store.scratch()``, and ``ann``, its user ``store.create_user("ann@example.com")[0]``, as the
+The examples of the store's parts (its repositories and helpers) start from two names: ``store``, a
+``Store.scratch()``, and ``ann``, its user ``store.users.create("ann@example.com")[0]``, as the
 example below makes them (``tests/test_docstrings.py`` gives each example a fresh pair).
 
 Examples
 --------
 >>> import tempfile
 >>> store = Store.open(data_dir=tempfile.mkdtemp())
->>> ann, _token = store.create_user("ann@example.com", full_name="Ann")
->>> store.create_use_case(ann, {"name": "Risk"})["name"]
+>>> ann, _token = store.users.create("ann@example.com", full_name="Ann")
+>>> store.use_cases.create(ann, {"name": "Risk"})["name"]
 'Risk'
 """
 
@@ -25,40 +27,46 @@ from pathlib import Path
 
 from ..blobs import BlobStore
 from ..files import private_dir, private_file, startup_lock, tighten
-from .assets import AssetStore
-from .bulk import BulkStore
-from .catalog import CatalogStore
+from .assets import Assets
+from .bulk import Bulk
+from .catalog import Catalog
 from .db import BUSY_TIMEOUT_S, Database, migrate
-from .features import FeatureStore
-from .feed import FeedStore
-from .modeling import ModelStore
-from .sharing import SharingStore
-from .tags import TagStore
-from .trash import TRASH_DAYS, TrashStore
-from .use_cases import UseCaseStore
-from .users import UserStore
+from .features import Features
+from .feed import Feed
+from .modeling import Modeling
+from .sharing import Sharing
+from .tags import Tags
+from .trash import TRASH_DAYS, Trash
+from .use_cases import UseCases
+from .users import Users
 
 
-class Store(
-    UserStore,
-    UseCaseStore,
-    SharingStore,
-    TagStore,
-    AssetStore,
-    BulkStore,
-    CatalogStore,
-    FeatureStore,
-    FeedStore,
-    ModelStore,
-    TrashStore,
-):
-    """The whole domain over one database and one blob directory."""
+class Store:
+    """The whole domain over one database and one blob directory: one repository per
+    aggregate, each a named attribute.
+
+    ``users``, ``use_cases``, ``sharing`` (roles on use cases and assets), ``tags``,
+    ``assets`` (visibility, rights and links of every asset type), ``bulk`` (batches of
+    links), ``catalog`` (what differs between the asset types), ``features``, ``feed``,
+    ``modeling`` and ``trash``. The repositories that build on the asset rules are handed
+    ``assets`` here, and nowhere else do they meet.
+    """
 
     def __init__(self, db: Database, blobs: BlobStore, trash_days: float = TRASH_DAYS) -> None:
         self.db = db
         self.blobs = blobs
-        #: Days a deleted object stays in the trash before the sweep purges it.
-        self.trash_days = trash_days
+        self.users = Users(db)
+        self.use_cases = UseCases(db)
+        self.sharing = Sharing(db)
+        self.tags = Tags(db)
+        self.assets = Assets(db)
+        self.bulk = Bulk(db, self.assets)
+        self.catalog = Catalog(db, blobs, self.assets)
+        self.features = Features(db, blobs, self.assets)
+        self.feed = Feed(db)
+        self.modeling = Modeling(db, blobs, self.assets)
+        #: Deleted objects stay ``trash.days`` days in the trash before the sweep purges them.
+        self.trash = Trash(db, blobs, self.assets, trash_days)
 
     @classmethod
     def scratch(cls) -> Store:
@@ -67,7 +75,7 @@ class Store(
         Examples
         --------
         >>> store = Store.scratch()
-        >>> store.create_user("ann@example.com")[0]["username"]
+        >>> store.users.create("ann@example.com")[0]["username"]
         'ann@example.com'
         """
         return cls.open(tempfile.mkdtemp(prefix="ucwidgets-scratch-"))

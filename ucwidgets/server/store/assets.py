@@ -16,7 +16,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from ... import roles
 from ...errors import Conflict, NotFound, ValidationError
 from ...roles import Standing
-from .db import new_id, now
+from .db import Repository, new_id, now
+from .records import Link, User
 from .schema import (
     applications,
     asset_roles,
@@ -172,24 +173,22 @@ def in_use_cases(etype: str, use_case_ids: list[str | None], user_id: str) -> An
     return cond
 
 
-class AssetStore:
+class Assets(Repository):
     """Finding, modifying, deleting and linking assets of every type.
 
     Examples
     --------
-    >>> uc = store.create_use_case(ann, {"name": "Risk"})
-    >>> app = store.create_application(ann, {"name": "Scorer"})
-    >>> link, created = store.add_link(ann, uc["id"], "application", app["id"])
+    >>> uc = store.use_cases.create(ann, {"name": "Risk"})
+    >>> app = store.catalog.create_application(ann, {"name": "Scorer"})
+    >>> link, created = store.assets.add_link(ann, uc["id"], "application", app["id"])
     >>> created, link["entity_type"]
     (True, 'application')
-    >>> store.add_link(ann, uc["id"], "application", app["id"])[1]  # adding twice: same link
+    >>> store.assets.add_link(ann, uc["id"], "application", app["id"])[1]  # adding twice: same link
     False
     """
 
-    db: Any
-
     # -- reading ---------------------------------------------------------------------------
-    def get_asset(self, conn: Any, actor: dict, etype: str, entity_id: str) -> Any:
+    def get_asset(self, conn: Any, actor: User, etype: str, entity_id: str) -> Any:
         """The asset row if the caller can see it, else ``NotFound``."""
         table = TABLES[etype]
         row = conn.execute(
@@ -199,18 +198,18 @@ class AssetStore:
             raise NotFound(NOT_FOUND[etype])
         return row
 
-    def require_modify(self, conn: Any, actor: dict, etype: str, row: Any) -> None:
+    def require_modify(self, conn: Any, actor: User, etype: str, row: Any) -> None:
         """Raise ``Forbidden`` unless the caller's standing on the asset allows editing it."""
         roles.require(standing(conn, etype, row.id, actor["id"]), "edit", etype)
 
-    def announce(self, conn: Any, actor: dict, etype: str, row: Any, verb: str) -> None:
+    def announce(self, conn: Any, actor_id: str, etype: str, row: Any, verb: str) -> None:
         """Write ``verb`` into the feed of every use case the asset is linked to."""
         for uc in linked_use_cases(conn, etype, row.id):
-            record(conn, uc.id, actor["id"], verb, etype, row.id, row.name)
-            touch(conn, uc.id, actor["id"])
+            record(conn, uc.id, actor_id, verb, etype, row.id, row.name)
+            touch(conn, uc.id, actor_id)
 
-    def list_assets(
-        self, actor: dict, etype: str, listing: Listing, where: Any = None, order: Any = None
+    def list(
+        self, actor: User, etype: str, listing: Listing, where: Any = None, order: Any = None
     ) -> tuple[list[Any], int]:
         """One page of the visible assets of one type that ``listing`` keeps, and how many
         it keeps in all; ``where`` narrows it further, ``order`` sorts (newest first)."""
@@ -230,7 +229,7 @@ class AssetStore:
             rows = conn.execute(q.limit(limit) if limit is not None else q).all()
             return self.describe_assets(conn, actor, etype, rows), total
 
-    def describe_assets(self, conn: Any, actor: dict, etype: str, rows: list[Any]) -> list[dict]:
+    def describe_assets(self, conn: Any, actor: User, etype: str, rows: list[Any]) -> list[dict]:
         """Asset rows as dicts, each with the use cases it is linked to that ``actor`` belongs
         to (one query in all: other use cases are neither named nor counted)."""
         homes: dict[str, list[dict]] = {r.id: [] for r in rows}
@@ -265,17 +264,17 @@ class AssetStore:
             for r in rows
         ]
 
-    def describe_asset(self, conn: Any, actor: dict, etype: str, row: Any) -> dict:
+    def describe_asset(self, conn: Any, actor: User, etype: str, row: Any) -> dict:
         return self.describe_assets(conn, actor, etype, [row])[0]
 
-    def get(self, actor: dict, etype: str, entity_id: str) -> dict:
+    def get(self, actor: User, etype: str, entity_id: str) -> dict:
         with self.db.read() as conn:
             return self.describe_asset(
                 conn, actor, etype, self.get_asset(conn, actor, etype, entity_id)
             )
 
     # -- changing --------------------------------------------------------------------------
-    def update_asset(self, actor: dict, etype: str, entity_id: str, values: dict) -> dict:
+    def update(self, actor: User, etype: str, entity_id: str, values: dict) -> dict:
         """Apply already-validated ``values`` to an asset and announce the change."""
         table = TABLES[etype]
         with self.db.write() as conn:
@@ -284,13 +283,13 @@ class AssetStore:
             if values:
                 conn.execute(table.update().where(table.c.id == entity_id).values(**values))
                 row = conn.execute(select(table).where(table.c.id == entity_id)).one()
-                self.announce(conn, actor, etype, row, "modified")
+                self.announce(conn, actor["id"], etype, row, "modified")
             return self.describe_asset(conn, actor, etype, row)
 
     # -- links -----------------------------------------------------------------------------
     def add_link(
-        self, actor: dict, use_case_id: str, etype: str, entity_id: str
-    ) -> tuple[dict, bool]:
+        self, actor: User, use_case_id: str, etype: str, entity_id: str
+    ) -> tuple[Link, bool]:
         """Link an asset to a use case; return ``(link, created)``.
 
         Adding an asset that is already linked here returns the existing link.
@@ -303,14 +302,14 @@ class AssetStore:
     def link_in(
         self,
         conn: Any,
-        actor: dict,
+        actor: User,
         use_case_id: str,
         etype: str,
         entity_id: str,
         *,
         share: Standing | None = None,
         batch: bool = False,
-    ) -> tuple[dict, bool]:
+    ) -> tuple[Link, bool]:
         """``add_link`` inside the caller's write transaction.
 
         Linking gives the use case's members the use of the asset, so it takes the right to
@@ -325,7 +324,7 @@ class AssetStore:
         else:  # seen before it left: its old use case may have been all that showed it
             table = TABLES[etype]
             row = conn.execute(select(table).where(table.c.id == entity_id)).one()
-        existing = self._link(conn, use_case_id, etype, entity_id)
+        existing = self.find_link(conn, use_case_id, etype, entity_id)
         if existing is not None:
             return existing, False
         roles.require_share(share or standing(conn, etype, entity_id, actor["id"]), etype)
@@ -335,16 +334,16 @@ class AssetStore:
             self._check_project(conn, actor, use_case_id, row, batch)
         return self._insert_link(conn, actor, use_case_id, etype, row, batch), True
 
-    def remove_link(self, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
+    def remove_link(self, actor: User, use_case_id: str, etype: str, entity_id: str) -> None:
         with self.db.write() as conn:
             require_member(conn, use_case_id, actor["id"], "edit", lock=True)
             self.unlink(conn, actor, use_case_id, etype, entity_id)
             touch(conn, use_case_id, actor["id"])
 
-    def unlink(self, conn: Any, actor: dict, use_case_id: str, etype: str, entity_id: str) -> None:
+    def unlink(self, conn: Any, actor: User, use_case_id: str, etype: str, entity_id: str) -> None:
         """Remove one link (the caller checked EDITOR in the use case) and announce it; the
         use case's ``touch`` is the caller's, once for all the links it removes."""
-        link = self._link(conn, use_case_id, etype, entity_id)
+        link = self.find_link(conn, use_case_id, etype, entity_id)
         if link is None:
             raise NotFound(f"{etype.capitalize()} is not in this use case.")
         name = conn.execute(
@@ -353,7 +352,7 @@ class AssetStore:
         conn.execute(links.delete().where(links.c.id == link["id"]))
         record(conn, use_case_id, actor["id"], "removed", etype, entity_id, name)
 
-    def _link(self, conn: Any, use_case_id: str, etype: str, entity_id: str) -> dict | None:
+    def find_link(self, conn: Any, use_case_id: str, etype: str, entity_id: str) -> Link | None:
         row = conn.execute(
             select(links).where(
                 links.c.use_case_id == use_case_id,
@@ -361,12 +360,12 @@ class AssetStore:
                 links.c.entity_id == entity_id,
             )
         ).first()
-        return None if row is None else dict(row._mapping)
+        return None if row is None else Link(**row._mapping)
 
     def _insert_link(
-        self, conn: Any, actor: dict, use_case_id: str, etype: str, row: Any, batch: bool = False
-    ) -> dict:
-        link = {
+        self, conn: Any, actor: User, use_case_id: str, etype: str, row: Any, batch: bool = False
+    ) -> Link:
+        link: Link = {
             "id": new_id(),
             "use_case_id": use_case_id,
             "entity_type": etype,
@@ -380,7 +379,7 @@ class AssetStore:
             touch(conn, use_case_id, actor["id"])
         return link
 
-    def _check_single_home(self, conn: Any, actor: dict, etype: str, entity_id: str) -> None:
+    def _check_single_home(self, conn: Any, actor: User, etype: str, entity_id: str) -> None:
         # PostgreSQL's writers overlap (SQLite's take turns): hold the asset's row, so a link
         # racing this one waits for it and then sees it, and is told where the asset went.
         table = TABLES[etype]
@@ -407,12 +406,12 @@ class AssetStore:
         raise Conflict(f"This {etype} already belongs to {where}; an {etype} can be in only one.")
 
     def _check_project(
-        self, conn: Any, actor: dict, use_case_id: str, project: Any, batch: bool = False
+        self, conn: Any, actor: User, use_case_id: str, project: Any, batch: bool = False
     ) -> None:
         """The project rules of ACCESS.md; a project in set-up brings its dataset along."""
         dataset_linked = (
             project.dataset_id is not None
-            and self._link(conn, use_case_id, "dataset", project.dataset_id) is not None
+            and self.find_link(conn, use_case_id, "dataset", project.dataset_id) is not None
         )
         if project.target is None:
             if project.dataset_id is not None and not dataset_linked:

@@ -1,7 +1,7 @@
 """Linking, unlinking and moving many assets at once, all or nothing.
 
 A batch is checked and applied in one write transaction with the rules of the single link and
-unlink (``AssetStore.link_in``, ``AssetStore.unlink``): the first entry refused rolls the whole
+unlink (``Assets.link_in``, ``Assets.unlink``): the first entry refused rolls the whole
 batch back, and the error names it (``{"errors": {"add[3]": "..."}}``) with the status the single
 operation would have answered. The feed gets one event per asset, as the single operations
 write them; each use case is touched once per batch.
@@ -16,7 +16,9 @@ from typing import Any
 from ... import roles
 from ...errors import NotFound, UseCaseError, ValidationError
 from ...roles import Standing
-from .assets import TABLES, standing
+from .assets import TABLES, Assets, standing
+from .db import Database, Repository
+from .records import User
 from .schema import users
 from .use_cases import membership, require_member, touch
 from .users import public_user
@@ -63,24 +65,26 @@ def check_size(count: int) -> None:
         )
 
 
-class BulkStore:
+class Bulk(Repository):
     """Batches of links: ``update_links`` (add and remove) and ``move_links``.
 
     Examples
     --------
-    >>> risk, churn = (store.create_use_case(ann, {"name": n})["id"] for n in ("Risk", "Churn"))
-    >>> apps = [store.create_application(ann, {"name": f"App {i}"})["id"] for i in range(3)]
+    >>> risk, churn = (store.use_cases.create(ann, {"name": n})["id"] for n in ("Risk", "Churn"))
+    >>> apps = [store.catalog.create_application(ann, {"name": f"App {i}"})["id"] for i in range(3)]
     >>> batch = {"add": [{"entityType": "application", "entityId": a} for a in apps]}
-    >>> len(store.update_links(ann, risk, batch)["added"])
+    >>> len(store.bulk.update_links(ann, risk, batch)["added"])
     3
-    >>> moved = store.move_links(ann, risk, {"to": churn, "entities": batch["add"][:2]})
-    >>> len(moved["added"]), store.get_use_case(ann, risk)["counts"]["application"]
+    >>> moved = store.bulk.move_links(ann, risk, {"to": churn, "entities": batch["add"][:2]})
+    >>> len(moved["added"]), store.use_cases.get(ann, risk)["counts"]["application"]
     (2, 1)
     """
 
-    db: Any
+    def __init__(self, db: Database, assets: Assets) -> None:
+        super().__init__(db)
+        self.assets = assets
 
-    def update_links(self, actor: dict, use_case_id: str, body: dict) -> dict:
+    def update_links(self, actor: User, use_case_id: str, body: dict) -> dict:
         """Apply ``{"add": [...], "remove": [...]}`` to one use case, whole or not at all."""
         seen: dict[tuple[str, str], str] = {}
         adds, removes = entries(body, "add", seen), entries(body, "remove", seen)
@@ -89,14 +93,14 @@ class BulkStore:
             require_member(conn, use_case_id, actor["id"], "edit", lock=True)
             for i, (etype, eid) in enumerate(removes):
                 with entry(f"remove[{i}]"):
-                    self.get_asset(conn, actor, etype, eid)
-                    self.unlink(conn, actor, use_case_id, etype, eid)
+                    self.assets.get_asset(conn, actor, etype, eid)
+                    self.assets.unlink(conn, actor, use_case_id, etype, eid)
             todo = [(f"add[{i}]", etype, eid, None) for i, (etype, eid) in enumerate(adds)]
             added = self._link_all(conn, actor, use_case_id, todo)
             touch(conn, use_case_id, actor["id"])
             return {"added": added, "removed": removes}
 
-    def move_links(self, actor: dict, use_case_id: str, body: dict) -> dict:
+    def move_links(self, actor: User, use_case_id: str, body: dict) -> dict:
         """Move ``{"entities": [...]}`` from one use case to ``{"to": id}``, whole or not at
         all: each needs EDITOR in both use cases and, as linking does, the right to share it
         (which the use case it leaves may have lent)."""
@@ -122,29 +126,29 @@ class BulkStore:
             todo = []
             for i, (etype, eid) in enumerate(moving):
                 with entry(f"entities[{i}]"):
-                    self.get_asset(conn, actor, etype, eid)
-                    if self._link(conn, use_case_id, etype, eid) is None:
+                    self.assets.get_asset(conn, actor, etype, eid)
+                    if self.assets.find_link(conn, use_case_id, etype, eid) is None:
                         raise NotFound(f"{etype.capitalize()} is not in this use case.")
                     # Judged before it leaves: the use case it leaves may lend the right.
                     mine = standing(conn, etype, eid, actor["id"])
                     roles.require_share(mine, etype)
                     todo.append((f"entities[{i}]", etype, eid, mine))
             for etype, eid in moving:
-                self.unlink(conn, actor, use_case_id, etype, eid)
+                self.assets.unlink(conn, actor, use_case_id, etype, eid)
             added = self._link_all(conn, actor, target, todo)
             touch(conn, use_case_id, actor["id"])
             touch(conn, target, actor["id"])
             return {"added": added, "removed": moving}
 
     def _link_all(
-        self, conn: Any, actor: dict, use_case_id: str, todo: list[tuple[str, str, str, Any]]
+        self, conn: Any, actor: User, use_case_id: str, todo: list[tuple[str, str, str, Any]]
     ) -> list[dict]:
         """Link each ``(label, type, id, standing or None)``, datasets first: a project with a
         target needs its dataset linked, wherever the dataset sits in the batch."""
         links = []
         for label, etype, eid, share in sorted(todo, key=lambda item: item[1] != "dataset"):
             with entry(label):
-                link, _ = self.link_in(
+                link, _ = self.assets.link_in(
                     conn, actor, use_case_id, etype, eid, share=share, batch=True
                 )
                 links.append(link)

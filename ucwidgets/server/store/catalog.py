@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 
 from ...errors import NotFound, ValidationError
-from .. import blobs as blob_files
+from ..blobs import BlobStore
 from . import validate
-from .assets import TABLES, Listing, grant_owner, visible
-from .db import new_id, now
+from .assets import TABLES, Assets, Listing, grant_owner, visible
+from .db import Database, Repository, escape_like, new_id, now
+from .records import User
 from .schema import datasets, jobs, projects
-from .users import _escape_like
 
 DATASET_ORDER = {
     "created": datasets.c.created_at,
@@ -48,7 +48,23 @@ def safe_file_name(name: str | None, default: str = "data.csv") -> str:
     return validate.name(base, "filename")
 
 
-class CatalogStore:
+def new_job(conn: Any, actor: User, location: str) -> str:
+    """A status job, already COMPLETED, pointing at ``location``: DataRobot answers its
+    asynchronous creations with one, and here the thing exists when the request returns."""
+    job_id = new_id()
+    conn.execute(
+        jobs.insert().values(
+            id=job_id,
+            user_id=actor["id"],
+            status="COMPLETED",
+            location=location,
+            created_at=now(),
+        )
+    )
+    return job_id
+
+
+class Catalog(Repository):
     """What differs between datasets, projects, applications and notebooks.
 
     Examples
@@ -56,29 +72,18 @@ class CatalogStore:
     >>> upload = store.blobs.put_bytes(b"x,y\\n1,0\\n2,1\\n")
     >>> described = {"row_count": 2, "columns": [{"name": "x", "dtype": "int64"},
     ...                                          {"name": "y", "dtype": "int64"}]}
-    >>> dataset, _job = store.create_dataset(ann, "tiny.csv", upload, described)
+    >>> dataset, _job = store.catalog.create_dataset(ann, "tiny.csv", upload, described)
     >>> dataset["name"], dataset["row_count"]
     ('tiny.csv', 2)
     """
 
-    db: Any
-    blobs: blob_files.BlobStore
+    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
+        super().__init__(db)
+        self.blobs = blobs
+        self.assets = assets
 
     # -- jobs ------------------------------------------------------------------------------
-    def _job(self, conn: Any, actor: dict, location: str) -> str:
-        job_id = new_id()
-        conn.execute(
-            jobs.insert().values(
-                id=job_id,
-                user_id=actor["id"],
-                status="COMPLETED",
-                location=location,
-                created_at=now(),
-            )
-        )
-        return job_id
-
-    def get_job(self, actor: dict, job_id: str) -> dict:
+    def get_job(self, actor: User, job_id: str) -> dict:
         with self.db.read() as conn:
             row = conn.execute(
                 select(jobs).where(jobs.c.id == job_id, jobs.c.user_id == actor["id"])
@@ -89,7 +94,7 @@ class CatalogStore:
 
     # -- datasets --------------------------------------------------------------------------
     def create_dataset(
-        self, actor: dict, file_name: str | None, upload: Any, described: dict
+        self, actor: User, file_name: str | None, upload: Any, described: dict
     ) -> tuple[dict, str]:
         """Register an uploaded file as a dataset; return it and its job.
 
@@ -100,11 +105,13 @@ class CatalogStore:
         blob, size = upload.commit(), upload.size
         with self.db.write() as conn:
             row = self._insert_dataset(conn, actor, file_name, blob, size, described)
-            job = self._job(conn, actor, f"datasets/{row['id']}/")
-            return self.describe_asset(conn, actor, "dataset", _row(conn, datasets, row["id"])), job
+            job = new_job(conn, actor, f"datasets/{row['id']}/")
+            return self.assets.describe_asset(
+                conn, actor, "dataset", _row(conn, datasets, row["id"])
+            ), job
 
     def _insert_dataset(
-        self, conn: Any, actor: dict, file_name: str, blob: str, size: int, described: dict
+        self, conn: Any, actor: User, file_name: str, blob: str, size: int, described: dict
     ) -> dict:
         at = now()
         row = {
@@ -125,7 +132,7 @@ class CatalogStore:
         grant_owner(conn, "dataset", row["id"], actor["id"])
         return row
 
-    def update_dataset(self, actor: dict, dataset_id: str, body: dict) -> dict:
+    def update_dataset(self, actor: User, dataset_id: str, body: dict) -> dict:
         values: dict[str, Any] = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])
@@ -135,27 +142,27 @@ class CatalogStore:
             values["categories"] = [validate.name(c, "categories", 64) for c in cats]
         if values:  # DatasetDetails' lastModificationDate and lastModifierFullName
             values.update(updated_at=now(), updated_by=actor["id"])
-        return self.update_asset(actor, "dataset", dataset_id, values)
+        return self.assets.update(actor, "dataset", dataset_id, values)
 
     def list_datasets(
-        self, actor: dict, listing: Listing, category: str | None, order_by: str | None
+        self, actor: User, listing: Listing, category: str | None, order_by: str | None
     ) -> tuple[list[dict], int]:
         where = None
         if category:
             where = cast(datasets.c.categories, Text).like(
-                f'%"{_escape_like(category)}"%', escape="\\"
+                f'%"{escape_like(category)}"%', escape="\\"
             )
         order = _order(DATASET_ORDER, order_by, datasets)
-        return self.list_assets(actor, "dataset", listing, where, order)
+        return self.assets.list(actor, "dataset", listing, where, order)
 
-    def dataset_file(self, actor: dict, dataset_id: str) -> tuple[dict, Path]:
-        dataset = self.get(actor, "dataset", dataset_id)
+    def dataset_file(self, actor: User, dataset_id: str) -> tuple[dict, Path]:
+        dataset = self.assets.get(actor, "dataset", dataset_id)
         return dataset, self.blobs.path(dataset["blob"])
 
     # -- projects --------------------------------------------------------------------------
     def create_project_from_upload(
         self,
-        actor: dict,
+        actor: User,
         project_name: str | None,
         file_name: str | None,
         upload: Any,
@@ -169,13 +176,13 @@ class CatalogStore:
             ds = self._insert_dataset(conn, actor, file_name, blob, size, described)
             return self._insert_project(conn, actor, name, ds)
 
-    def create_project_from_dataset(self, actor: dict, body: dict) -> tuple[dict, str]:
+    def create_project_from_dataset(self, actor: User, body: dict) -> tuple[dict, str]:
         with self.db.write() as conn:
-            ds = self.get_asset(conn, actor, "dataset", body["datasetId"])
+            ds = self.assets.get_asset(conn, actor, "dataset", body["datasetId"])
             name = validate.name(body.get("projectName", ds.name), "projectName")
             return self._insert_project(conn, actor, name, ds._mapping)
 
-    def _insert_project(self, conn: Any, actor: dict, name: str, ds: Any) -> tuple[dict, str]:
+    def _insert_project(self, conn: Any, actor: User, name: str, ds: Any) -> tuple[dict, str]:
         pid = new_id()
         conn.execute(
             projects.insert().values(
@@ -193,10 +200,10 @@ class CatalogStore:
             )
         )
         grant_owner(conn, "project", pid, actor["id"])
-        job = self._job(conn, actor, f"projects/{pid}/")
-        return self.describe_asset(conn, actor, "project", _row(conn, projects, pid)), job
+        job = new_job(conn, actor, f"projects/{pid}/")
+        return self.assets.describe_asset(conn, actor, "project", _row(conn, projects, pid)), job
 
-    def update_project(self, actor: dict, project_id: str, body: dict) -> dict:
+    def update_project(self, actor: User, project_id: str, body: dict) -> dict:
         values: dict[str, Any] = {}
         if "projectName" in body:
             values["name"] = validate.name(body["projectName"], "projectName")
@@ -212,14 +219,14 @@ class CatalogStore:
                     errors={"workerCount": "invalid"},
                 )
             values["worker_count"] = count
-        return self.update_asset(actor, "project", project_id, values)
+        return self.assets.update(actor, "project", project_id, values)
 
-    def list_projects(self, actor: dict, listing: Listing, project_name: str | None) -> list[dict]:
+    def list_projects(self, actor: User, listing: Listing, project_name: str | None) -> list[dict]:
         where = projects.c.name == project_name if project_name else None
-        return self.list_assets(actor, "project", listing, where)[0]
+        return self.assets.list(actor, "project", listing, where)[0]
 
     # -- applications and notebooks ----------------------------------------------------------
-    def create_application(self, actor: dict, body: dict) -> dict:
+    def create_application(self, actor: User, body: dict) -> dict:
         at = now()
         row = {
             "id": new_id(),
@@ -233,17 +240,17 @@ class CatalogStore:
         with self.db.write() as conn:
             conn.execute(TABLES["application"].insert().values(**row))
             grant_owner(conn, "application", row["id"], actor["id"])
-            return self.describe_asset(
+            return self.assets.describe_asset(
                 conn, actor, "application", _row(conn, TABLES["application"], row["id"])
             )
 
-    def update_application(self, actor: dict, app_id: str, body: dict) -> dict:
+    def update_application(self, actor: User, app_id: str, body: dict) -> dict:
         values = _common_values(body)
         if "url" in body:
             values["url"] = _url(body["url"])
-        return self.update_asset(actor, "application", app_id, values)
+        return self.assets.update(actor, "application", app_id, values)
 
-    def create_notebook(self, actor: dict, body: dict, root: Path) -> dict:
+    def create_notebook(self, actor: User, body: dict, root: Path) -> dict:
         path = notebook_path(body.get("path"), root)
         use_case_id = body.get("useCaseId")
         at = now()
@@ -274,14 +281,14 @@ class CatalogStore:
                 row["id"] = same
             # In the same transaction: a refused link leaves no notebook behind.
             if use_case_id is not None:
-                self.link_in(conn, actor, use_case_id, "notebook", row["id"])
-            return self.describe_asset(conn, actor, "notebook", _row(conn, table, row["id"]))
+                self.assets.link_in(conn, actor, use_case_id, "notebook", row["id"])
+            return self.assets.describe_asset(conn, actor, "notebook", _row(conn, table, row["id"]))
 
-    def update_notebook(self, actor: dict, notebook_id: str, body: dict, root: Path) -> dict:
+    def update_notebook(self, actor: User, notebook_id: str, body: dict, root: Path) -> dict:
         values = _common_values(body)
         if "path" in body:
             values["path"] = notebook_path(body["path"], root)
-        return self.update_asset(actor, "notebook", notebook_id, values)
+        return self.assets.update(actor, "notebook", notebook_id, values)
 
 
 def notebook_path(value: Any, root: Path) -> str:

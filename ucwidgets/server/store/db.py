@@ -51,6 +51,17 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def escape_like(value: str) -> str:
+    """``value`` matched literally inside a ``LIKE`` pattern (with ``escape="\\"``).
+
+    Examples
+    --------
+    >>> escape_like("50%_off")
+    '50\\\\%\\\\_off'
+    """
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def make_engine(url: str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """Create the engine for ``url`` with the settings each backend needs; a write waits for
     the database's lock at most ``busy_timeout_s`` seconds."""
@@ -194,6 +205,18 @@ class Database:
             raise ServiceUnavailable(
                 f"The database {path} is damaged ({'; '.join(problems[:3])}). {advice}"
             )
+
+
+class Repository:
+    """The operations on one aggregate, over the database every repository shares.
+
+    A repository that builds on another's rules (most build on ``Assets``) is handed it when
+    the ``Store`` is made, so each dependency is a named attribute rather than a method that
+    some other part of the store happens to define.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
 
 @contextlib.contextmanager

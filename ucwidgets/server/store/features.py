@@ -14,34 +14,38 @@ from sqlalchemy import select
 
 from ...errors import ValidationError
 from .. import blobs as blob_files
+from ..blobs import BlobStore
 from ..modeling import metrics
-from .assets import TABLES
+from .assets import TABLES, Assets
+from .db import Database, Repository
+from .records import User
 
 #: ``orderBy`` of a dataset's features (DataRobot's ``allFeaturesDetails``).
 FEATURE_ORDER = ("name", "featureType")
 
 
-class FeatureStore:
+class Features(Repository):
     """Features and metrics, read through the caller's view of the asset.
 
     Examples
     --------
     >>> from ucwidgets.server.blobs import describe_csv
     >>> upload = store.blobs.put_bytes(b"x,y\\n1,0\\n2,1\\n5,1\\n")
-    >>> dataset, _job = store.create_dataset(
+    >>> dataset, _job = store.catalog.create_dataset(
     ...     ann, "tiny.csv", upload, describe_csv(store.blobs.path(upload.digest)))
-    >>> _, features, total = store.dataset_features(ann, dataset["id"])
+    >>> _, features, total = store.features.dataset_features(ann, dataset["id"])
     >>> [(f["name"], f["featureType"], f["mean"]) for f in features]
     [('x', 'Numeric', 2.6666666666666665), ('y', 'Numeric', 0.6666666666666666)]
     """
 
-    db: Any
-    blobs: blob_files.BlobStore
-    get_asset: Any
+    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
+        super().__init__(db)
+        self.blobs = blobs
+        self.assets = assets
 
     def dataset_features(
         self,
-        actor: dict,
+        actor: User,
         dataset_id: str,
         order_by: str | None = None,
         offset: int = 0,
@@ -62,12 +66,12 @@ class FeatureStore:
         page = features[offset : offset + limit]
         return {"id": row.id, "version_id": row.version_id}, page, len(features)
 
-    def project_features(self, actor: dict, project_id: str) -> tuple[dict, list[dict]]:
+    def project_features(self, actor: User, project_id: str) -> tuple[dict, list[dict]]:
         """The project (id, target) and every feature of its data, in the file's order."""
         row, columns = self._profiled("project", project_id, actor)
         return {"id": row.id, "target": row.target}, [{"id": i, **c} for i, c in enumerate(columns)]
 
-    def project_metrics(self, actor: dict, project_id: str, feature_name: str | None) -> dict:
+    def project_metrics(self, actor: User, project_id: str, feature_name: str | None) -> dict:
         """The metrics the modeling engine offers with ``feature_name`` as the target (none
         when it cannot be one), each with the direction that ranks models."""
         if not feature_name:
@@ -95,10 +99,10 @@ class FeatureStore:
             ],
         }
 
-    def _profiled(self, etype: str, entity_id: str, actor: dict) -> tuple[Any, list[dict]]:
+    def _profiled(self, etype: str, entity_id: str, actor: User) -> tuple[Any, list[dict]]:
         """The asset row the caller can see, and its columns with their statistics."""
         with self.db.read() as conn:
-            row = self.get_asset(conn, actor, etype, entity_id)
+            row = self.assets.get_asset(conn, actor, etype, entity_id)
         if all("featureType" in c for c in row.columns):
             return row, row.columns
         # Stored before uploads were profiled: profile the file once, keep the result.

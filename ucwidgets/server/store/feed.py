@@ -9,9 +9,11 @@ from sqlalchemy import exists, func, or_, select
 from ...errors import ValidationError
 from . import validate
 from .assets import TABLES, visible
+from .db import Repository, escape_like
+from .records import User
 from .schema import event_reads, events, memberships, use_cases, users
 from .use_cases import require_member
-from .users import _escape_like, public_user
+from .users import public_user
 from .validate import BIGINT_MAX
 
 SEARCH_TYPES = ("useCase", *TABLES)
@@ -73,23 +75,21 @@ def _unread(user_id: str, read_upto: int) -> Any:
     )
 
 
-class FeedStore:
+class Feed(Repository):
     """The change feed of a use case, notifications across use cases, and search.
 
     Examples
     --------
-    >>> uc = store.create_use_case(ann, {"name": "Risk"})
-    >>> [e["verb"] for e in store.use_case_events(ann, uc["id"], after=0, limit=10)]
+    >>> uc = store.use_cases.create(ann, {"name": "Risk"})
+    >>> [e["verb"] for e in store.feed.use_case_events(ann, uc["id"], after=0, limit=10)]
     ['created']
-    >>> [e["verb"] for e in store.events_after(ann, after=0, limit=10)]
+    >>> [e["verb"] for e in store.feed.events_after(ann, after=0, limit=10)]
     ['created']
-    >>> [hit["name"] for hit in store.search(ann, "ris", [], 0, 10)[0]]
+    >>> [hit["name"] for hit in store.feed.search(ann, "ris", [], 0, 10)[0]]
     ['Risk']
     """
 
-    db: Any
-
-    def use_case_events(self, actor: dict, use_case_id: str, after: int, limit: int) -> list[dict]:
+    def use_case_events(self, actor: User, use_case_id: str, after: int, limit: int) -> list[dict]:
         """Events of one use case, oldest first, with ids greater than ``after``."""
         with self.db.read() as conn:
             require_member(conn, use_case_id, actor["id"], "view")
@@ -101,7 +101,7 @@ class FeedStore:
                 .limit(limit),
             )
 
-    def events_after(self, actor: dict, after: int | None, limit: int) -> list[dict]:
+    def events_after(self, actor: User, after: int | None, limit: int) -> list[dict]:
         """What the caller may see that happened after event ``after``, oldest first.
 
         The live stream of every client: their own changes too, and notices addressed to them
@@ -119,7 +119,7 @@ class FeedStore:
                 .limit(limit),
             )
 
-    def latest_event_id(self, actor: dict) -> int:
+    def latest_event_id(self, actor: User) -> int:
         """The newest event id the caller may see (0 when none): where a stream starts."""
         with self.db.read() as conn:
             return conn.execute(
@@ -128,7 +128,7 @@ class FeedStore:
 
     def notifications(
         self,
-        actor: dict,
+        actor: User,
         unread_only: bool,
         offset: int,
         limit: int,
@@ -187,7 +187,7 @@ class FeedStore:
             )
         return page, total, unread
 
-    def mark_read(self, actor: dict, upto: Any = None, ids: Any = None) -> int:
+    def mark_read(self, actor: User, upto: Any = None, ids: Any = None) -> int:
         """Mark notifications read: the events ``ids`` one by one, or all up to event ``upto``
         (default: all so far). Returns the caller's read mark."""
         if ids is not None:
@@ -213,7 +213,7 @@ class FeedStore:
                 select(users.c.read_upto).where(users.c.id == actor["id"])
             ).scalar_one()
 
-    def _mark_some_read(self, actor: dict, ids: list[int]) -> int:
+    def _mark_some_read(self, actor: User, ids: list[int]) -> int:
         me = actor["id"]
         with self.db.write() as conn:
             read_upto = conn.execute(select(users.c.read_upto).where(users.c.id == me)).scalar_one()
@@ -229,7 +229,7 @@ class FeedStore:
             return read_upto
 
     def search(
-        self, actor: dict, q: str, types: list[str], offset: int, limit: int
+        self, actor: User, q: str, types: list[str], offset: int, limit: int
     ) -> tuple[list[dict], int]:
         """Use cases and assets the caller can see whose name or description contains ``q``."""
         unknown = set(types) - set(SEARCH_TYPES)
@@ -237,7 +237,7 @@ class FeedStore:
             raise ValidationError(
                 f"types must be among {', '.join(SEARCH_TYPES)}.", errors={"types": "unknown type"}
             )
-        pattern = f"%{_escape_like(q.lower())}%"
+        pattern = f"%{escape_like(q.lower())}%"
         found: list[dict] = []
         total = 0
         with self.db.read() as conn:
@@ -262,7 +262,7 @@ class FeedStore:
         found.sort(key=lambda item: (item["name"].lower(), item["type"], item["id"]))
         return found[offset : offset + limit], total
 
-    def _search_target(self, actor: dict, etype: str) -> tuple[Any, Any]:
+    def _search_target(self, actor: User, etype: str) -> tuple[Any, Any]:
         if etype == "useCase":
             mine = select(memberships.c.use_case_id).where(memberships.c.user_id == actor["id"])
             return use_cases, use_cases.c.id.in_(mine)

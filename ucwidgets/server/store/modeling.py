@@ -25,10 +25,14 @@ from sqlalchemy import func, select
 from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
+from ..blobs import BlobStore
 from ..modeling import metrics
 from ..modeling.blueprints import BLUEPRINTS, MIN_ROWS, MODEL_TYPES
 from ..modeling.jobs import TrainedModel, TrainingJob, as_dict
-from .db import new_id, now
+from .assets import Assets
+from .catalog import new_job
+from .db import Database, Repository, new_id, now
+from .records import User
 from .schema import modeling_jobs, models, projects
 
 #: A crash-restarted job is tried this many times before it counts as failed.
@@ -67,37 +71,39 @@ class Target:
     positive_class: str | None = None
 
 
-class ModelStore:
+class Modeling(Repository):
     """A project's target, its modeling jobs and the models they leave: the queue the engine
     takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
 
-    db: Any
-    blobs: Any
+    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
+        super().__init__(db)
+        self.blobs = blobs
+        self.assets = assets
 
     # -- the target ----------------------------------------------------------------------------
-    def aim(self, actor: dict, project_id: str, target: Target) -> tuple[dict, str]:
+    def aim(self, actor: User, project_id: str, target: Target) -> tuple[dict, str]:
         """Set a project's target, infer its type, and queue its modeling jobs (stage
         ``modeling``); a target the service cannot model (Multiclass) is refused."""
         with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
+            project = self.assets.get_asset(conn, actor, "project", project_id)
         settings = self._aim_settings(project, target)
         with self.db.write() as conn:
-            row = self.get_asset(conn, actor, "project", project_id)
-            self.require_modify(conn, actor, "project", row)
+            row = self.assets.get_asset(conn, actor, "project", project_id)
+            self.assets.require_modify(conn, actor, "project", row)
             if row.target is not None:
                 raise ValidationError(
                     "This project already has a target.", errors={"target": "already set"}
                 )
-            modeling = self.queue_modeling(conn, actor, row)
+            modeling = self.queue(conn, actor, row)
             conn.execute(
                 projects.update()
                 .where(projects.c.id == project_id)
                 .values(**settings, **modeling, stage="modeling")
             )
             row = conn.execute(select(projects).where(projects.c.id == project_id)).one()
-            self.announce(conn, actor, "project", row, "modified")
-            job = self._job(conn, actor, f"projects/{project_id}/")
-            return self.describe_asset(conn, actor, "project", row), job
+            self.assets.announce(conn, actor["id"], "project", row, "modified")
+            job = new_job(conn, actor, f"projects/{project_id}/")
+            return self.assets.describe_asset(conn, actor, "project", row), job
 
     def _aim_settings(self, project: Any, target: Target) -> dict:
         """The project's new target columns, once ``target`` holds against its data."""
@@ -143,7 +149,7 @@ class ModelStore:
         }
 
     # -- queueing (inside aim's transaction) -------------------------------------------------
-    def queue_modeling(self, conn: Any, actor: dict, project: Any) -> dict:
+    def queue(self, conn: Any, actor: User, project: Any) -> dict:
         """Queue one job per blueprint; return the project's new modeling fields.
 
         Data too small to split is refused here, at once, rather than by a job later.
@@ -172,7 +178,7 @@ class ModelStore:
         return {"modeling_status": "queued", "status": "ok", "failure": None}
 
     # -- the engine's side ---------------------------------------------------------------------
-    def claim_modeling_job(self, worker: str) -> TrainingJob | None:
+    def claim(self, worker: str) -> TrainingJob | None:
         """Take the oldest queued job for ``worker``; ``None`` when nothing waits."""
         with self.db.read() as conn:  # the common case, nothing queued, takes no write lock
             if (
@@ -220,7 +226,7 @@ class ModelStore:
                 blob_remote=self.blobs.remote,
             )
 
-    def finish_modeling_job(self, job_id: int, worker: str, model: TrainedModel) -> bool:
+    def finish(self, job_id: int, worker: str, model: TrainedModel) -> bool:
         """Record a trained model; ``False`` when the job is no longer this worker's (its
         project was deleted, or it was handed to another service)."""
         with self.db.write() as conn:
@@ -252,10 +258,10 @@ class ModelStore:
                 .values(status="done", finished_at=now())
             )
             self._settle_project(conn, project.id)
-            self.announce(conn, {"id": job.user_id}, "project", project, "modified")
+            self.assets.announce(conn, job.user_id, "project", project, "modified")
             return True
 
-    def fail_modeling_job(self, job_id: int, worker: str, reason: str) -> bool:
+    def fail(self, job_id: int, worker: str, reason: str) -> bool:
         """Record why a job failed; the project fails when no job of it produced a model."""
         with self.db.write() as conn:
             job, project = self._own_job(conn, job_id, worker)
@@ -267,10 +273,10 @@ class ModelStore:
                 .values(status="failed", failure=reason[:FAILURE_MAX], finished_at=now())
             )
             if self._settle_project(conn, project.id) == "failed":
-                self.announce(conn, {"id": job.user_id}, "project", project, "modified")
+                self.assets.announce(conn, job.user_id, "project", project, "modified")
             return True
 
-    def heartbeat_modeling_jobs(self, worker: str, job_ids: list[int]) -> None:
+    def heartbeat(self, worker: str, job_ids: list[int]) -> None:
         """Tell other services sharing the database that these jobs of ``worker`` still run."""
         with self.db.write() as conn:
             conn.execute(
@@ -279,7 +285,7 @@ class ModelStore:
                 .values(heartbeat_at=now())
             )
 
-    def release_modeling_jobs(self, worker: str) -> int:
+    def release(self, worker: str) -> int:
         """Hand ``worker``'s running jobs back to the queue (a clean stop); return how many."""
         with self.db.write() as conn:
             rows = conn.execute(
@@ -289,7 +295,7 @@ class ModelStore:
                 self._requeue(conn, job, attempts=max(job.attempts - 1, 0))
             return len(rows)
 
-    def recover_modeling_jobs(self, gone: Callable[[str], bool], lease_s: float) -> int:
+    def recover(self, gone: Callable[[str], bool], lease_s: float) -> int:
         """Requeue running jobs whose service is ``gone`` or silent for ``lease_s`` seconds;
         a job interrupted ``MAX_ATTEMPTS`` times fails instead. Return how many were found."""
         cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=lease_s)).strftime(
@@ -352,10 +358,10 @@ class ModelStore:
         return status
 
     # -- reading -------------------------------------------------------------------------------
-    def list_models(self, actor: dict, project_id: str) -> tuple[dict, list[dict]]:
+    def list_models(self, actor: User, project_id: str) -> tuple[dict, list[dict]]:
         """A project and its leaderboard, best first on the project's metric (validation)."""
         with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
+            project = self.assets.get_asset(conn, actor, "project", project_id)
             rows = conn.execute(
                 select(models)
                 .where(models.c.project_id == project_id)
@@ -365,9 +371,9 @@ class ModelStore:
                 [dict(r._mapping) for r in rows], project.metric
             )
 
-    def get_model(self, actor: dict, project_id: str, model_id: str) -> tuple[dict, dict]:
+    def get_model(self, actor: User, project_id: str, model_id: str) -> tuple[dict, dict]:
         with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
+            project = self.assets.get_asset(conn, actor, "project", project_id)
             row = conn.execute(
                 select(models).where(models.c.project_id == project_id, models.c.id == model_id)
             ).first()
@@ -375,11 +381,11 @@ class ModelStore:
             raise NotFound("Model not found.")
         return dict(project._mapping), dict(row._mapping)
 
-    def list_modeling_jobs(
-        self, actor: dict, project_id: str, statuses: tuple[str, ...] = ("queued", "running")
+    def list_jobs(
+        self, actor: User, project_id: str, statuses: tuple[str, ...] = ("queued", "running")
     ) -> tuple[dict, list[dict]]:
         with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
+            project = self.assets.get_asset(conn, actor, "project", project_id)
             rows = conn.execute(
                 select(modeling_jobs)
                 .where(jobs_c.project_id == project_id, jobs_c.status.in_(statuses))
@@ -387,10 +393,10 @@ class ModelStore:
             ).all()
             return dict(project._mapping), [dict(r._mapping) for r in rows]
 
-    def modeling_progress(self, actor: dict, project_id: str) -> tuple[dict, dict[str, int]]:
+    def progress(self, actor: User, project_id: str) -> tuple[dict, dict[str, int]]:
         """A project and how many of its jobs are in each state."""
         with self.db.read() as conn:
-            project = self.get_asset(conn, actor, "project", project_id)
+            project = self.assets.get_asset(conn, actor, "project", project_id)
             counts = _job_counts(conn, project_id)
             return dict(project._mapping), {
                 s: counts.get(s, 0) for s in ("queued", "running", "done", "failed")

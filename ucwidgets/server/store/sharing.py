@@ -18,6 +18,8 @@ from ...errors import Conflict, Forbidden, NotFound, ValidationError
 from ...roles import Standing
 from . import trash
 from .assets import TABLES, grant_row, standing
+from .db import Repository
+from .records import User
 from .schema import asset_roles, memberships, use_cases, users
 from .use_cases import (
     add_member,
@@ -60,10 +62,10 @@ class _RoleList:
         """``user_id``'s entry in this role list (``NOBODY`` for none)."""
         raise NotImplementedError
 
-    def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
+    def put(self, conn: Any, actor: User, user: Any, role: str, can_share: bool) -> None:
         raise NotImplementedError
 
-    def remove(self, conn: Any, actor: dict, user: Any) -> None:
+    def remove(self, conn: Any, actor: User, user: Any) -> None:
         raise NotImplementedError
 
     def rows(self) -> Any:
@@ -78,7 +80,7 @@ class _RoleList:
             .where(q.c.role == "OWNER", users.c.active)
         ).scalar_one()
 
-    def changed(self, conn: Any, actor: dict) -> None:
+    def changed(self, conn: Any, actor: User) -> None:
         """Called once after a batch that changed something."""
 
 
@@ -94,7 +96,7 @@ class _UseCaseRoles(_RoleList):
     def _key(self, user_id: str) -> Any:
         return (memberships.c.use_case_id == self.object_id) & (memberships.c.user_id == user_id)
 
-    def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
+    def put(self, conn: Any, actor: User, user: Any, role: str, can_share: bool) -> None:
         grant = granted(role, can_share, actor["id"])
         if membership(conn, self.object_id, user.id) is None:
             add_member(conn, self.object_id, user.id, grant)
@@ -112,7 +114,7 @@ class _UseCaseRoles(_RoleList):
             detail={"role": role, "canShare": bool(can_share)},
         )
 
-    def remove(self, conn: Any, actor: dict, user: Any) -> None:
+    def remove(self, conn: Any, actor: User, user: Any) -> None:
         remove_member(conn, self.object_id, user.id)
         record(
             conn,
@@ -131,7 +133,7 @@ class _UseCaseRoles(_RoleList):
             m.use_case_id == self.object_id
         )
 
-    def changed(self, conn: Any, actor: dict) -> None:
+    def changed(self, conn: Any, actor: User) -> None:
         touch(conn, self.object_id, actor["id"])
 
 
@@ -154,7 +156,7 @@ class _AssetRoles(_RoleList):
         row = conn.execute(select(asset_roles).where(self._key(user_id))).first()
         return Standing.of(row)
 
-    def put(self, conn: Any, actor: dict, user: Any, role: str, can_share: bool) -> None:
+    def put(self, conn: Any, actor: User, user: Any, role: str, can_share: bool) -> None:
         grant = granted(role, can_share, actor["id"])
         if conn.execute(select(asset_roles.c.role).where(self._key(user.id))).first() is None:
             conn.execute(
@@ -163,7 +165,7 @@ class _AssetRoles(_RoleList):
         else:
             conn.execute(asset_roles.update().where(self._key(user.id)).values(**grant))
 
-    def remove(self, conn: Any, actor: dict, user: Any) -> None:
+    def remove(self, conn: Any, actor: User, user: Any) -> None:
         conn.execute(asset_roles.delete().where(self._key(user.id)))
 
     def rows(self) -> Any:
@@ -206,31 +208,29 @@ def parse_entries(items: list[dict], typed: bool = True) -> list[dict]:
     return entries
 
 
-class SharingStore:
+class Sharing(Repository):
     """Roles on a use case or an asset: the batched share request and the role listing.
 
     Examples
     --------
-    >>> ben, _ = store.create_user("ben@example.com")
-    >>> uc = store.create_use_case(ann, {"name": "Risk"})
-    >>> store.share(ann, uc["id"], {"operation": "updateRoles", "roles": [
+    >>> ben, _ = store.users.create("ben@example.com")
+    >>> uc = store.use_cases.create(ann, {"name": "Risk"})
+    >>> store.sharing.share(ann, uc["id"], {"operation": "updateRoles", "roles": [
     ...     {"role": "EDITOR", "shareRecipientType": "user", "username": "ben@example.com"}]})
-    >>> [(m["username"], m["role"]) for m in store.shared_roles(ann, uc["id"], 0, 10)[0]]
+    >>> [(m["username"], m["role"]) for m in store.sharing.shared_roles(ann, uc["id"], 0, 10)[0]]
     [('ann@example.com', 'OWNER'), ('ben@example.com', 'EDITOR')]
-    >>> app = store.create_application(ann, {"name": "Scorer"})
-    >>> store.share_asset(ann, "application", app["id"], {"data": [
+    >>> app = store.catalog.create_application(ann, {"name": "Scorer"})
+    >>> store.sharing.share_asset(ann, "application", app["id"], {"data": [
     ...     {"username": "ben@example.com", "role": "CONSUMER"}]})
-    >>> [m["role"] for m in store.asset_roles(ann, "application", app["id"], 0, 10)[0]]
+    >>> [m["role"] for m in store.sharing.asset_roles(ann, "application", app["id"], 0, 10)[0]]
     ['OWNER', 'CONSUMER']
     """
 
-    db: Any
-
-    def share(self, actor: dict, use_case_id: str, body: dict) -> None:
+    def share(self, actor: User, use_case_id: str, body: dict) -> None:
         """Apply a ``{"operation": "updateRoles", "roles": [...]}`` request whole or not at all."""
         self._share(_UseCaseRoles("use case", use_case_id), actor, parse_entries(body["roles"]))
 
-    def share_asset(self, actor: dict, etype: str, asset_id: str, body: dict) -> None:
+    def share_asset(self, actor: User, etype: str, asset_id: str, body: dict) -> None:
         """Apply a share request to an asset's own roles, whole or not at all.
 
         ``body`` is the use case's shape (``{"operation": "updateRoles", "roles": [...]}``,
@@ -244,7 +244,7 @@ class SharingStore:
             entries = parse_entries(body["roles"])
         self._share(_AssetRoles(etype, asset_id), actor, entries)
 
-    def _share(self, target: _RoleList, actor: dict, entries: list[dict]) -> None:
+    def _share(self, target: _RoleList, actor: User, entries: list[dict]) -> None:
         with self.db.write() as conn:
             target.lock(conn)
             grantor = target.standing(conn, actor["id"])
@@ -380,14 +380,14 @@ class SharingStore:
         return found
 
     def shared_roles(
-        self, actor: dict, use_case_id: str, offset: int, limit: int, user_id: str | None = None
+        self, actor: User, use_case_id: str, offset: int, limit: int, user_id: str | None = None
     ) -> tuple[list[dict], int]:
         """The members of a use case with their roles, one page, by username."""
         return self._roles(_UseCaseRoles("use case", use_case_id), actor, offset, limit, user_id)
 
     def asset_roles(
         self,
-        actor: dict,
+        actor: User,
         etype: str,
         asset_id: str,
         offset: int,
@@ -398,7 +398,7 @@ class SharingStore:
         return self._roles(_AssetRoles(etype, asset_id), actor, offset, limit, user_id)
 
     def _roles(
-        self, target: _RoleList, actor: dict, offset: int, limit: int, user_id: str | None
+        self, target: _RoleList, actor: User, offset: int, limit: int, user_id: str | None
     ) -> tuple[list[dict], int]:
         with self.db.read() as conn:
             grantor = target.standing(conn, actor["id"])

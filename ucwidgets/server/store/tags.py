@@ -28,8 +28,9 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from ... import roles
 from ...errors import ValidationError
 from . import validate
+from .db import Repository, escape_like
+from .records import User
 from .schema import memberships, use_case_tags, users
-from .users import _escape_like
 
 TAG_MAX = 64
 TAGS_MAX = 50
@@ -160,20 +161,18 @@ def _owned_by(owner: str) -> Any:
     return select(other.c.use_case_id).where(other.c.user_id.in_(who), other.c.role == "OWNER")
 
 
-class TagStore:
+class Tags(Repository):
     """The tags a caller may pick from: those of the use cases they belong to.
 
     Examples
     --------
-    >>> uc = store.create_use_case(ann, {"name": "Risk", "tags": ["Credit", "Q3"]})
-    >>> store.suggest_tags(ann, "cr")
+    >>> uc = store.use_cases.create(ann, {"name": "Risk", "tags": ["Credit", "Q3"]})
+    >>> store.tags.suggest(ann, "cr")
     ([{'name': 'Credit', 'use_cases_count': 1}], 1)
     """
 
-    db: Any
-
-    def suggest_tags(
-        self, actor: dict, prefix: str = "", offset: int = 0, limit: int = 20
+    def suggest(
+        self, actor: User, prefix: str = "", offset: int = 0, limit: int = 20
     ) -> tuple[list[dict], int]:
         """Tags starting with ``prefix`` (whatever its case) on the caller's use cases, by
         key, each with how many of those use cases carry it; and how many tags match."""
@@ -182,7 +181,7 @@ class TagStore:
         t = use_case_tags.c
         where = [memberships.c.user_id == actor["id"]]
         if prefix:
-            where.append(t.tag_key.like(f"{_escape_like(key(prefix))}%", escape="\\"))
+            where.append(t.tag_key.like(f"{escape_like(key(prefix))}%", escape="\\"))
 
         def mine(*columns: Any) -> Any:
             return (

@@ -19,9 +19,11 @@ from sqlalchemy import and_, func, insert, select
 from ... import roles
 from ...errors import NotFound
 from ...roles import Standing
+from ..blobs import BlobStore
 from . import text_search
-from .assets import TABLES, grant_row, linked_use_cases, standing
-from .db import now
+from .assets import TABLES, Assets, grant_row, linked_use_cases, standing
+from .db import Database, Repository, now
+from .records import User
 from .schema import (
     asset_roles,
     links,
@@ -83,7 +85,7 @@ def _own_grant(conn: Any, etype: str, entity_id: str, user_id: str) -> Standing:
     )
 
 
-def _require_in_trash(conn: Any, actor: dict, etype: str, entity_id: str, op: str) -> Any:
+def _require_in_trash(conn: Any, actor: User, etype: str, entity_id: str, op: str) -> Any:
     """The trash row, if the caller held a role on the object: OWNER to act (else 403);
     no role at all, or nothing in the trash, is the 404 of a missing object."""
     row = _trashed(conn, etype, entity_id)
@@ -107,26 +109,29 @@ def hand_over(conn: Any, from_id: str, to_id: str) -> None:
         conn.execute(trashed_grants.insert().values(grant_row(etype, entity_id, to_id)))
 
 
-class TrashStore:
+class Trash(Repository):
     """Deleting to the trash, restoring, purging, the listing, and the sweep.
 
     Examples
     --------
-    >>> uc = store.create_use_case(ann, {"name": "Risk"})
-    >>> store.delete_use_case(ann, uc["id"])
-    >>> [(t["entity_type"], t["name"]) for t in store.list_trash(ann, 0, 10)[0]]
+    >>> uc = store.use_cases.create(ann, {"name": "Risk"})
+    >>> store.trash.delete_use_case(ann, uc["id"])
+    >>> [(t["entity_type"], t["name"]) for t in store.trash.list(ann, 0, 10)[0]]
     [('useCase', 'Risk')]
-    >>> store.restore(ann, "useCase", uc["id"])
-    >>> store.get_use_case(ann, uc["id"])["name"]
+    >>> store.trash.restore(ann, "useCase", uc["id"])
+    >>> store.use_cases.get(ann, uc["id"])["name"]
     'Risk'
     """
 
-    db: Any
-    blobs: Any
-    trash_days: float = TRASH_DAYS
+    def __init__(
+        self, db: Database, blobs: BlobStore, assets: Assets, days: float = TRASH_DAYS
+    ) -> None:
+        super().__init__(db)
+        self.blobs = blobs
+        self.assets = assets
+        self.days = days
 
-    # -- deleting --------------------------------------------------------------------------
-    def delete_use_case(self, actor: dict, use_case_id: str) -> None:
+    def delete_use_case(self, actor: User, use_case_id: str) -> None:
         """Move a use case to the trash (its OWNERs only): its members lose it until it is
         restored; its links and events stay with it.
 
@@ -149,13 +154,13 @@ class TrashStore:
             conn.execute(memberships.delete().where(memberships.c.use_case_id == use_case_id))
             text_search.unindex(conn, use_case_id)
 
-    def delete_asset(self, actor: dict, etype: str, entity_id: str) -> None:
+    def delete_asset(self, actor: User, etype: str, entity_id: str) -> None:
         """Move an asset to the trash (its own OWNERs only): it leaves every use case it was
         in until it is restored."""
         with self.db.write() as conn:
-            row = self.get_asset(conn, actor, etype, entity_id)
+            row = self.assets.get_asset(conn, actor, etype, entity_id)
             roles.require(standing(conn, etype, entity_id, actor["id"]), "delete", etype)
-            self.announce(conn, actor, etype, row, "deleted")
+            self.assets.announce(conn, actor["id"], etype, row, "deleted")
             homes = linked_use_cases(conn, etype, entity_id)
             self._into_trash(conn, actor, etype, entity_id, row.name)
             own = asset_roles.c.entity_type == etype, asset_roles.c.entity_id == entity_id
@@ -172,7 +177,7 @@ class TrashStore:
             for uc in homes:  # their counts, now without it
                 copy_sort_keys(conn, uc.id)
 
-    def _into_trash(self, conn: Any, actor: dict, etype: str, entity_id: str, name: str) -> None:
+    def _into_trash(self, conn: Any, actor: User, etype: str, entity_id: str, name: str) -> None:
         conn.execute(
             trash.insert().values(
                 entity_type=etype,
@@ -197,7 +202,7 @@ class TrashStore:
             conn.execute(trashed_grants.insert(), rows)
 
     # -- restoring -------------------------------------------------------------------------
-    def restore(self, actor: dict, etype: str, entity_id: str) -> None:
+    def restore(self, actor: User, etype: str, entity_id: str) -> None:
         """Bring an object back from the trash (its OWNERs only), with its memberships, or its
         roles and links; nothing happens to one that is not in the trash (as DataRobot's
         ``Dataset.un_delete``), once the caller is shown to own it."""
@@ -219,14 +224,14 @@ class TrashStore:
                 trash.delete().where(trash.c.entity_type == etype, trash.c.entity_id == entity_id)
             )
 
-    def _require_live_owner(self, conn: Any, actor: dict, etype: str, entity_id: str) -> None:
+    def _require_live_owner(self, conn: Any, actor: User, etype: str, entity_id: str) -> None:
         if etype == "useCase":
             require_member(conn, entity_id, actor["id"], "restore")
         else:
-            self.get_asset(conn, actor, etype, entity_id)
+            self.assets.get_asset(conn, actor, etype, entity_id)
             roles.require(standing(conn, etype, entity_id, actor["id"]), "restore", etype)
 
-    def _restore_use_case(self, conn: Any, actor: dict, use_case_id: str, grants: list) -> None:
+    def _restore_use_case(self, conn: Any, actor: User, use_case_id: str, grants: list) -> None:
         for g in grants:
             # As given, by whom and when (a grant that left no trace: by the member, at its start).
             given = granted(
@@ -242,7 +247,7 @@ class TrashStore:
         record(conn, use_case_id, actor["id"], "restored", "useCase", use_case_id, row.name)
 
     def _restore_asset(
-        self, conn: Any, actor: dict, etype: str, entity_id: str, grants: list
+        self, conn: Any, actor: User, etype: str, entity_id: str, grants: list
     ) -> None:
         conn.execute(
             asset_roles.insert(),
@@ -265,10 +270,11 @@ class TrashStore:
         )
         table = TABLES[etype]
         row = conn.execute(select(table).where(table.c.id == entity_id)).one()
-        self.announce(conn, actor, etype, row, "restored")  # also brings the counts back
+        # Announcing also brings the use cases' counts back.
+        self.assets.announce(conn, actor["id"], etype, row, "restored")
 
     # -- purging ---------------------------------------------------------------------------
-    def purge(self, actor: dict, etype: str, entity_id: str) -> None:
+    def purge(self, actor: User, etype: str, entity_id: str) -> None:
         """Remove an object in the trash for good (its OWNERs only), and the dataset files
         nothing refers to any more."""
         with self.db.write() as conn:
@@ -306,11 +312,11 @@ class TrashStore:
         )
         return [f for f in files if f]
 
-    def sweep_trash(self, days: float | None = None) -> int:
+    def sweep(self, days: float | None = None) -> int:
         """Purge everything trashed more than ``days`` (default: the service's trash days) ago,
         one object per transaction, then collect the files nothing refers to. Each purge is
         recorded as done by whoever deleted the object. Returns how many objects went."""
-        cutoff = shift(now(), -(self.trash_days if days is None else days))
+        cutoff = shift(now(), -(self.days if days is None else days))
         with self.db.read() as conn:
             due = conn.execute(
                 select(trash.c.entity_type, trash.c.entity_id).where(trash.c.deleted_at < cutoff)
@@ -345,7 +351,7 @@ class TrashStore:
         return found
 
     # -- listing ---------------------------------------------------------------------------
-    def list_trash(self, actor: dict, offset: int, limit: int) -> tuple[list[dict], int]:
+    def list(self, actor: User, offset: int, limit: int) -> tuple[list[dict], int]:
         """What the caller may restore or purge (what they owned), newest deletion first; each
         with who deleted it and when the sweep will purge it."""
         owned = trash.join(
@@ -378,7 +384,7 @@ class TrashStore:
                     "username": r.username,
                     "full_name": r.full_name,
                 },
-                "purge_at": shift(r.deleted_at, self.trash_days),
+                "purge_at": shift(r.deleted_at, self.days),
             }
             for r in rows
         ], total

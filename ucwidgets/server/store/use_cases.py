@@ -13,7 +13,8 @@ from ...errors import ValidationError
 from ...roles import Standing
 from . import tags as use_case_tags
 from . import text_search, validate
-from .db import EVENTS_WRITTEN, new_id, now
+from .db import EVENTS_WRITTEN, Repository, new_id, now
+from .records import Member, UseCaseRecord, User
 from .schema import events, links, memberships, models, use_cases, users
 from .users import public_user
 
@@ -271,7 +272,7 @@ def link_counts(conn: Any, ids: list[str]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
+def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[UseCaseRecord]:
     """Full use case dicts (creator, counts, members, and the rights of ``viewer_id``) for
     ``rows``, in two batched queries (a
     third only for a creator or last editor who is no longer a member)."""
@@ -280,8 +281,8 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
         return []
     counts = link_counts(conn, ids)
     tags = use_case_tags.tags_of(conn, ids)
-    members: dict[str, list[dict]] = defaultdict(list)
-    people: dict[str, dict] = {}
+    members: dict[str, list[Member]] = defaultdict(list)
+    people: dict[str, User] = {}
     for m in conn.execute(_MEMBERS, {"ids": ids}):
         person = people.get(m.id) or people.setdefault(m.id, public_user(m))
         members[m.use_case_id].append({**person, "role": m.role, "can_share": bool(m.can_share)})
@@ -314,21 +315,19 @@ def describe(conn: Any, rows: list[Any], viewer_id: str) -> list[dict]:
     ]
 
 
-class UseCaseStore:
+class UseCases(Repository):
     """Use case CRUD and listing; every method takes the acting user first.
 
     Examples
     --------
-    >>> uc = store.create_use_case(ann, {"name": "Risk", "description": "Credit"})
-    >>> store.update_use_case(ann, uc["id"], {"name": "Credit risk"})["name"]
+    >>> uc = store.use_cases.create(ann, {"name": "Risk", "description": "Credit"})
+    >>> store.use_cases.update(ann, uc["id"], {"name": "Credit risk"})["name"]
     'Credit risk'
-    >>> [u["name"] for u in store.list_use_cases(ann, search="credit")[0]]
+    >>> [u["name"] for u in store.use_cases.list(ann, search="credit")[0]]
     ['Credit risk']
     """
 
-    db: Any
-
-    def create_use_case(self, actor: dict, body: dict) -> dict:
+    def create(self, actor: User, body: dict) -> UseCaseRecord:
         name = validate.name(body.get("name", "Untitled use case"))
         description = validate.text(body.get("description"))
         tags = use_case_tags.clean_tags(body.get("tags", []))
@@ -351,12 +350,12 @@ class UseCaseStore:
             record(conn, uc_id, actor["id"], "created", "useCase", uc_id, name)
             return self._describe_one(conn, actor, uc_id)
 
-    def get_use_case(self, actor: dict, use_case_id: str) -> dict:
+    def get(self, actor: User, use_case_id: str) -> UseCaseRecord:
         with self.db.read() as conn:
             require_member(conn, use_case_id, actor["id"], "view")
             return self._describe_one(conn, actor, use_case_id)
 
-    def update_use_case(self, actor: dict, use_case_id: str, body: dict) -> dict:
+    def update(self, actor: User, use_case_id: str, body: dict) -> UseCaseRecord:
         values = {}
         if "name" in body:
             values["name"] = validate.name(body["name"])
@@ -391,9 +390,9 @@ class UseCaseStore:
                 )
             return self._describe_one(conn, actor, use_case_id)
 
-    def list_use_cases(
+    def list(
         self,
-        actor: dict,
+        actor: User,
         *,
         search: str = "",
         order_by: str = "-updatedAt",
@@ -402,7 +401,7 @@ class UseCaseStore:
         entity: tuple[str, str] | None = None,
         created: str | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> tuple[list[dict], int]:
+    ) -> tuple[list[UseCaseRecord], int]:
         """The caller's use cases, filtered and sorted, one page; and the total count.
 
         ``filters`` holds the raw values of the filters of ``tags.FILTER_KEYS`` (tags all of
@@ -447,7 +446,7 @@ class UseCaseStore:
             return describe(conn, rows, actor["id"]), total
 
     def _listing_filter(
-        self, conn: Any, actor: dict, search: str, entity: tuple[str, str] | None
+        self, conn: Any, actor: User, search: str, entity: tuple[str, str] | None
     ) -> Any:
         if not search:
             return self._entity_filter(memberships.c.user_id == actor["id"], entity)
@@ -469,6 +468,6 @@ class UseCaseStore:
             )
         return cond
 
-    def _describe_one(self, conn: Any, actor: dict, use_case_id: str) -> dict:
+    def _describe_one(self, conn: Any, actor: User, use_case_id: str) -> UseCaseRecord:
         row = conn.execute(select(*_ROW).where(use_cases.c.id == use_case_id)).one()
         return describe(conn, [row], actor["id"])[0]

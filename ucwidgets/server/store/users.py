@@ -14,7 +14,8 @@ from sqlalchemy import func, or_, select
 
 from ...errors import Conflict, NotFound, Unauthorized
 from . import validate
-from .db import new_id, now
+from .db import Repository, escape_like, new_id, now
+from .records import User
 from .schema import tokens, users
 
 TOKEN_PREFIX = "ucw_"
@@ -24,24 +25,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def public_user(row: Any) -> dict[str, Any]:
+def public_user(row: Any) -> User:
     """The fields of a user that other users may see."""
     return {"id": row.id, "username": row.username, "full_name": row.full_name}
 
 
-class UserStore:
+class Users(Repository):
     """Creating users, issuing tokens, and turning a token into its user.
 
     Examples
     --------
-    >>> ben, token = store.create_user("ben@example.com", full_name="Ben")
-    >>> store.authenticate(token)["username"]
+    >>> ben, token = store.users.create("ben@example.com", full_name="Ben")
+    >>> store.users.authenticate(token)["username"]
     'ben@example.com'
     """
 
-    db: Any
-
-    def create_user(self, username: str, full_name: str | None = None) -> tuple[dict, str]:
+    def create(self, username: str, full_name: str | None = None) -> tuple[dict, str]:
         """Create an active user and a first token; return ``(user, token)``."""
         username = validate.username(username)
         key = validate.username_key(username)
@@ -73,9 +72,9 @@ class UserStore:
 
         Examples
         --------
-        >>> store.sign_in("ann")["username"]
+        >>> store.users.sign_in("ann")["username"]
         'ann'
-        >>> store.sign_in("ann") == store.sign_in("ann")
+        >>> store.users.sign_in("ann") == store.users.sign_in("ann")
         True
         """
         username = validate.username(username)
@@ -111,7 +110,7 @@ class UserStore:
         )
         return token
 
-    def list_users(self) -> list[dict]:
+    def list(self) -> list[dict]:
         """Every user, active or not, by username."""
         with self.db.read() as conn:
             rows = conn.execute(select(users).order_by(users.c.username)).all()
@@ -129,11 +128,11 @@ class UserStore:
             raise Unauthorized("Invalid or missing token.")
         return public_user(row)
 
-    def search_users(self, search: str, offset: int, limit: int) -> tuple[list[dict], int]:
+    def search(self, search: str, offset: int, limit: int) -> tuple[list[dict], int]:
         """Active users whose username or full name contains ``search`` (case-insensitive)."""
         cond = users.c.active.is_(True)
         if search:
-            pattern = f"%{_escape_like(search.lower())}%"
+            pattern = f"%{escape_like(search.lower())}%"
             cond = cond & or_(
                 func.lower(users.c.username).like(pattern, escape="\\"),
                 func.lower(users.c.full_name).like(pattern, escape="\\"),
@@ -145,7 +144,7 @@ class UserStore:
             ).all()
         return [public_user(r) for r in rows], total
 
-    def get_user(self, user_id: str) -> dict:
+    def get(self, user_id: str) -> dict:
         with self.db.read() as conn:
             row = conn.execute(select(users).where(users.c.id == user_id)).first()
         if row is None:
@@ -164,7 +163,3 @@ def _insert_user(conn: Any, username: str, key: str, full_name: str) -> dict:
     user = {"id": new_id(), "username": username, "full_name": full_name}
     conn.execute(users.insert().values(**user, username_key=key, active=True, created_at=now()))
     return user
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -16,7 +16,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from ... import roles
 from ...errors import Conflict, NotFound, ValidationError
 from ...roles import Standing
-from .db import Repository, new_id, now
+from ..blobs import BlobStore
+from .db import Database, Repository, new_id, now
 from .records import Link, User
 from .schema import (
     applications,
@@ -454,3 +455,13 @@ class Assets(Repository):
                 select(exists().where(links.c.entity_type == etype, links.c.entity_id == entity_id))
             ).scalar()
         )
+
+
+class AssetRepository(Repository):
+    """A repository that builds on the asset rules (``assets``) and the files behind the
+    assets (``blobs``): the catalog, features, modeling and the trash."""
+
+    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
+        super().__init__(db)
+        self.blobs = blobs
+        self.assets = assets

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 
 from ...errors import NotFound, ValidationError
-from ..blobs import BlobStore
 from . import validate
-from .assets import TABLES, Assets, Listing, grant_owner, visible
-from .db import Database, Repository, escape_like, new_id, now
+from .assets import TABLES, AssetRepository, Listing, grant_owner, visible
+from .db import escape_like, new_id, now
 from .records import User
 from .schema import datasets, jobs, projects
 
@@ -64,7 +63,7 @@ def new_job(conn: Any, actor: User, location: str) -> str:
     return job_id
 
 
-class Catalog(Repository):
+class Catalog(AssetRepository):
     """What differs between datasets, projects, applications and notebooks.
 
     Examples
@@ -76,11 +75,6 @@ class Catalog(Repository):
     >>> dataset["name"], dataset["row_count"]
     ('tiny.csv', 2)
     """
-
-    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
-        super().__init__(db)
-        self.blobs = blobs
-        self.assets = assets
 
     # -- jobs ------------------------------------------------------------------------------
     def get_job(self, actor: User, job_id: str) -> dict:

@@ -14,17 +14,15 @@ from sqlalchemy import select
 
 from ...errors import ValidationError
 from .. import blobs as blob_files
-from ..blobs import BlobStore
 from ..modeling import metrics
-from .assets import TABLES, Assets
-from .db import Database, Repository
+from .assets import TABLES, AssetRepository
 from .records import User
 
 #: ``orderBy`` of a dataset's features (DataRobot's ``allFeaturesDetails``).
 FEATURE_ORDER = ("name", "featureType")
 
 
-class Features(Repository):
+class Features(AssetRepository):
     """Features and metrics, read through the caller's view of the asset.
 
     Examples
@@ -37,11 +35,6 @@ class Features(Repository):
     >>> [(f["name"], f["featureType"], f["mean"]) for f in features]
     [('x', 'Numeric', 2.6666666666666665), ('y', 'Numeric', 0.6666666666666666)]
     """
-
-    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
-        super().__init__(db)
-        self.blobs = blobs
-        self.assets = assets
 
     def dataset_features(
         self,

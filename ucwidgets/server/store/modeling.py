@@ -25,13 +25,12 @@ from sqlalchemy import func, select
 from ...enums import AUTOPILOT_MODE_CODES
 from ...errors import NotFound, ValidationError
 from .. import blobs as blob_files
-from ..blobs import BlobStore
 from ..modeling import metrics
 from ..modeling.blueprints import BLUEPRINTS, MIN_ROWS, MODEL_TYPES
 from ..modeling.jobs import TrainedModel, TrainingJob, as_dict
-from .assets import Assets
+from .assets import AssetRepository
 from .catalog import new_job
-from .db import Database, Repository, new_id, now
+from .db import new_id, now
 from .records import User
 from .schema import modeling_jobs, models, projects
 
@@ -71,14 +70,9 @@ class Target:
     positive_class: str | None = None
 
 
-class Modeling(Repository):
+class Modeling(AssetRepository):
     """A project's target, its modeling jobs and the models they leave: the queue the engine
     takes work from, and the leaderboard it fills. Jobs are rows, so they survive a restart."""
-
-    def __init__(self, db: Database, blobs: BlobStore, assets: Assets) -> None:
-        super().__init__(db)
-        self.blobs = blobs
-        self.assets = assets
 
     # -- the target ----------------------------------------------------------------------------
     def aim(self, actor: User, project_id: str, target: Target) -> tuple[dict, str]:

@@ -21,8 +21,8 @@ from ...errors import NotFound
 from ...roles import Standing
 from ..blobs import BlobStore
 from . import text_search
-from .assets import TABLES, Assets, grant_row, linked_use_cases, standing
-from .db import Database, Repository, now
+from .assets import TABLES, AssetRepository, Assets, grant_row, linked_use_cases, standing
+from .db import Database, now
 from .records import User
 from .schema import (
     asset_roles,
@@ -109,7 +109,7 @@ def hand_over(conn: Any, from_id: str, to_id: str) -> None:
         conn.execute(trashed_grants.insert().values(grant_row(etype, entity_id, to_id)))
 
 
-class Trash(Repository):
+class Trash(AssetRepository):
     """Deleting to the trash, restoring, purging, the listing, and the sweep.
 
     Examples
@@ -126,9 +126,8 @@ class Trash(Repository):
     def __init__(
         self, db: Database, blobs: BlobStore, assets: Assets, days: float = TRASH_DAYS
     ) -> None:
-        super().__init__(db)
-        self.blobs = blobs
-        self.assets = assets
+        super().__init__(db, blobs, assets)
+        #: Days a deleted object stays in the trash before the sweep purges it.
         self.days = days
 
     def delete_use_case(self, actor: User, use_case_id: str) -> None:

@@ -21,10 +21,10 @@ def add_teammates(usernames: list[str]) -> list[str]:
     """
     store = Store.open(data_dir())
     try:
-        known = {u["username"] for u in store.list_users()}
+        known = {u["username"] for u in store.users.list()}
         for name in usernames:
             if name not in known:
-                store.create_user(name, full_name=name.split("@")[0].title())
+                store.users.create(name, full_name=name.split("@")[0].title())
     finally:
         store.close()
     return usernames

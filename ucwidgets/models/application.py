@@ -79,15 +79,15 @@ class Application(Asset):
     def create(
         cls,
         name: str,
-        description: str | None = None,
-        url: str | None = None,
+        description: str = "",
+        url: str = "",
         *,
         use_case: UseCaseLike = None,
         use_cases: UseCaseLike = None,
     ) -> Application:
         """Register an application (ucwidgets service only) and link it to the use case(s).
 
-        ``url`` is where people open it; the service keeps it as given.
+        ``url`` is where people open it; the service keeps it as given (empty for none).
 
         Raises
         ------

@@ -1,7 +1,7 @@
 """Where the service's time goes in its hot calls: cProfile of each, by library and by function.
 
 The rows of ``benchmarks/README.md`` that miss their target point here for what bounds them.
-The store is bulk-seeded as in ``benchmarks/scale.py`` (``service.seed``: use cases the
+The store is bulk-seeded as in ``benchmarks/scale.py`` (``_bulk_seed.seed``: use cases the
 benchmarking user owns, one dataset linked to each, a second user in 1% of them). Each call is
 the store's, in this process (the work of a request without HTTP), first timed (median of
 ``--repeat``), then run ``--repeat`` times more under cProfile. Its time is split by where it is
@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import _readme
-import service as bench
+from _bulk_seed import TOPICS, seed
+from _service_report import machine
 from scale import median_ms
 
 TOP = 4  # functions listed per call
@@ -76,7 +77,7 @@ def calls(store, s, n: int) -> dict[str, Callable[[int], object]]:
     fresh = itertools.count()
 
     def name(i: int) -> str:
-        return f"{bench.TOPICS[i % len(bench.TOPICS)]} model {i:05d}"
+        return f"{TOPICS[i % len(TOPICS)]} model {i:05d}"
 
     def link(_: int) -> object:
         # Each call a fresh (use case, dataset) pair, as a user linking an asset makes.
@@ -104,7 +105,7 @@ def run(n: int, repeat: int) -> list[tuple[str, float, dict[str, float], list]]:
     from ucwidgets.server.store import Store
 
     with tempfile.TemporaryDirectory(prefix="ucw-profiles-") as tmp:
-        s = bench.seed(Path(tmp), n, small_memberships=max(1, n // 100))
+        s = seed(Path(tmp), n, small_memberships=max(1, n // 100))
         store = Store.open(Path(tmp))
         try:
             return [(label, *profile(fn, repeat)) for label, fn in calls(store, s, n).items()]
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     _readme.write_section(
         "profiles",
         "## Profiles (`benchmarks/profiles.py`)\n\n"
-        f"Command: `{command}` on {when}, {bench.machine()}; load average {load:.2f} at the "
+        f"Command: `{command}` on {when}, {machine()}; load average {load:.2f} at the "
         f"start. {args.use_cases:,} use cases bulk-seeded; each store call timed (median of "
         f"{args.repeat}), then profiled over {args.repeat} more. The parts split the call's "
         "own time: SQLite (the C calls of `sqlite3`), SQLAlchemy's Python, ucwidgets' Python, "

@@ -1,7 +1,7 @@
 """Throughput with one and two replicas on PostgreSQL, beside one service on SQLite.
 
-Each configuration gets a store of the same shape, seeded in bulk by ``benchmarks/service.py``'s
-seed (100,000 use cases by default): SQLite in a data dir; PostgreSQL in a throwaway cluster of
+Each configuration gets a store of the same shape, seeded in bulk by ``benchmarks/_bulk_seed.py``
+(100,000 use cases by default): SQLite in a data dir; PostgreSQL in a throwaway cluster of
 this machine's PostgreSQL binaries (the tests' ``tests/pg.py``), served by one ``ucwidgets``
 process, then by two on the same database and data dir. Each service runs in a child process of
 its own; the load comes from this process over loopback with ``--connections`` in all, split
@@ -18,10 +18,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,9 +33,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import _readme
-import service as bench
+from _bulk_seed import LINK_DATASETS, seed
+from _service_clients import sequential, throughput
+from _service_scenarios import Scenario, scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVICE = Path(__file__).resolve().with_name("service.py")  # its --child serves a store
 #: The rows: one read of a row, the first page of a listing, and a write.
 ROWS = ("get", "list", "link")
 
@@ -41,7 +46,7 @@ ROWS = ("get", "list", "link")
 @contextmanager
 def serving(data_dir: Path, database_url: str | None):
     """One service in a child process; yields its URLs."""
-    cmd = [sys.executable, bench.__file__, "--child", str(data_dir)]
+    cmd = [sys.executable, str(SERVICE), "--child", str(data_dir)]
     if database_url:
         cmd += ["--child-database-url", database_url]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -54,7 +59,7 @@ def serving(data_dir: Path, database_url: str | None):
 
 def measure(
     bases: list[str],
-    sc: bench.Scenario,
+    sc: Scenario,
     start: int,
     stride: int,
     seconds: float,
@@ -67,11 +72,11 @@ def measure(
     results: list[float] = [0.0] * len(bases)
 
     def run(k: int) -> None:
-        one = bench.dataclasses.replace(sc, result={})
+        one = dataclasses.replace(sc, result={})
         folder = tmp / f"client{k}"
         folder.mkdir(exist_ok=True)
         share = connections // len(bases)
-        bench.throughput(bases[k], one, start + k * stride, seconds, share, folder)
+        throughput(bases[k], one, start + k * stride, seconds, share, folder)
         results[k] = one.result["rps"]
 
     threads = [threading.Thread(target=run, args=(k,)) for k in range(len(bases))]
@@ -87,18 +92,18 @@ def configuration(
 ) -> dict[str, float]:
     data = tmp / label.replace(" ", "-")
     t0 = time.perf_counter()
-    seed = bench.seed(data, args.use_cases, database_url=database_url)
+    seeded = seed(data, args.use_cases, database_url=database_url)
     print(
         f"{label}: seeded {args.use_cases:,} in {time.perf_counter() - t0:.0f} s", file=sys.stderr
     )
-    rows = {sc.key: sc for sc in bench.scenarios(seed)}
+    rows = {sc.key: sc for sc in scenarios(seeded)}
     with ExitStack() as stack:
         urls = [stack.enter_context(serving(data, database_url)) for _ in range(replicas)]
         bases = [u["service"] for u in urls]
         found = {}
-        stride = args.use_cases * bench.LINK_DATASETS // 2  # half the fresh pairs a replica
+        stride = args.use_cases * LINK_DATASETS // 2  # half the fresh pairs a replica
         for key in ROWS:
-            start = bench.sequential(urls[0], rows[key], rows["floor"], 0.5, 50, 20)  # warm-up
+            start = sequential(urls[0], rows[key], rows["floor"], 0.5, 50, 20)  # warm-up
             found[key] = measure(
                 bases, rows[key], start, stride, args.seconds, args.connections, tmp
             )
@@ -144,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     print(table)
     if args.no_readme:
         return
-    client = "wrk, one per replica at once" if bench.shutil.which("wrk") else "a Python thread pool"
+    client = "wrk, one per replica at once" if shutil.which("wrk") else "a Python thread pool"
     _readme.write_section(
         "replicas",
         f"## Replicas (`benchmarks/replicas.py`)\n\n```\n.venv/bin/python benchmarks/replicas.py"

@@ -1,6 +1,6 @@
 """How the hot reads of the store grow with it: 10,000, 100,000 and 1,000,000 use cases.
 
-Each size is a fresh SQLite store, bulk-seeded by ``service.seed`` (one transaction, no HTTP:
+Each size is a fresh SQLite store, bulk-seeded by ``_bulk_seed.seed`` (one transaction, no HTTP:
 seeding a million use cases through the API would take hours on this machine), where the
 benchmarking user owns every use case, one dataset linked to each, and a second user is a
 member of 1% of them. The timings are of the store's calls in this process, that is the
@@ -27,7 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import _readme
-import service as bench
+from _bulk_seed import TOPICS, seed
+from _service_report import machine
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,14 +51,14 @@ def measure(n: int, repeat: int) -> tuple[dict[str, float], float]:
 
     with tempfile.TemporaryDirectory(prefix="ucw-scale-") as tmp:
         t0 = time.perf_counter()
-        s = bench.seed(Path(tmp), n, small_memberships=max(1, n // 100))
+        s = seed(Path(tmp), n, small_memberships=max(1, n // 100))
         seeded = time.perf_counter() - t0
         store = Store.open(Path(tmp))
         try:
             me, small = store.users.authenticate(s.token), store.users.authenticate(s.small_token)
             rng = random.Random(n)
             pick = lambda: rng.randrange(n)  # noqa: E731
-            name = lambda i: f"{bench.TOPICS[i % len(bench.TOPICS)]} model {i:05d}"  # noqa: E731
+            name = lambda i: f"{TOPICS[i % len(TOPICS)]} model {i:05d}"  # noqa: E731
             rows = {
                 "first page (100), owner of all": lambda i: store.use_cases.list(me, limit=100),
                 "first page (100), member of 1%": lambda i: store.use_cases.list(small, limit=100),
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         "scale",
         "## Scale (`benchmarks/scale.py`)\n\n"
         f"Command: `.venv/bin/python benchmarks/scale.py --sizes {args.sizes}` on {when}, "
-        f"{bench.machine()}; load average {load:.2f} at the start. Bulk seeding (not through the "
+        f"{machine()}; load average {load:.2f} at the start. Bulk seeding (not through the "
         f"API): {seeded}. Store calls in-process, median of {args.repeat}; the exact name and "
         "the use case are drawn at random from the whole store.\n\n" + body,
     )

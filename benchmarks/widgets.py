@@ -1,6 +1,6 @@
 """How fast the widgets are with 10,000 and 100,000 use cases: in Python and in the browser.
 
-The store is seeded in bulk (``benchmarks/service.py``'s ``seed``: use cases the benchmarking
+The store is seeded in bulk (``benchmarks/_bulk_seed.py``: use cases the benchmarking
 user owns, one dataset linked to each, two events each), then served by ``ServerThread`` in
 this process.
 
@@ -263,7 +263,7 @@ def browser_side(
 
 
 def seed_store(n: int) -> tuple[Path, str, str]:
-    from service import seed  # benchmarks/service.py: one bulk seed for both benchmarks
+    from _bulk_seed import seed  # one bulk seed for this and the service benchmarks
 
     data = Path(tempfile.mkdtemp(prefix="ucw-bench-widgets-"))
     seeded = seed(data, n)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hostile_cases import HUGE, Case, _json
+from hostile_cases import HUGE, Case, raw_json
 
 
 def _ref(etype: str = "dataset", eid: str = "{dataset}") -> dict[str, str]:
@@ -68,7 +68,7 @@ def batches() -> list[Case]:
             "POST",
             "useCases/{uc}/assets/move/",
             400,
-            **_json(digits),
+            **raw_json(digits),
         )
     )
     return cases

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hostile_cases import BAD_PAGES, HUGE, Case
+from hostile_cases import HUGE, Case
+from hostile_values import BAD_PAGES
 
 RESTORE = {
     "useCases": "{gone_uc}",

@@ -11,7 +11,7 @@ import time
 
 import pytest
 import requests
-from hostile_cases import role_entry
+from hostile_sharing import role_entry
 from http_checks import assert_error, assert_no_content, module_actors, unchanged
 from service_api import RISK_CSV
 

@@ -41,6 +41,13 @@ def test_tags_are_added_with_enter_filter_the_list_and_are_removed(
     expect(row.locator(".ucw-tag")).to_have_text(["credit", "retail"])
     roomy(page)
     settled(page, light=True)
+    # The whole name shows, and the first chip in the room it leaves, not clipped past the cell.
+    cell = row.locator(".ucw-col-name")
+    name = cell.locator(".ucw-name").bounding_box()
+    chip = row.locator(".ucw-tag").first.bounding_box()
+    right = cell.bounding_box()["x"] + cell.bounding_box()["width"]
+    assert cell.locator(".ucw-name").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert name["x"] + name["width"] <= chip["x"] < right - 20, (name, chip, right)
     save_screenshot(root, "tags.png")
 
     detail_tags.first.click()  # "credit": the list filters by it

@@ -24,10 +24,11 @@ function cell(row, column) {
   if (column.key === "owner") return h("td", { class: css, title: row.owner_title || row.owner }, row.owner_short ?? row.owner);
   if (column.key === "role") return h("td", { class: css }, ROLE_LABEL[row.role] || row.role);
   if (column.key === "name") {
-    // The tags follow the name while the table is wide (list.css hides them when narrow).
-    return h("td", { class: css, title: [row.name, ...(row.tags || [])].join(" · ") }, row.name,
+    // The tags follow the name in what room it leaves (list.css hides them when narrow).
+    return h("td", { class: css, title: [row.name, ...(row.tags || [])].join(" · ") }, h("div", { class: "ucw-name-cell" },
+      h("span", { class: "ucw-name" }, row.name),
       (row.tags || []).length ? h("span", { class: "ucw-row-tags" }, row.tags.map((t) => h("span", { class: "ucw-tag", "data-tag": t },
-        h("button", { type: "button", class: "ucw-tag-label", tabindex: -1, title: `Show the use cases tagged ${t}` }, t)))) : null);
+        h("button", { type: "button", class: "ucw-tag-label", tabindex: -1, title: `Show the use cases tagged ${t}` }, t)))) : null));
   }
   const value = row[column.key];
   return h("td", { class: css, title: column.num ? null : value }, column.num ? ucwFmt(value) : value);

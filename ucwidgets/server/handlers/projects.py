@@ -105,9 +105,10 @@ class ProjectArrayHandler(ApiHandler):
     unwrapped): ``items`` is the store's read, the project and its items; ``render`` the wire
     shape of one item beside its project."""
 
-    render = staticmethod(wire.model)
-
     def items(self, project_id: str) -> tuple[dict, list[dict]]:
+        raise NotImplementedError
+
+    def render(self, item: dict, project: dict) -> dict:
         raise NotImplementedError
 
     @authenticated
@@ -133,6 +134,8 @@ class ModelJobsHandler(ProjectArrayHandler):
 
 class ModelsHandler(ProjectArrayHandler):
     """A project's leaderboard: a bare array, best first on the project's metric."""
+
+    render = staticmethod(wire.model)
 
     def items(self, project_id: str) -> tuple[dict, list[dict]]:
         return self.ctx.store.modeling.list_models(self.user, project_id)

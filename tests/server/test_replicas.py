@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import websocket
-from service_api import Api
-from sqlalchemy import select
+from service_api import Api, new_user
+from sqlalchemy import select, text
 from widgets._helpers import until
 
 import ucwidgets as dr
@@ -21,10 +22,12 @@ from ucwidgets.models.events import list_events
 from ucwidgets.models.sharing import SharingRole
 from ucwidgets.rest import RESTClientObject
 from ucwidgets.server.app import ServerThread
+from ucwidgets.server.modeling.jobs import TrainedModel
 from ucwidgets.server.push import EventHub
 from ucwidgets.server.store import Store
 from ucwidgets.server.store.db import EVENTS_WRITTEN, READY, Database, migrate, readiness
-from ucwidgets.server.store.schema import modeling_jobs, models
+from ucwidgets.server.store.modeling import Target
+from ucwidgets.server.store.schema import modeling_jobs, models, projects, use_cases
 from ucwidgets.widgets.activity import ActivityFeed
 
 #: The demo's credit-risk data: enough rows to train every blueprint.
@@ -179,6 +182,71 @@ def test_the_walkthrough_through_alternating_replicas(pg_url, tmp_path):
     finally:
         for replica in replicas:
             replica.stop()
+
+
+def test_two_replicas_finishing_a_projects_last_jobs_at_once_leave_it_done(pg_url, tmp_path):
+    # Each finished job settles its project's status by counting the project's jobs. Two
+    # replicas finishing its last two jobs at once must not each count the other's as still
+    # running (neither has committed yet): the project would say "running" for good, so that
+    # wait_for_autopilot never returns, and two of its models would share a number.
+    # A transaction holding the use case's row makes the two overlap every time: the first
+    # finish waits on it (for its feed event) while the second goes as far as it can.
+    service = ServerThread(data_dir=tmp_path, database_url=pg_url).start()
+    try:
+        ann = new_user(service, "ann@example.com")
+        uc = ann.create_use_case("Risk")
+        pid = ann.create_project(ann.upload_dataset(RISK_DATA.read_bytes())["datasetId"])["id"]
+    finally:
+        service.stop()  # no engine takes the jobs: this test plays the two replicas' engines
+    store = Store.open(tmp_path, pg_url)
+    holder = store.db.engine.connect()
+    try:
+        store.assets.add_link(ann.user, uc["id"], "project", pid)
+        store.modeling.aim(ann.user, pid, Target("credit_risk"))
+        model = TrainedModel({}, 0.1, 300, 64.0, "0" * 64, {})
+        first = store.modeling.claim("a")
+        assert first is not None and store.modeling.finish(first.id, "a", model)
+        last = [(store.modeling.claim(worker), worker) for worker in "ab"]
+        assert store.modeling.claim("a") is None  # those were the project's last jobs
+
+        def waiting_on_locks() -> int:
+            with store.db.read() as conn:
+                return conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"
+                    )
+                ).scalar_one()
+
+        holder.begin()
+        holder.execute(select(use_cases.c.id).where(use_cases.c.id == uc["id"]).with_for_update())
+        finished: list[bool] = []
+        finishes = [
+            threading.Thread(
+                target=lambda j=job, w=worker: finished.append(
+                    store.modeling.finish(j.id, w, model)
+                )
+            )
+            for job, worker in last
+        ]
+        for count, thread in enumerate(finishes, start=1):
+            thread.start()
+            until(lambda n=count: waiting_on_locks() == n, f"{count} finish(es) waiting")
+        holder.rollback()
+        for thread in finishes:
+            thread.join(timeout=30)
+        assert finished == [True, True]
+        with store.db.read() as conn:
+            status = conn.execute(
+                select(projects.c.modeling_status).where(projects.c.id == pid)
+            ).scalar_one()
+            numbers = conn.execute(
+                select(models.c.model_number).where(models.c.project_id == pid)
+            ).scalars()
+            assert (status, sorted(numbers)) == ("done", [1, 2, 3])
+    finally:
+        holder.close()
+        store.close()
 
 
 def test_a_feed_connected_to_one_replica_shows_a_write_through_the_other(pg_url, tmp_path):

@@ -10,6 +10,9 @@ nothing else of it.
 A job moves ``queued -> running -> done | failed``; a running job whose service stopped goes back
 to ``queued``. Each change of a job also settles the project's ``modeling_status`` in the same
 transaction, and each finished model announces ``modified`` to the project's use case there too.
+Services sharing a PostgreSQL database finish jobs of one project at the same moment, so a
+transaction that settles a project first locks its row (``_lock_project``): otherwise each
+would count the other's job as still running, and the project would stay ``running`` for good.
 The read methods take the acting user and see what the project's visibility allows.
 """
 
@@ -311,6 +314,7 @@ class Modeling(AssetRepository):
                 if job.attempts < MAX_ATTEMPTS:
                     self._requeue(conn, job, attempts=job.attempts)
                     continue
+                _lock_project(conn, job.project_id)
                 conn.execute(
                     modeling_jobs.update()
                     .where(jobs_c.id == job.id)
@@ -325,12 +329,19 @@ class Modeling(AssetRepository):
         return len(lost)
 
     def _own_job(self, conn: Any, job_id: int, worker: str) -> tuple[Any, Any]:
+        """The job, if it is still ``worker``'s, and its project, locked (``_lock_project``)."""
         job = conn.execute(select(modeling_jobs).where(jobs_c.id == job_id)).first()
-        if job is None or job.status != "running" or job.worker != worker:
+        if job is None:
             return None, None
-        return job, conn.execute(select(projects).where(projects.c.id == job.project_id)).one()
+        project = _lock_project(conn, job.project_id)
+        # Read again under the lock: while this waited, the job may have been handed back.
+        job = conn.execute(select(modeling_jobs).where(jobs_c.id == job_id)).one()
+        if job.status != "running" or job.worker != worker:
+            return None, None
+        return job, project
 
     def _requeue(self, conn: Any, job: Any, attempts: int) -> None:
+        _lock_project(conn, job.project_id)
         conn.execute(
             modeling_jobs.update()
             .where(jobs_c.id == job.id)
@@ -407,6 +418,19 @@ def leaderboard(rows: list[dict], metric: str | None) -> list[dict]:
         return (0, score if metrics.lower_is_better(metric) else -score, row["model_number"])
 
     return sorted(rows, key=key)
+
+
+def _lock_project(conn: Any, project_id: str) -> Any:
+    """The project's row, locked until the transaction ends (on PostgreSQL; SQLite has one
+    writer at a time anyway).
+
+    Every transaction that changes a project's jobs and then counts them takes this lock first,
+    so that it counts after any other such transaction has committed. ``FOR NO KEY UPDATE``
+    leaves rows that refer to the project (a model, an event) free to be written meanwhile.
+    """
+    return conn.execute(
+        select(projects).where(projects.c.id == project_id).with_for_update(key_share=True)
+    ).one()
 
 
 def _job_counts(conn: Any, project_id: str) -> dict[str, int]:

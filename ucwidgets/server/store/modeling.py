@@ -334,9 +334,10 @@ class Modeling(AssetRepository):
         if job is None:
             return None, None
         project = _lock_project(conn, job.project_id)
-        # Read again under the lock: while this waited, the job may have been handed back.
-        job = conn.execute(select(modeling_jobs).where(jobs_c.id == job_id)).one()
-        if job.status != "running" or job.worker != worker:
+        # Read again under the lock: while this waited, the job may have been handed back, or
+        # its project deleted.
+        job = conn.execute(select(modeling_jobs).where(jobs_c.id == job_id)).first()
+        if project is None or job is None or job.status != "running" or job.worker != worker:
             return None, None
         return job, project
 
@@ -421,8 +422,8 @@ def leaderboard(rows: list[dict], metric: str | None) -> list[dict]:
 
 
 def _lock_project(conn: Any, project_id: str) -> Any:
-    """The project's row, locked until the transaction ends (on PostgreSQL; SQLite has one
-    writer at a time anyway).
+    """The project's row (``None`` once deleted), locked until the transaction ends (on
+    PostgreSQL; SQLite has one writer at a time anyway).
 
     Every transaction that changes a project's jobs and then counts them takes this lock first,
     so that it counts after any other such transaction has committed. ``FOR NO KEY UPDATE``
@@ -430,7 +431,7 @@ def _lock_project(conn: Any, project_id: str) -> Any:
     """
     return conn.execute(
         select(projects).where(projects.c.id == project_id).with_for_update(key_share=True)
-    ).one()
+    ).first()
 
 
 def _job_counts(conn: Any, project_id: str) -> dict[str, int]:

@@ -1,10 +1,13 @@
 """Jobs outlive the service: a clean stop hands running jobs back to the queue, a crashed
-service's jobs restart, and a training process that dies fails its job, not the service."""
+service's jobs restart, a result met by a locked database is recorded once it is free, and a
+training process that dies fails its job, not the service."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -105,6 +108,39 @@ def test_the_jobs_of_a_crashed_service_restart(tmp_path):
         assert len(ann.get(f"projects/{pid}/models/").json()) == 3
     finally:
         restarted.stop()
+
+
+def test_a_result_met_by_a_locked_database_is_recorded_once_it_is_free(tmp_path, caplog):
+    # Another program holds SQLite's write lock past the service's busy timeout just as a model
+    # finishes. The engine tries again: each job trains once, rather than again after the
+    # lease runs out minutes later.
+    caplog.set_level(logging.WARNING, logger="ucwidgets.server.modeling")
+    data_dir = tmp_path / "data"
+    service = ServerThread(data_dir=data_dir, busy_timeout_s=0.2).start()
+    holder = sqlite3.connect(data_dir / "ucwidgets.db", isolation_level=None)
+    running = "SELECT count(*) FROM modeling_jobs WHERE status = 'running'"
+    try:
+        ann = new_user(service, "ann")
+        pid = _aim(ann)
+        while True:  # take the lock while a job trains (one may finish between the two looks)
+            wait_until(lambda: _running(ann, pid), what="a job to run")
+            holder.execute("BEGIN IMMEDIATE")
+            if holder.execute(running).fetchone()[0]:
+                break
+            holder.execute("ROLLBACK")
+        wait_until(lambda: "trying again" in caplog.text, what="a refused try to record a result")
+        holder.execute("ROLLBACK")
+
+        status = wait_for_modeling(ann, pid)
+        assert status["jobCounts"] == {"queued": 0, "running": 0, "done": 3, "failed": 0}
+        board = ann.get(f"projects/{pid}/models/").json()
+        assert sorted(m["modelNumber"] for m in board) == [1, 2, 3]
+        with service.store.db.read() as conn:
+            attempts = conn.execute(select(modeling_jobs.c.attempts)).scalars().all()
+        assert attempts == [1, 1, 1]
+    finally:
+        holder.close()
+        service.stop()
 
 
 def test_a_training_process_that_dies_fails_its_job_not_the_service(service, alice):

@@ -2,9 +2,10 @@
 
 ``aim`` queues one job per blueprint (``store/modeling.py``). The engine's dispatcher thread
 claims queued jobs while it has a free worker, runs each in a worker process (``worker.py``) and
-records the model or the reason it failed. A worker that dies (out of memory, killed) fails its
-job and is replaced, never the service. ``predict`` scores rows with a stored model, in the
-service's own process (small batches, no GIL-bound loops).
+records the model or the reason it failed, trying again for a few seconds while the database is
+busy or unreachable. A worker that dies (out of memory, killed) fails its job and is replaced,
+never the service. ``predict`` scores rows with a stored model, in the service's own process
+(small batches, no GIL-bound loops).
 
 Jobs live in the database, so they outlive the service: on a clean stop the engine hands its
 running jobs back to the queue; on start, and every ``HEARTBEAT_S`` after, it requeues running
@@ -27,10 +28,11 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
-from ...errors import MissingExtra, ValidationError
+from ...errors import MissingExtra, ServiceUnavailable, ValidationError
 from .jobs import TrainedModel, TrainingJob
 from .training import predict as predict_rows
 from .worker import TrainingProcess, WorkerDied
@@ -41,6 +43,9 @@ POLL_S = 1.0
 HEARTBEAT_S = 10.0
 LEASE_S = 120.0
 IDLE_S = 300.0  # an idle training process exits after this, giving back its memory
+#: The pauses before each new try to record a job's result while the database is busy or
+#: unreachable; past them the job goes silent and the lease hands it back to the queue.
+RECORD_RETRY_S = (0.5, 1.0, 2.0)
 
 
 class ModelingEngine:
@@ -186,11 +191,28 @@ class ModelingEngine:
             }
         if reply["ok"]:
             model = TrainedModel(**reply["result"])
-            self.store.modeling.finish(job.id, self.worker_id, model)
+            self._record(job, lambda: self.store.modeling.finish(job.id, self.worker_id, model))
             log.info("job %s done", job.id)
         else:
-            self.store.modeling.fail(job.id, self.worker_id, reply["error"])
+            self._record(
+                job, lambda: self.store.modeling.fail(job.id, self.worker_id, reply["error"])
+            )
             log.warning("job %s failed: %s", job.id, reply["error"])
+
+    def _record(self, job: TrainingJob, write: Callable[[], bool]) -> None:
+        """Record a result, trying again while the database is briefly unavailable: otherwise
+        a model trained for minutes would be trained again once the lease ran out."""
+        for pause in (*RECORD_RETRY_S, None):
+            try:
+                write()
+                return
+            except ServiceUnavailable:
+                if pause is None or self._stopping:
+                    raise
+                log.warning(
+                    "job %s: the database is unavailable; trying again in %s s", job.id, pause
+                )
+                time.sleep(pause)
 
     def _maintain(self, job_ids: list[int]) -> None:
         # Only jobs in hand get a heartbeat: one whose result could not be recorded goes

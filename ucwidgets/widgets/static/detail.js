@@ -182,8 +182,9 @@ export default {
       empty.hidden = open;
       card.hidden = !open;
       if (!open) return;
+      // A line that wraps breaks between counts, never inside one ("0 / models").
       const counts = ["dataset", "project", "application", "notebook", "model", "member"]
-        .map((k) => ucwPlural(info[`${k}s`] || 0, k)).join(" · ");
+        .map((k) => ucwPlural(info[`${k}s`] || 0, k).replace(" ", "\u00a0")).join(" · ");
       const role = model.get("my_role") ? `your role: ${model.get("my_role")} · ` : "";
       meta.replaceChildren(h("div", { class: "ucw-detail-counts" }, counts),
         h("div", { title: ucwStamp(info.updated_at) }, `${role}updated ${ucwAgo(info.updated_at)}${info.updated_by ? ` by ${info.updated_by}` : ""}`));
